@@ -1,0 +1,39 @@
+/// An engine that serves one model: the registry creates it through an ``EngineFactory``, loads it, hands it out
+/// under leases, checks its health and unloads it.
+///
+/// Conforming types are reference types shared across tasks, so they must be `Sendable`: wrap native handles in a
+/// type that owns them, and keep mutable state in an actor or behind a `Mutex`.
+///
+/// ```swift
+/// final class EchoEngine: InferenceEngine {
+///     init() {}
+///     func load(_ context: EngineLoadContext) async throws { /* open context.configuration.path */ }
+///     func unload() async {}
+///     func healthCheck() async -> ModelHealth { .healthy }
+/// }
+/// ```
+public protocol InferenceEngine: AnyObject, Sendable {
+    /// Creates an engine that holds no model yet.
+    init()
+
+    /// Loads the model the context describes. The registry calls this once per engine, off the registry actor.
+    /// - Parameter context: The model's public name, this load's private id and its configuration.
+    /// - Throws: Any error that explains why the model cannot be loaded (missing file, corrupt file, native error).
+    ///   The registry wraps it in ``RegistryError/loadFailed(name:underlying:)``.
+    func load(_ context: EngineLoadContext) async throws
+
+    /// Frees everything the model holds. The registry calls it once, after every lease has ended.
+    func unload() async
+
+    /// Checks whether the engine can serve requests.
+    /// - Returns: The engine's health.
+    func healthCheck() async -> ModelHealth
+
+    /// The bytes the loaded model holds (weights, caches), or `nil` when the engine cannot tell.
+    func memoryFootprint() async -> Int?
+}
+
+extension InferenceEngine {
+    /// Engines that cannot tell their memory use report `nil`.
+    public func memoryFootprint() async -> Int? { nil }
+}

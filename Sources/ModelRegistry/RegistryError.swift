@@ -1,0 +1,113 @@
+public import Foundation
+
+/// Everything the registry, its configuration, its catalog and its workers can throw. Each message names the
+/// model (and file or field where there is one) and says what to do next.
+public enum RegistryError: Error, Sendable, CustomStringConvertible, LocalizedError {
+    // MARK: Models
+    /// No model has this name; `available` lists the names that exist.
+    case modelNotFound(name: String, available: [String])
+    /// A model with this name is already registered.
+    case modelAlreadyRegistered(name: String)
+    /// No engine type is registered for the model's (engine, model type) pair.
+    case engineNotRegistered(model: String, pair: EnginePair, registered: [EnginePair])
+    /// The model is being loaded and the operation cannot wait for it.
+    case alreadyLoading(name: String)
+    /// The model is not loaded and the operation does not load it.
+    case notLoaded(name: String)
+    /// The model is being unloaded, so no new lease is handed out.
+    case unloading(name: String)
+    /// The engine threw while loading.
+    case loadFailed(name: String, underlying: any Error)
+    /// The load took longer than its timeout.
+    case loadTimedOut(name: String, after: Duration)
+    /// The load was cancelled.
+    case loadCancelled(name: String)
+    /// Unloading waited for leases to end, but some were still held at the deadline; the model stays loaded.
+    case leasesStillHeld(name: String, count: Int, waited: Duration)
+    /// A lease asked for an engine type the model does not have.
+    case engineTypeMismatch(name: String, expected: String, actual: String)
+    /// No default model is configured.
+    case noDefaultModel(available: [String])
+
+    // MARK: Configuration
+    /// A configuration file could not be read, parsed, or has a bad or missing field.
+    case invalidConfiguration(file: String, model: String?, field: String?, reason: String)
+
+    // MARK: Catalog
+    /// The catalog already holds this version of the model.
+    case versionAlreadyExists(name: String, version: String)
+    /// The catalog has no such version; `available` lists the versions it has.
+    case versionNotFound(name: String, version: String, available: [String])
+    /// The catalog has no production version of the model.
+    case noProductionVersion(name: String, available: [String])
+    /// A version string is not `major.minor.patch`.
+    case invalidVersion(String)
+    /// The catalog file exists but cannot be decoded; it was left untouched.
+    case corruptCatalog(file: String, reason: String)
+    /// Reading, writing or locking a file failed.
+    case fileSystem(path: String, operation: String, reason: String)
+
+    // MARK: Workers
+    /// No workers serve the model (it is not loaded, or its workers stopped).
+    case noWorkers(name: String, running: [String])
+    /// The model's worker queue is full and the request was rejected.
+    case queueFull(name: String, capacity: Int)
+    /// The request was dropped from the queue because its model is unloading.
+    case requestCancelledByUnload(name: String)
+
+    /// A message a person can act on.
+    public var description: String {
+        switch self {
+        case .modelNotFound(let name, let available):
+            "model \"\(name)\" not found; available: \(Self.list(available))"
+        case .modelAlreadyRegistered(let name):
+            "model \"\(name)\" is already registered; unregister it first or choose another name"
+        case .engineNotRegistered(let model, let pair, let registered):
+            "model \"\(model)\": no engine registered for \(pair); registered: \(Self.list(registered.map(\.description)))"
+        case .alreadyLoading(let name):
+            "model \"\(name)\" is already loading; wait for it with load(\"\(name)\") or get(\"\(name)\")"
+        case .notLoaded(let name):
+            "model \"\(name)\" is not loaded; call load(\"\(name)\") first"
+        case .unloading(let name):
+            "model \"\(name)\" is unloading; load it again once unloaded"
+        case .loadFailed(let name, let underlying):
+            "model \"\(name)\" failed to load: \(underlying); fix the cause and call load(\"\(name)\") to retry"
+        case .loadTimedOut(let name, let after):
+            "model \"\(name)\" did not load within \(after); raise loadTimeoutSeconds or check the model file"
+        case .loadCancelled(let name):
+            "loading model \"\(name)\" was cancelled; call load(\"\(name)\") to try again"
+        case .leasesStillHeld(let name, let count, let waited):
+            "model \"\(name)\" stays loaded: \(count) lease(s) still held after waiting \(waited) for them to end"
+        case .engineTypeMismatch(let name, let expected, let actual):
+            "model \"\(name)\" runs on \(actual), not \(expected)"
+        case .noDefaultModel(let available):
+            "no default model is configured; set \"defaultModel\" to one of: \(Self.list(available))"
+        case .invalidConfiguration(let file, let model, let field, let reason):
+            "configuration \(file)" + (model.map { ", model \"\($0)\"" } ?? "")
+                + (field.map { ", field \"\($0)\"" } ?? "") + ": \(reason)"
+        case .versionAlreadyExists(let name, let version):
+            "catalog already holds \(name) \(version); register a new version number"
+        case .versionNotFound(let name, let version, let available):
+            "catalog has no \(name) \(version); versions: \(Self.list(available))"
+        case .noProductionVersion(let name, let available):
+            "catalog has no production version of \(name); promote one of: \(Self.list(available))"
+        case .invalidVersion(let text):
+            "\"\(text)\" is not a version; write major.minor.patch, e.g. 1.2.0"
+        case .corruptCatalog(let file, let reason):
+            "catalog \(file) cannot be read (\(reason)); it was left untouched: repair or move it away"
+        case .fileSystem(let path, let operation, let reason):
+            "cannot \(operation) \(path): \(reason)"
+        case .noWorkers(let name, let running):
+            "no workers serve model \"\(name)\"; load it first. Models with workers: \(Self.list(running))"
+        case .queueFull(let name, let capacity):
+            "the queue of model \"\(name)\" is full (\(capacity) waiting); retry later or raise queueCapacity"
+        case .requestCancelledByUnload(let name):
+            "request dropped: model \"\(name)\" is unloading; load it again and resubmit"
+        }
+    }
+
+    /// The same text as ``description``, for Foundation's error reporting.
+    public var errorDescription: String? { description }
+
+    private static func list(_ items: [String]) -> String { items.isEmpty ? "(none)" : items.joined(separator: ", ") }
+}
