@@ -11,13 +11,49 @@ let package = Package(
     name: "ModelRegistry",
     platforms: [.macOS(.v15)],
     products: [
+        /// The registry core: records, factory, leases, events, workers, configuration, catalog. No native code.
         .library(name: "ModelRegistry", targets: ["ModelRegistry"]),
+        /// The ONNX Runtime and llama.cpp engines, and a factory with both registered.
+        .library(name: "ModelRegistryEngines", targets: ["ModelRegistryEngines", "OnnxRuntimeEngine", "LlamaEngine"]),
     ],
     targets: [
+        // Core
         .target(name: "ModelRegistry", swiftSettings: swiftSettings),
+
+        // Native libraries, found through the pkg-config files Scripts/install-native-deps.sh writes.
+        .systemLibrary(name: "COnnxRuntime", pkgConfig: "libonnxruntime"),
+        .systemLibrary(name: "CLlama", pkgConfig: "llama"),
+
+        // Engines
+        .target(name: "OnnxRuntimeEngine", dependencies: ["ModelRegistry", "COnnxRuntime"], swiftSettings: swiftSettings),
+        .target(name: "LlamaEngine", dependencies: ["ModelRegistry", "CLlama"], swiftSettings: swiftSettings),
+        .target(
+            name: "ModelRegistryEngines",
+            dependencies: ["ModelRegistry", "OnnxRuntimeEngine", "LlamaEngine"],
+            swiftSettings: swiftSettings
+        ),
+
+        // Tools
+        .executableTarget(
+            name: "model-catalog", dependencies: ["ModelRegistry"], path: "Examples/model-catalog",
+            swiftSettings: swiftSettings
+        ),
+
+        // Tests
+        .target(name: "ModelRegistryTestSupport", dependencies: ["ModelRegistry"], path: "Tests/Support", swiftSettings: swiftSettings),
         .testTarget(
             name: "ModelRegistryTests",
-            dependencies: ["ModelRegistry"],
+            dependencies: ["ModelRegistry", "ModelRegistryTestSupport", "model-catalog"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "OnnxRuntimeEngineTests",
+            dependencies: ["OnnxRuntimeEngine", "ModelRegistryTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LlamaEngineTests",
+            dependencies: ["LlamaEngine", "ModelRegistryTestSupport"],
             swiftSettings: swiftSettings
         ),
     ],

@@ -1,0 +1,1 @@
+print("model-catalog: in progress")

@@ -1,0 +1,1 @@
+// Placeholder: the ORT C API subset is declared in onnxruntime_subset.h.

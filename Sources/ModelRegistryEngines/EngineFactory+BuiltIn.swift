@@ -1,0 +1,1 @@
+// A factory with the built-in engines registered (in progress).

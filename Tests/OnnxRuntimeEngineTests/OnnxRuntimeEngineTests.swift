@@ -1,0 +1,1 @@
+// ONNX Runtime engine tests (in progress).
