@@ -1,0 +1,65 @@
+import Synchronization
+
+/// Fans events out to any number of `AsyncStream` subscribers, each with its own buffer.
+///
+/// Publishing never waits: each subscriber's stream buffers by its own policy, and an event a full buffer drops is
+/// counted in ``droppedEvents``. A subscriber whose stream ends (its task cancelled, or it stopped iterating) is
+/// removed. `finish()` ends every stream; later subscribers get a stream that ends at once.
+final class EventBroadcaster<Event: Sendable>: Sendable {
+    private struct State {
+        var subscribers: [Int: AsyncStream<Event>.Continuation] = [:]
+        var nextID = 0
+        var dropped = 0
+        var finished = false
+    }
+
+    private let state = Mutex(State())
+
+    /// Adds a subscriber.
+    /// - Parameter bufferingPolicy: How the subscriber's buffer behaves when it reads slower than events arrive.
+    /// - Returns: The subscriber's stream.
+    func subscribe(bufferingPolicy: AsyncStream<Event>.Continuation.BufferingPolicy) -> AsyncStream<Event> {
+        let (stream, continuation) = AsyncStream.makeStream(of: Event.self, bufferingPolicy: bufferingPolicy)
+        let id: Int? = state.withLock { state in
+            guard !state.finished else { return nil }
+            defer { state.nextID += 1 }
+            state.subscribers[state.nextID] = continuation
+            return state.nextID
+        }
+        guard let id else {
+            continuation.finish()
+            return stream
+        }
+        continuation.onTermination = { [weak self] _ in
+            _ = self?.state.withLock { $0.subscribers.removeValue(forKey: id) }
+        }
+        return stream
+    }
+
+    /// Sends an event to every subscriber without waiting.
+    /// - Parameter event: The event.
+    func publish(_ event: Event) {
+        let subscribers = state.withLock { Array($0.subscribers.values) }
+        var dropped = 0
+        for subscriber in subscribers {
+            if case .dropped = subscriber.yield(event) { dropped += 1 }
+        }
+        if dropped > 0 { state.withLock { $0.dropped += dropped } }
+    }
+
+    /// Ends every subscriber's stream; later subscribers get a stream that has already ended.
+    func finish() {
+        let subscribers = state.withLock { state in
+            state.finished = true
+            defer { state.subscribers.removeAll() }
+            return Array(state.subscribers.values)
+        }
+        subscribers.forEach { $0.finish() }
+    }
+
+    /// The number of live subscribers.
+    var subscriberCount: Int { state.withLock { $0.subscribers.count } }
+
+    /// Events that subscribers' full buffers dropped, summed over subscribers.
+    var droppedEvents: Int { state.withLock { $0.dropped } }
+}

@@ -1,0 +1,79 @@
+extension ModelRegistry {
+    /// The public names of every registered model, sorted.
+    public var availableModels: [String] { entries.keys.sorted() }
+
+    /// The public names of the loaded models, sorted.
+    public var loadedModels: [String] { entries.filter { $0.value.state.isLoaded }.keys.sorted() }
+
+    /// Whether a model is loaded. Never starts a load; an unknown name is simply not loaded.
+    /// - Parameter name: The public name.
+    /// - Returns: `true` when the model is loaded.
+    public func isLoaded(_ name: String) -> Bool { entries[name]?.state.isLoaded ?? false }
+
+    /// A model's configuration.
+    /// - Parameter name: The public name.
+    /// - Returns: The configuration.
+    /// - Throws: ``RegistryError/modelNotFound(name:available:)``.
+    public func configuration(of name: String) throws(RegistryError) -> ModelConfiguration {
+        try entry(name).configuration
+    }
+
+    /// Every model's configuration, sorted by name.
+    public var configurations: [ModelConfiguration] { availableModels.compactMap { entries[$0]?.configuration } }
+
+    /// A snapshot of a model's record: state, timestamps and statistics.
+    /// - Parameter name: The public name.
+    /// - Returns: The record.
+    /// - Throws: ``RegistryError/modelNotFound(name:available:)``.
+    public func record(of name: String) throws(RegistryError) -> ModelRecord { try entry(name).record(name: name) }
+
+    /// Snapshots of every model's record, sorted by name.
+    public var records: [ModelRecord] { availableModels.compactMap { entries[$0]?.record(name: $0) } }
+
+    /// A model's state.
+    /// - Parameter name: The public name.
+    /// - Returns: The state.
+    /// - Throws: ``RegistryError/modelNotFound(name:available:)``.
+    public func state(of name: String) throws(RegistryError) -> ModelState { try entry(name).state }
+
+    /// The registry's health over its loaded models: all healthy → healthy, none → unhealthy, else degraded;
+    /// `unknown` when nothing is loaded.
+    public var health: ModelHealth {
+        ModelHealth.aggregate(entries.values.filter { $0.state.isLoaded }.map(\.health))
+    }
+
+    /// Runs every loaded engine's health check, records the results, and publishes
+    /// ``RegistryEvent/Kind/healthChanged(from:to:)`` for each change.
+    /// - Returns: The health of each loaded model, by name.
+    @discardableResult
+    public func checkHealth() async -> [String: ModelHealth] {
+        var results: [String: ModelHealth] = [:]
+        for name in loadedModels {
+            guard case .loaded(let id, let engine) = entries[name]?.phase else { continue }
+            let health = await engine.healthCheck()
+            guard entries[name]?.currentID == id, let old = entries[name]?.health else { continue }
+            results[name] = health
+            entries[name]?.health = health
+            if old != health { publish(.healthChanged(from: old, to: health), for: name) }
+        }
+        return results
+    }
+
+    // MARK: - Default model
+
+    /// The name of the default model.
+    /// - Returns: The name.
+    /// - Throws: ``RegistryError/noDefaultModel(available:)`` when none is set.
+    public func defaultModel() throws(RegistryError) -> String {
+        guard let name = defaultModelName, entries[name] != nil else { throw .noDefaultModel(available: availableModels) }
+        return name
+    }
+
+    /// Makes a registered model the default.
+    /// - Parameter name: The public name.
+    /// - Throws: ``RegistryError/modelNotFound(name:available:)``.
+    public func setDefaultModel(_ name: String) throws(RegistryError) {
+        _ = try entry(name)
+        defaultModelName = name
+    }
+}

@@ -1,0 +1,96 @@
+extension ModelRegistry {
+    /// Unloads a model: stops handing out leases, waits for the held ones to end, then unloads the engine.
+    ///
+    /// A loading model has its load cancelled; a failed model is reset to unloaded; an unloaded one is left as is.
+    /// Concurrent unloads of one model share the same unload.
+    /// - Parameters:
+    ///   - name: The public name.
+    ///   - drainTimeout: How long to wait for leases to end; `nil` uses ``RegistryOptions/unloadDrainTimeout``.
+    /// - Throws: ``RegistryError/modelNotFound(name:available:)``, or ``RegistryError/leasesStillHeld(name:count:waited:)``
+    ///   when leases outlast the deadline (the model then stays loaded and ``RegistryEvent/Kind/unloadAborted(_:)``
+    ///   is published).
+    public func unload(_ name: String, drainTimeout: Duration? = nil) async throws(RegistryError) {
+        var entry = try entry(name)
+        switch entry.phase {
+        case .unloaded:
+            return
+        case .failed:
+            entry.phase = .unloaded
+            entries[name] = entry
+        case .loading:
+            try cancelLoad(name)
+            entries[name]?.phase = .unloaded
+        case .unloading(_, _, let done):
+            try await done.value.get()
+        case .loaded(let id, let engine):
+            let deadline = drainTimeout ?? options.unloadDrainTimeout
+            let done = Task { await self.finishUnload(name, id: id, engine: engine, deadline: deadline) }
+            entry.phase = .unloading(id: id, engine: engine, done: done)
+            entries[name] = entry
+            publish(.unloadStarted, for: name)
+            try await done.value.get()
+        }
+    }
+
+    /// Unloads every model that is loaded or loading, in parallel.
+    /// - Parameter drainTimeout: How long each unload waits for leases to end.
+    /// - Throws: The first error an unload throws, after every unload has settled.
+    public func unloadAll(drainTimeout: Duration? = nil) async throws(RegistryError) {
+        let names = entries.filter { if case .unloaded = $0.value.phase { false } else { true } }.keys
+        let results = await withTaskGroup(of: RegistryError?.self) { group in
+            for name in names {
+                group.addTask {
+                    do throws(RegistryError) { try await self.unload(name, drainTimeout: drainTimeout) } catch {
+                        return error
+                    }
+                    return nil
+                }
+            }
+            var errors: [RegistryError] = []
+            for await case let error? in group { errors.append(error) }
+            return errors
+        }
+        if let first = results.first { throw first }
+    }
+
+    private func finishUnload(
+        _ name: String, id: ModelID, engine: any InferenceEngine, deadline: Duration
+    ) async -> Result<Void, RegistryError> {
+        guard await waitForLeasesToEnd(name, deadline: deadline) else {
+            let error = RegistryError.leasesStillHeld(
+                name: name, count: entries[name]?.activeLeases ?? 0, waited: deadline)
+            entries[name]?.phase = .loaded(id: id, engine: engine)
+            publish(.unloadAborted(error), for: name)
+            return .failure(error)
+        }
+        await engine.unload()
+        entries[name]?.phase = .unloaded
+        entries[name]?.loadedAt = nil
+        entries[name]?.health = .unknown
+        if let configuration = entries[name]?.configuration {
+            publishEvent(.unloaded, name: name, id: id, configuration: configuration)
+        }
+        return .success(())
+    }
+
+    /// Waits until the model holds no lease, or the deadline passes; returns whether the leases ended.
+    private func waitForLeasesToEnd(_ name: String, deadline: Duration) async -> Bool {
+        let waiterID = makeWaiterID()
+        let timer = Task { [clock] in
+            guard (try? await sleep(on: clock, for: deadline)) != nil else { return }
+            self.resumeDrainWaiter(name, waiterID: waiterID, drained: false)
+        }
+        defer { timer.cancel() }
+        return await withCheckedContinuation { continuation in
+            guard let entry = entries[name], entry.activeLeases > 0 else {
+                continuation.resume(returning: true)
+                return
+            }
+            entries[name]?.drainWaiters[waiterID] = continuation
+        }
+    }
+
+    private func resumeDrainWaiter(_ name: String, waiterID: UInt64, drained: Bool) {
+        entries[name]?.drainWaiters.removeValue(forKey: waiterID)?.resume(returning: drained)
+    }
+}

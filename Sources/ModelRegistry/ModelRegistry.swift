@@ -1,0 +1,132 @@
+import Foundation
+
+/// Holds one record per model, loads and unloads models through engines an ``EngineFactory`` creates, hands engines
+/// out under leases, and publishes every lifecycle change as a ``RegistryEvent``.
+///
+/// ```swift
+/// var factory = EngineFactory()
+/// factory.register(OnnxRuntimeEngine.self, engine: .onnxruntime, modelType: .classifier)
+/// let registry = ModelRegistry(factory: factory, configuration: try .load(contentsOf: configURL))
+/// let events = registry.events()
+/// let label = try await registry.withModel("iris", as: OnnxRuntimeEngine.self) { engine in
+///     try await engine.run(["float_input": input])
+/// }
+/// try await registry.unload("iris")
+/// ```
+///
+/// Loads are single flight: any number of concurrent callers asking for an unloaded model share one engine load.
+/// While a lease is held the model is never unloaded; ``unload(_:drainTimeout:)`` waits for leases to end.
+public actor ModelRegistry {
+    let factory: EngineFactory
+    let options: RegistryOptions
+    let clock: any Clock<Duration>
+    let broadcaster = EventBroadcaster<RegistryEvent>()
+    var entries: [String: ModelEntry] = [:]
+    var defaultModelName: String?
+    var nextSequence: UInt64 = 1
+    var nextWaiterID: UInt64 = 1
+
+    /// Creates a registry.
+    /// - Parameters:
+    ///   - factory: Creates an engine for each (engine kind, model type) pair.
+    ///   - models: The models to register at once.
+    ///   - defaultModel: The name ``defaultModel()`` resolves to.
+    ///   - options: Registry-wide settings.
+    ///   - clock: The clock for timeouts and deadlines (inject a manual clock in tests).
+    public init(
+        factory: EngineFactory, models: [ModelConfiguration] = [], defaultModel: String? = nil,
+        options: RegistryOptions = RegistryOptions(), clock: any Clock<Duration> = ContinuousClock()
+    ) {
+        self.factory = factory
+        self.options = options
+        self.clock = clock
+        self.defaultModelName = defaultModel
+        let now = Date()
+        for model in models { entries[model.name] = ModelEntry(configuration: model, registeredAt: now) }
+    }
+
+    /// Creates a registry from a configuration file's contents.
+    /// - Parameters:
+    ///   - factory: Creates an engine for each (engine kind, model type) pair.
+    ///   - configuration: The models and the default model.
+    ///   - options: Registry-wide settings.
+    ///   - clock: The clock for timeouts and deadlines.
+    public init(
+        factory: EngineFactory, configuration: RegistryConfiguration, options: RegistryOptions = RegistryOptions(),
+        clock: any Clock<Duration> = ContinuousClock()
+    ) {
+        self.init(
+            factory: factory, models: configuration.models, defaultModel: configuration.defaultModel,
+            options: options, clock: clock
+        )
+    }
+
+    // MARK: - Registration
+
+    /// Adds a model, publishing ``RegistryEvent/Kind/registered``. The model is not loaded.
+    /// - Parameter configuration: The model's configuration; its `name` is the public name.
+    /// - Throws: ``RegistryError/modelAlreadyRegistered(name:)`` when the name is taken.
+    public func register(_ configuration: ModelConfiguration) throws(RegistryError) {
+        guard entries[configuration.name] == nil else { throw .modelAlreadyRegistered(name: configuration.name) }
+        entries[configuration.name] = ModelEntry(configuration: configuration, registeredAt: Date())
+        publish(.registered, for: configuration.name)
+    }
+
+    /// Unloads a model if it is loaded, then removes it, publishing ``RegistryEvent/Kind/unregistered``.
+    /// - Parameter name: The public name.
+    /// - Throws: ``RegistryError/modelNotFound(name:available:)``, or what ``unload(_:drainTimeout:)`` throws.
+    public func unregister(_ name: String) async throws(RegistryError) {
+        try await unload(name)
+        guard let entry = entries.removeValue(forKey: name) else { return }
+        if defaultModelName == name { defaultModelName = nil }
+        publishEvent(.unregistered, name: name, id: nil, configuration: entry.configuration)
+    }
+
+    // MARK: - Events
+
+    /// Subscribes to lifecycle events from now on.
+    ///
+    /// Each subscriber has its own buffer, so a slow subscriber never holds back the registry or other
+    /// subscribers. The default keeps the newest 1,024 undelivered events and drops older ones (count them with
+    /// ``droppedEventCount``, and spot gaps with ``RegistryEvent/sequence``); pass `.unbounded` to lose nothing.
+    /// The stream ends when ``shutdown()`` runs; stop iterating (or cancel the task) to unsubscribe.
+    /// - Parameter bufferingPolicy: How this subscriber's buffer behaves when it falls behind.
+    /// - Returns: The stream of events.
+    public nonisolated func events(
+        bufferingPolicy: AsyncStream<RegistryEvent>.Continuation.BufferingPolicy = .bufferingNewest(1024)
+    ) -> AsyncStream<RegistryEvent> {
+        broadcaster.subscribe(bufferingPolicy: bufferingPolicy)
+    }
+
+    /// The number of live event subscribers.
+    public nonisolated var subscriberCount: Int { broadcaster.subscriberCount }
+
+    /// Events that full subscriber buffers dropped, summed over subscribers.
+    public nonisolated var droppedEventCount: Int { broadcaster.droppedEvents }
+
+    func publish(_ kind: RegistryEvent.Kind, for name: String) {
+        guard let entry = entries[name] else { return }
+        publishEvent(kind, name: name, id: entry.currentID, configuration: entry.configuration)
+    }
+
+    func publishEvent(_ kind: RegistryEvent.Kind, name: String, id: ModelID?, configuration: ModelConfiguration) {
+        let event = RegistryEvent(
+            sequence: nextSequence, date: Date(), name: name, modelID: id, engine: configuration.engine,
+            modelType: configuration.modelType, kind: kind
+        )
+        nextSequence += 1
+        broadcaster.publish(event)
+    }
+
+    // MARK: - Helpers
+
+    func entry(_ name: String) throws(RegistryError) -> ModelEntry {
+        guard let entry = entries[name] else { throw .modelNotFound(name: name, available: entries.keys.sorted()) }
+        return entry
+    }
+
+    func makeWaiterID() -> UInt64 {
+        defer { nextWaiterID += 1 }
+        return nextWaiterID
+    }
+}

@@ -1,0 +1,45 @@
+/// Where a model is in its lifecycle.
+///
+/// ```text
+///              load()                  engine.load succeeds
+/// unloaded ──────────▶ loading ──────────────────────────▶ loaded
+///    ▲                    │ throws / times out / cancelled    │ unload(): waits for leases
+///    │                    ▼                                   ▼
+///    │                 failed ──── load() retries ──▶      unloading ──▶ unloaded
+///    └──────────────────────────────────────────────────────────────────────┘
+/// ```
+public enum ModelState: Sendable, CustomStringConvertible {
+    /// Registered, not loaded (also the state after an unload).
+    case unloaded
+    /// A load is running; callers that ask for the model share it.
+    case loading
+    /// Loaded and serving leases.
+    case loaded
+    /// Waiting for leases to end before the engine unloads; no new leases are handed out.
+    case unloading
+    /// The last load failed; the error says why. Loading again retries.
+    case failed(RegistryError)
+
+    /// `unloaded`, `loading`, `loaded`, `unloading` or `failed`.
+    public var label: String {
+        switch self {
+        case .unloaded: "unloaded"
+        case .loading: "loading"
+        case .loaded: "loaded"
+        case .unloading: "unloading"
+        case .failed: "failed"
+        }
+    }
+
+    /// The label, and the error for a failed model.
+    public var description: String {
+        if case .failed(let error) = self { return "failed: \(error)" }
+        return label
+    }
+
+    /// Whether the model is loaded.
+    public var isLoaded: Bool { if case .loaded = self { true } else { false } }
+
+    /// Whether the last load failed.
+    public var isFailed: Bool { if case .failed = self { true } else { false } }
+}

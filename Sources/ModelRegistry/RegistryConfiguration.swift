@@ -1,0 +1,89 @@
+public import Foundation
+
+/// The contents of a registry configuration file: models by public name, and the default model.
+///
+/// ```json
+/// {
+///   "defaultModel": "iris",
+///   "models": {
+///     "iris":  { "engine": "onnxruntime", "type": "classifier", "path": "models/logreg_iris.onnx", "maxWorkers": 2 },
+///     "tiny":  { "engine": "llamacpp", "type": "llm", "path": "models/tiny.gguf", "contextLength": 256,
+///                "threads": 2, "preload": true, "loadTimeoutSeconds": 30, "parameters": { "seed": "42" } }
+///   }
+/// }
+/// ```
+/// Relative paths are resolved against the file's folder.
+public struct RegistryConfiguration: Sendable, Hashable {
+    /// The models, sorted by name.
+    public var models: [ModelConfiguration]
+    /// The model ``ModelRegistry/defaultModel()`` resolves to.
+    public var defaultModel: String?
+
+    /// Creates a configuration in code.
+    /// - Parameters:
+    ///   - models: The models.
+    ///   - defaultModel: The default model's name.
+    public init(models: [ModelConfiguration], defaultModel: String? = nil) {
+        self.models = models.sorted { $0.name < $1.name }
+        self.defaultModel = defaultModel
+    }
+
+    /// Reads and checks a configuration file.
+    /// - Parameters:
+    ///   - url: The file.
+    ///   - knownEngines: The engine kinds a model may name; `nil` accepts any. Pass
+    ///     `factory.registeredEngines` to reject engines the registry cannot create.
+    /// - Returns: The configuration, with relative model paths made absolute.
+    /// - Throws: ``RegistryError/invalidConfiguration(file:model:field:reason:)`` naming the file, and where it
+    ///   applies the model and the field: unreadable file, bad JSON, a missing or mistyped field, an unknown engine,
+    ///   a bad value, or a default model that is not configured.
+    public static func load(
+        contentsOf url: URL, knownEngines: Set<EngineKind>? = nil
+    ) throws(RegistryError) -> RegistryConfiguration {
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw .invalidConfiguration(file: url.path, model: nil, field: nil, reason: "cannot read the file: \(error)")
+        }
+        var configuration = try decode(data, file: url.path)
+        let folder = url.deletingLastPathComponent()
+        for index in configuration.models.indices where !configuration.models[index].isRemote {
+            let path = configuration.models[index].path
+            if !path.hasPrefix("/") { configuration.models[index].path = folder.appendingPathComponent(path).path }
+        }
+        try configuration.validate(file: url.path, knownEngines: knownEngines)
+        return configuration
+    }
+
+    /// Decodes a configuration from JSON.
+    /// - Parameters:
+    ///   - data: The JSON.
+    ///   - file: The name used in error messages.
+    /// - Returns: The configuration, unvalidated.
+    /// - Throws: ``RegistryError/invalidConfiguration(file:model:field:reason:)``.
+    public static func decode(_ data: Data, file: String) throws(RegistryError) -> RegistryConfiguration {
+        do {
+            let file = try JSONDecoder().decode(File.self, from: data)
+            return RegistryConfiguration(models: Array(file.models.values), defaultModel: file.defaultModel)
+        } catch let error as DecodingError {
+            throw ConfigurationDecodingError.describe(error, file: file)
+        } catch {
+            throw .invalidConfiguration(file: file, model: nil, field: nil, reason: "\(error)")
+        }
+    }
+
+    /// Encodes the configuration in the file format.
+    /// - Returns: Pretty-printed JSON with sorted keys.
+    /// - Throws: `EncodingError` from the encoder.
+    public func encoded() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let models = Dictionary(uniqueKeysWithValues: models.map { ($0.name, $0) })
+        return try encoder.encode(File(defaultModel: defaultModel, models: models))
+    }
+
+    /// The file's top level.
+    struct File: Codable {
+        var defaultModel: String?
+        var models: [String: ModelConfiguration]
+    }
+}

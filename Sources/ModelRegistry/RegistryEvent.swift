@@ -1,0 +1,63 @@
+public import Foundation
+
+/// A lifecycle change of one model, published to every subscriber of ``ModelRegistry/events(bufferingPolicy:)``.
+public struct RegistryEvent: Sendable, CustomStringConvertible {
+    /// What happened.
+    public enum Kind: Sendable {
+        /// The model was added to the registry.
+        case registered
+        /// The model was removed from the registry.
+        case unregistered
+        /// A load began.
+        case loadStarted
+        /// A load completed, taking `duration`.
+        case loaded(duration: Duration)
+        /// A load failed; the error says why (including timeout and cancellation).
+        case loadFailed(RegistryError)
+        /// An unload began: no new leases; the registry waits for the held ones to end.
+        case unloadStarted
+        /// The engine unloaded and freed its resources.
+        case unloaded
+        /// An unload gave up (leases still held at its deadline); the model stays loaded.
+        case unloadAborted(RegistryError)
+        /// The model's health changed.
+        case healthChanged(from: ModelHealth, to: ModelHealth)
+    }
+
+    /// Increases by one for each event the registry publishes, so subscribers can spot dropped events.
+    public var sequence: UInt64
+    /// When the event was published.
+    public var date: Date
+    /// The model's public name.
+    public var name: String
+    /// The private id of the load the event belongs to; `nil` for events outside a load (registration).
+    public var modelID: ModelID?
+    /// The engine kind serving the model.
+    public var engine: EngineKind
+    /// The model's type.
+    public var modelType: ModelType
+    /// What happened.
+    public var kind: Kind
+
+    /// A one-line summary, e.g. `#3 iris loaded (onnxruntime/classifier, id 1a2b3c4d)`.
+    public var description: String {
+        "#\(sequence) \(name) \(kind.label) (\(engine)/\(modelType)\(modelID.map { ", id \($0)" } ?? ""))"
+    }
+}
+
+extension RegistryEvent.Kind {
+    /// A short name for the kind, with the detail that matters.
+    public var label: String {
+        switch self {
+        case .registered: "registered"
+        case .unregistered: "unregistered"
+        case .loadStarted: "loadStarted"
+        case .loaded(let duration): "loaded in \(duration)"
+        case .loadFailed(let error): "loadFailed: \(error)"
+        case .unloadStarted: "unloadStarted"
+        case .unloaded: "unloaded"
+        case .unloadAborted(let error): "unloadAborted: \(error)"
+        case .healthChanged(let from, let to): "healthChanged \(from.label) → \(to.label)"
+        }
+    }
+}
