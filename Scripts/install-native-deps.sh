@@ -30,12 +30,6 @@ jobs=${JOBS:-$(nproc 2>/dev/null || echo 2)}
 log() { printf '[native-deps] %s\n' "$*" >&2; }
 die() { printf '[native-deps] error: %s\n' "$*" >&2; exit 1; }
 
-link_into_clone() {
-  ln -sfn "$prefix" "$root/.native"
-  register_with_loader
-  log "ready: $prefix"
-  echo "$prefix"
-}
 
 # SwiftPM drops `-Wl,-rpath` from pkg-config output, so also tell the dynamic loader about the prefix when we may.
 register_with_loader() {
@@ -74,18 +68,54 @@ ensure_fixtures() {
   fi
 }
 
+# pkg-config files for SwiftPM's system library targets. No `-Wl,-rpath` in them: SwiftPM rejects that flag
+# ("prohibited flag"), so run-time lookup comes from ldconfig (above) or `-Xlinker -rpath` (the Makefile).
+write_pkgconfig() {
+  mkdir -p "$prefix/lib/pkgconfig"
+  cat > "$prefix/lib/pkgconfig/libonnxruntime.pc" <<EOF
+prefix=$prefix
+libdir=\${prefix}/lib
+includedir=\${prefix}/include
+
+Name: onnxruntime
+Description: ONNX Runtime (shared library from the onnxruntime $ORT_VERSION wheel)
+Version: $ORT_VERSION
+Libs: -L\${libdir} -lonnxruntime
+Cflags: -I\${includedir}
+EOF
+  cat > "$prefix/lib/pkgconfig/llama.pc" <<EOF
+prefix=$prefix
+libdir=\${prefix}/lib
+includedir=\${prefix}/include
+
+Name: llama
+Description: llama.cpp (from llama-cpp-python $LLAMA_CPP_PYTHON_VERSION's vendored source)
+Version: $LLAMA_CPP_PYTHON_VERSION
+Libs: -L\${libdir} -lllama -lggml -lggml-base
+Cflags: -I\${includedir}
+EOF
+}
+
+finish() {
+  write_pkgconfig
+  ensure_python_tools
+  ln -sfn "$prefix" "$root/.native"
+  register_with_loader
+  ensure_fixtures
+  log "ready: $prefix"
+  echo "$prefix"
+}
+
 if [ -f "$prefix/.complete" ]; then
   log "reusing cached build ($key)"
-  ensure_python_tools
-  ensure_fixtures
-  link_into_clone
+  finish
   exit 0
 fi
 
 mkdir -p "$cache"
 exec 9>"$cache/.lock"
 flock 9
-if [ -f "$prefix/.complete" ]; then ensure_python_tools; ensure_fixtures; link_into_clone; exit 0; fi
+if [ -f "$prefix/.complete" ]; then finish; exit 0; fi
 
 need_apt=()
 command -v cmake >/dev/null || need_apt+=(cmake)
@@ -103,7 +133,7 @@ command -v python3 >/dev/null || die "python3 is required"
 work="$cache/work-$key"
 stage="$prefix.partial"
 rm -rf "$stage"
-mkdir -p "$work/downloads" "$stage/lib/pkgconfig" "$stage/include" "$stage/bin" "$stage/share/models"
+mkdir -p "$work/downloads" "$stage/lib" "$stage/include" "$stage/bin" "$stage/share/models"
 
 # --- ONNX Runtime -------------------------------------------------------------------------------------------------
 if ! ls "$work"/downloads/onnxruntime-"$ORT_VERSION"-*.whl >/dev/null 2>&1; then
@@ -144,32 +174,6 @@ cp "$work/llama-build/bin/llama-bench" "$stage/bin/"
 cp "$src/include/llama.h" "$stage/include/"
 cp "$src"/ggml/include/*.h "$stage/include/"
 
-# --- pkg-config ---------------------------------------------------------------------------------------------------
-cat > "$stage/lib/pkgconfig/libonnxruntime.pc" <<EOF
-prefix=$prefix
-libdir=\${prefix}/lib
-includedir=\${prefix}/include
-
-Name: onnxruntime
-Description: ONNX Runtime (shared library from the onnxruntime $ORT_VERSION wheel)
-Version: $ORT_VERSION
-Libs: -L\${libdir} -Wl,-rpath,\${libdir} -lonnxruntime
-Cflags: -I\${includedir}
-EOF
-cat > "$stage/lib/pkgconfig/llama.pc" <<EOF
-prefix=$prefix
-libdir=\${prefix}/lib
-includedir=\${prefix}/include
-
-Name: llama
-Description: llama.cpp (from llama-cpp-python $LLAMA_CPP_PYTHON_VERSION's vendored source)
-Version: $LLAMA_CPP_PYTHON_VERSION
-Libs: -L\${libdir} -Wl,-rpath,\${libdir} -lllama -lggml -lggml-base
-Cflags: -I\${includedir}
-EOF
-
 mv "$stage" "$prefix"
 touch "$prefix/.complete"
-ensure_python_tools
-ensure_fixtures
-link_into_clone
+finish
