@@ -1,0 +1,105 @@
+import ModelRegistry
+import ModelRegistryTestSupport
+import Testing
+
+@Suite struct CancellationTests {
+    @Test func cancelLoad_failsWaitersWithCancelled_andUnloadsTheLateEngine() async throws {
+        let fixture = Fixture()
+        let registry = fixture.registry(["a"])
+        let log = EventLog(registry)
+        let gate = fixture.script.holdLoads(of: "a")
+        let waiter = Task { try await registry.load("a") }
+        await gate.waitForWaiters()
+
+        try await registry.cancelLoad("a")
+        await #expect {
+            try await waiter.value
+        } throws: { error in
+            guard case RegistryError.loadCancelled(let name) = error else { return false }
+            return name == "a"
+        }
+        guard case .failed(.loadCancelled) = try await registry.state(of: "a") else {
+            Issue.record("expected failed(loadCancelled)")
+            return
+        }
+        gate.open()
+        while fixture.script.unloads(of: "a") == 0 { await Task.yield() }
+        #expect(fixture.script.unloads(of: "a") == 1)
+        #expect(try await registry.state(of: "a").isFailed)
+        #expect(log.labels().prefix(2) == ["a loadStarted", "a loadFailed"])
+    }
+
+    @Test func cancelledCaller_stopsWaiting_butTheSharedLoadGoesOn() async throws {
+        let fixture = Fixture()
+        let registry = fixture.registry(["a"])
+        let gate = fixture.script.holdLoads(of: "a")
+        let impatient = Task { try await registry.load("a") }
+        let patient = Task { try await registry.load("a") }
+        await gate.waitForWaiters()
+
+        impatient.cancel()
+        await #expect(throws: RegistryError.self) { try await impatient.value }
+        gate.open()
+        let record = try await patient.value
+        #expect(record.state.isLoaded)
+        #expect(fixture.script.loads(of: "a") == 1)
+    }
+
+    @Test func loadTimeout_endsFailedWithTimedOut() async throws {
+        let fixture = Fixture()
+        let registry = fixture.registry(["a"])
+        let gate = fixture.script.holdLoads(of: "a")
+        let waiter = Task { try await registry.load("a", timeout: .seconds(5)) }
+        await gate.waitForWaiters()
+        await fixture.clock.waitForSleepers()
+
+        fixture.clock.advance(by: .seconds(5))
+        await #expect {
+            try await waiter.value
+        } throws: { error in
+            guard case RegistryError.loadTimedOut(let name, let after) = error else { return false }
+            return name == "a" && after == .seconds(5)
+        }
+        guard case .failed(.loadTimedOut) = try await registry.state(of: "a") else {
+            Issue.record("expected failed(loadTimedOut)")
+            return
+        }
+        gate.open()
+        while fixture.script.unloads(of: "a") == 0 { await Task.yield() }
+    }
+
+    @Test func configuredLoadTimeout_applies() async throws {
+        let fixture = Fixture()
+        var model = Fixture.model("a")
+        model.loadTimeout = .seconds(2)
+        let registry = ModelRegistry(factory: fixture.factory(), models: [model], clock: fixture.clock)
+        let gate = fixture.script.holdLoads(of: "a")
+        let waiter = Task { try await registry.load("a") }
+        await gate.waitForWaiters()
+        await fixture.clock.waitForSleepers()
+        fixture.clock.advance(by: .seconds(2))
+        await #expect(throws: RegistryError.self) { try await waiter.value }
+        gate.open()
+    }
+
+    @Test func loadFinishingBeforeTheTimeout_succeeds() async throws {
+        let fixture = Fixture()
+        let registry = fixture.registry(["a"])
+        let record = try await registry.load("a", timeout: .seconds(5))
+        #expect(record.state.isLoaded)
+        fixture.clock.advance(by: .seconds(10))
+        #expect(await registry.isLoaded("a"))
+    }
+
+    @Test func unloadWhileLoading_cancelsTheLoad() async throws {
+        let fixture = Fixture()
+        let registry = fixture.registry(["a"])
+        let gate = fixture.script.holdLoads(of: "a")
+        let waiter = Task { try await registry.load("a") }
+        await gate.waitForWaiters()
+        try await registry.unload("a")
+        await #expect(throws: RegistryError.self) { try await waiter.value }
+        #expect(try await registry.state(of: "a").label == "unloaded")
+        gate.open()
+    }
+}

@@ -1,0 +1,53 @@
+import ModelRegistry
+import Synchronization
+
+/// What test engines do and what happened to them: a test double of an engine's behaviour (not of the registry),
+/// shared by every engine a factory creates.
+final class EngineScript: Sendable {
+    struct TestFailure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    private struct State {
+        var loads: [String: Int] = [:]
+        var unloads: [String: Int] = [:]
+        var contexts: [EngineLoadContext] = []
+        var failures: [String: Int] = [:]
+        var gates: [String: Gate] = [:]
+        var health: [String: ModelHealth] = [:]
+    }
+
+    private let state = Mutex(State())
+
+    /// Makes the next `times` loads of `name` throw.
+    func failLoads(of name: String, times: Int = 1) { state.withLock { $0.failures[name] = times } }
+
+    /// Makes loads of `name` wait at a gate until the test opens it.
+    func holdLoads(of name: String) -> Gate {
+        let gate = Gate()
+        state.withLock { $0.gates[name] = gate }
+        return gate
+    }
+
+    /// Sets the health that engines of `name` report.
+    func setHealth(_ health: ModelHealth, for name: String) { state.withLock { $0.health[name] = health } }
+
+    func loads(of name: String) -> Int { state.withLock { $0.loads[name] ?? 0 } }
+    func unloads(of name: String) -> Int { state.withLock { $0.unloads[name] ?? 0 } }
+    var contexts: [EngineLoadContext] { state.withLock { $0.contexts } }
+
+    func load(_ context: EngineLoadContext) async throws {
+        let (gate, fail) = state.withLock { state -> (Gate?, Bool) in
+            state.contexts.append(context)
+            let remaining = state.failures[context.name] ?? 0
+            if remaining > 0 { state.failures[context.name] = remaining - 1 }
+            return (state.gates[context.name], remaining > 0)
+        }
+        await gate?.wait()
+        if fail { throw TestFailure(description: "scripted failure loading \(context.name)") }
+        state.withLock { $0.loads[context.name, default: 0] += 1 }
+    }
+
+    func unload(_ name: String) { state.withLock { $0.unloads[name, default: 0] += 1 } }
+    func health(_ name: String) -> ModelHealth { state.withLock { $0.health[name] ?? .healthy } }
+}

@@ -1,0 +1,116 @@
+import ModelRegistry
+import ModelRegistryTestSupport
+import Testing
+
+@Suite struct LeaseTests {
+    @Test func unload_whileLeaseHeld_waitsForTheLeaseToEnd() async throws {
+        let fixture = Fixture()
+        let registry = fixture.registry(["a"])
+        let log = EventLog(registry)
+        let lease = try await registry.get("a")
+
+        let unloading = Task { try await registry.unload("a") }
+        await log.waitFor("a", "unloadStarted")
+        #expect(try await registry.state(of: "a").label == "unloading")
+        #expect(fixture.script.unloads(of: "a") == 0)
+
+        await lease.release()
+        try await unloading.value
+        #expect(fixture.script.unloads(of: "a") == 1)
+        #expect(try await registry.state(of: "a").label == "unloaded")
+    }
+
+    @Test func withModel_holdsTheLeaseForTheBodyOnly() async throws {
+        let fixture = Fixture()
+        let registry = fixture.registry(["a"])
+        let inside = Gate()
+        let body = Task {
+            try await registry.withModel("a", as: ScriptedEngine.self) { engine in
+                await inside.wait()
+                return engine.echo(7)
+            }
+        }
+        while try await registry.record(of: "a").activeLeases == 0 { await Task.yield() }
+        let unloading = Task { try await registry.unload("a") }
+        while try await registry.state(of: "a").label != "unloading" { await Task.yield() }
+        #expect(fixture.script.unloads(of: "a") == 0)
+
+        inside.open()
+        #expect(try await body.value == "a:7")
+        try await unloading.value
+        #expect(fixture.script.unloads(of: "a") == 1)
+    }
+
+    @Test func withModel_releasesTheLeaseWhenTheBodyThrows() async throws {
+        struct BodyError: Error {}
+        let registry = Fixture().registry(["a"])
+        await #expect(throws: BodyError.self) {
+            try await registry.withModel("a") { _ in throw BodyError() }
+        }
+        #expect(try await registry.record(of: "a").activeLeases == 0)
+    }
+
+    @Test func unload_leaseOutlastsTheDeadline_throwsAndStaysLoaded() async throws {
+        let fixture = Fixture()
+        let registry = fixture.registry(["a"])
+        let log = EventLog(registry)
+        let lease = try await registry.get("a")
+
+        let unloading = Task { try await registry.unload("a", drainTimeout: .seconds(3)) }
+        await fixture.clock.waitForSleepers()
+        fixture.clock.advance(by: .seconds(3))
+        await #expect {
+            try await unloading.value
+        } throws: { error in
+            guard case RegistryError.leasesStillHeld(let name, let count, let waited) = error else { return false }
+            return name == "a" && count == 1 && waited == .seconds(3)
+        }
+        #expect(await registry.isLoaded("a"))
+        #expect(fixture.script.unloads(of: "a") == 0)
+        await log.waitFor("a", "unloadAborted")
+        await lease.release()
+    }
+
+    @Test func get_whileUnloading_isRefused() async throws {
+        let registry = Fixture().registry(["a"])
+        let lease = try await registry.get("a")
+        let unloading = Task { try await registry.unload("a") }
+        while try await registry.state(of: "a").label != "unloading" { await Task.yield() }
+
+        await #expect {
+            try await registry.get("a")
+        } throws: { error in
+            guard case RegistryError.unloading(let name) = error else { return false }
+            return name == "a"
+        }
+        await lease.release()
+        try await unloading.value
+    }
+
+    @Test func lease_asWrongEngineType_isAClearError() async throws {
+        let registry = Fixture().registry(["a"])
+        await #expect {
+            try await registry.withModel("a", as: OtherEngine.self) { _ in 1 }
+        } throws: { error in
+            "\(error)" == "model \"a\" runs on ScriptedEngine, not OtherEngine"
+        }
+    }
+
+    @Test func droppedLease_isReleasedWhenDeallocated() async throws {
+        let registry = Fixture().registry(["a"])
+        do { _ = try await registry.get("a") }
+        while try await registry.record(of: "a").activeLeases > 0 { await Task.yield() }
+        try await registry.unload("a")
+        #expect(await !registry.isLoaded("a"))
+    }
+
+    @Test func concurrentUnloads_shareOneUnload() async throws {
+        let fixture = Fixture()
+        let registry = fixture.registry(["a"])
+        try await registry.load("a")
+        async let first: Void = registry.unload("a")
+        async let second: Void = registry.unload("a")
+        _ = try await (first, second)
+        #expect(fixture.script.unloads(of: "a") == 1)
+    }
+}

@@ -1,1 +1,0 @@
-// Core tests (in progress).

@@ -1,0 +1,79 @@
+import ModelRegistry
+import ModelRegistryTestSupport
+import Testing
+
+@Suite struct SingleFlightTests {
+    @Test func thousandConcurrentGets_ofAnUnloadedModel_loadTheEngineOnce() async throws {
+        let fixture = Fixture()
+        let registry = fixture.registry(["a"])
+        let gate = fixture.script.holdLoads(of: "a")
+
+        let ids = try await withThrowingTaskGroup(of: ModelID.self) { group in
+            for _ in 0..<1_000 {
+                group.addTask {
+                    let lease = try await registry.get("a")
+                    await lease.release()
+                    return lease.modelID
+                }
+            }
+            await gate.waitForWaiters()
+            gate.open()
+            return try await group.reduce(into: Set<ModelID>()) { $0.insert($1) }
+        }
+
+        #expect(fixture.script.loads(of: "a") == 1)
+        #expect(fixture.script.contexts.count == 1)
+        #expect(ids.count == 1)
+        let record = try await registry.record(of: "a")
+        #expect(record.useCount == 1_000)
+        #expect(record.activeLeases == 0)
+    }
+
+    @Test func getAfterLoad_returnsTheCachedEngine() async throws {
+        let fixture = Fixture()
+        let registry = fixture.registry(["a"])
+        let first = try await registry.get("a")
+        let second = try await registry.get("a")
+        #expect(first.engine === second.engine)
+        await first.release()
+        await second.release()
+        #expect(fixture.script.loads(of: "a") == 1)
+    }
+
+    @Test func loadAll_failsFastAndUnloadsWhatItLoaded() async throws {
+        let fixture = Fixture()
+        let registry = fixture.registry(["good", "bad", "slow"])
+        let log = EventLog(registry)
+        fixture.script.failLoads(of: "bad")
+        let slowGate = fixture.script.holdLoads(of: "slow")
+
+        await #expect {
+            try await registry.loadAll()
+        } throws: { error in
+            guard case RegistryError.loadFailed(let name, _) = error else { return false }
+            return name == "bad"
+        }
+        slowGate.open()
+
+        #expect(await registry.loadedModels.isEmpty)
+        #expect(try await registry.state(of: "good").label == "unloaded")
+        #expect(try await registry.state(of: "slow").label != "loaded")
+        await log.waitFor("good", "unloaded")
+        #expect(fixture.script.unloads(of: "good") == 1)
+    }
+
+    @Test func loadAll_keepsModelsThatWereLoadedBefore() async throws {
+        let fixture = Fixture()
+        let registry = fixture.registry(["before", "bad"])
+        try await registry.load("before")
+        fixture.script.failLoads(of: "bad")
+        _ = try? await registry.loadAll()
+        #expect(await registry.loadedModels == ["before"])
+    }
+
+    @Test func loadAll_loadsEveryModel() async throws {
+        let registry = Fixture().registry(["a", "b", "c"])
+        try await registry.loadAll()
+        #expect(await registry.loadedModels == ["a", "b", "c"])
+    }
+}
