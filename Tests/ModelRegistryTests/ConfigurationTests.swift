@@ -1,0 +1,100 @@
+import Foundation
+import ModelRegistry
+import ModelRegistryTestSupport
+import Testing
+
+@Suite struct ConfigurationTests {
+    private func write(_ json: String) throws -> URL {
+        let folder = try NativeFixtures.temporaryDirectory()
+        let url = folder.appendingPathComponent("models.json")
+        try Data(json.utf8).write(to: url)
+        return url
+    }
+
+    private func expectConfigurationError(
+        _ json: String, model: String?, field: String?, reasonContains: String, known: Set<EngineKind>? = nil
+    ) throws {
+        let url = try write(json)
+        #expect {
+            try RegistryConfiguration.load(contentsOf: url, knownEngines: known)
+        } throws: { error in
+            guard case RegistryError.invalidConfiguration(let file, let m, let f, let reason) = error else { return false }
+            return file == url.path && m == model && f == field && reason.contains(reasonContains)
+        }
+    }
+
+    @Test func validFile_isRead_withDefaultsAndRelativePathsResolved() throws {
+        let url = try write("""
+            {"defaultModel": "iris",
+             "models": {
+               "iris": {"engine": "onnxruntime", "type": "classifier", "path": "models/iris.onnx", "maxWorkers": 2},
+               "tiny": {"engine": "llamacpp", "type": "llm", "path": "/abs/tiny.gguf", "contextLength": 128,
+                        "threads": 2, "preload": true, "loadTimeoutSeconds": 1.5, "parameters": {"seed": "42"}}
+             }}
+            """)
+        let configuration = try RegistryConfiguration.load(contentsOf: url, knownEngines: [.onnxruntime, .llamacpp])
+        #expect(configuration.defaultModel == "iris")
+        #expect(configuration.models.map(\.name) == ["iris", "tiny"])
+        let iris = configuration.models[0]
+        #expect(iris.path == url.deletingLastPathComponent().appendingPathComponent("models/iris.onnx").path)
+        #expect(iris.maxWorkers == 2 && iris.queueCapacity == 64 && iris.preload == false)
+        let tiny = configuration.models[1]
+        #expect(tiny.path == "/abs/tiny.gguf")
+        #expect(tiny.contextLength == 128 && tiny.threads == 2 && tiny.preload)
+        #expect(tiny.loadTimeout == .milliseconds(1500))
+        #expect(tiny.parameters == ["seed": "42"])
+    }
+
+    @Test func encodedConfiguration_decodesToTheSameValue() throws {
+        let original = RegistryConfiguration(models: [Fixture.model("a"), Fixture.model("b")], defaultModel: "b")
+        let decoded = try RegistryConfiguration.decode(try original.encoded(), file: "memory")
+        #expect(decoded == original)
+    }
+
+    @Test func badJSON_namesTheFile() throws {
+        try expectConfigurationError("{\"models\": {", model: nil, field: nil, reasonContains: "not valid JSON")
+    }
+
+    @Test func missingField_namesTheModelAndField() throws {
+        try expectConfigurationError(
+            #"{"models": {"iris": {"engine": "onnxruntime", "type": "classifier"}}}"#,
+            model: "iris", field: "path", reasonContains: "required field is missing")
+    }
+
+    @Test func mistypedField_namesTheModelAndField() throws {
+        try expectConfigurationError(
+            #"{"models": {"iris": {"engine": "onnxruntime", "type": "classifier", "path": "x", "maxWorkers": "two"}}}"#,
+            model: "iris", field: "maxWorkers", reasonContains: "expected Int")
+    }
+
+    @Test func unknownEngine_namesTheModelFieldAndKnownEngines() throws {
+        try expectConfigurationError(
+            #"{"models": {"m": {"engine": "tensorflow", "type": "llm", "path": "x"}}}"#,
+            model: "m", field: "engine", reasonContains: "unknown engine \"tensorflow\"; known engines: llamacpp, onnxruntime",
+            known: [.llamacpp, .onnxruntime])
+    }
+
+    @Test func badValues_areRejected() throws {
+        try expectConfigurationError(
+            #"{"models": {"m": {"engine": "llamacpp", "type": "llm", "path": "x", "maxWorkers": 0}}}"#,
+            model: "m", field: "maxWorkers", reasonContains: "at least 1")
+        try expectConfigurationError(
+            #"{"models": {"m": {"engine": "llamacpp", "type": "llm", "path": "x", "threads": -2}}}"#,
+            model: "m", field: "threads", reasonContains: "at least 1")
+    }
+
+    @Test func unknownDefaultModel_isRejected() throws {
+        try expectConfigurationError(
+            #"{"defaultModel": "nope", "models": {"m": {"engine": "llamacpp", "type": "llm", "path": "x"}}}"#,
+            model: nil, field: "defaultModel", reasonContains: "\"nope\" is not a configured model; configured: m")
+    }
+
+    @Test func missingFile_isAClearError() {
+        let url = URL(fileURLWithPath: "/nonexistent/models.json")
+        #expect {
+            try RegistryConfiguration.load(contentsOf: url)
+        } throws: { error in
+            "\(error)".hasPrefix("configuration /nonexistent/models.json: cannot read the file")
+        }
+    }
+}

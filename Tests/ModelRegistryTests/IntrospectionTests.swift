@@ -1,0 +1,89 @@
+import Foundation
+import ModelRegistry
+import ModelRegistryTestSupport
+import Testing
+
+@Suite struct IntrospectionTests {
+    @Test func names_andIsLoaded_neverTriggerALoad() async throws {
+        let fixture = Fixture()
+        let registry = fixture.registry(["b", "a"])
+        #expect(await registry.availableModels == ["a", "b"])
+        #expect(await registry.isLoaded("a") == false)
+        #expect(await registry.isLoaded("unknown") == false)
+        #expect(fixture.script.contexts.isEmpty)
+        try await registry.load("b")
+        #expect(await registry.loadedModels == ["b"])
+    }
+
+    @Test func record_countsUseAndTimes() async throws {
+        let registry = Fixture().registry(["a"])
+        for _ in 0..<3 { try await registry.withModel("a") { _ in } }
+        let record = try await registry.record(of: "a")
+        #expect(record.useCount == 3)
+        #expect(record.lastUsedAt != nil)
+        #expect(record.loadedAt != nil)
+        #expect(record.configuration.name == "a")
+        #expect(await registry.configurations.map(\.name) == ["a"])
+    }
+
+    @Test func health_aggregatesLoadedModels_andPublishesChanges() async throws {
+        let fixture = Fixture()
+        let registry = fixture.registry(["a", "b"])
+        let log = EventLog(registry)
+        #expect(await registry.health == .unknown)
+        try await registry.loadAll()
+        await registry.checkHealth()
+        #expect(await registry.health == .healthy)
+
+        fixture.script.setHealth(.unhealthy(reason: "gpu lost"), for: "b")
+        let results = await registry.checkHealth()
+        #expect(results["b"] == .unhealthy(reason: "gpu lost"))
+        #expect(try await registry.record(of: "b").health == .unhealthy(reason: "gpu lost"))
+        #expect(await registry.health.label == "degraded")
+        await log.waitFor("b", "healthChanged")
+
+        fixture.script.setHealth(.unhealthy(reason: "gpu lost"), for: "a")
+        await registry.checkHealth()
+        #expect(await registry.health.label == "unhealthy")
+    }
+
+    @Test func defaultModel_resolvesOrExplains() async throws {
+        let registry = Fixture().registry(["a", "b"])
+        await #expect {
+            try await registry.defaultModel()
+        } throws: { error in
+            "\(error)" == "no default model is configured; set \"defaultModel\" to one of: a, b"
+        }
+        try await registry.setDefaultModel("b")
+        #expect(try await registry.defaultModel() == "b")
+        await #expect(throws: RegistryError.self) { try await registry.setDefaultModel("zzz") }
+    }
+
+    @Test func openAIList_hasTheV1ModelsShape() async throws {
+        let registry = Fixture().registry(["b", "a"])
+        try await registry.load("a")
+        let data = try await registry.openAIModelList.jsonData()
+        let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        #expect(json["object"] as? String == "list")
+        let models = try #require(json["data"] as? [[String: Any]])
+        #expect(models.map { $0["id"] as? String } == ["a", "b"])
+        #expect(models.allSatisfy { $0["object"] as? String == "model" && $0["owned_by"] as? String == "modelregistry" })
+        #expect(models.allSatisfy { ($0["created"] as? Int ?? 0) > 1_600_000_000 })
+        #expect(models.map { $0["state"] as? String } == ["loaded", "unloaded"])
+    }
+
+    @Test func runAsService_preloadsThenShutsDownOnCancellation() async throws {
+        let fixture = Fixture()
+        var eager = Fixture.model("eager")
+        eager.preload = true
+        let registry = ModelRegistry(factory: fixture.factory(), models: [eager, Fixture.model("lazy")], clock: fixture.clock)
+        let log = EventLog(registry)
+        let service = Task { try await registry.run() }
+        await log.waitFor("eager", "loaded")
+        #expect(await registry.loadedModels == ["eager"])
+        service.cancel()
+        try await service.value
+        #expect(await registry.loadedModels.isEmpty)
+        #expect(fixture.script.unloads(of: "eager") == 1)
+    }
+}
