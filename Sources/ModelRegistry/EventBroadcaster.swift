@@ -1,4 +1,3 @@
-import Synchronization
 
 /// Fans events out to any number of `AsyncStream` subscribers, each with its own buffer.
 ///
@@ -13,7 +12,7 @@ final class EventBroadcaster<Event: Sendable>: Sendable {
         var finished = false
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     /// Adds a subscriber.
     /// - Parameter bufferingPolicy: How the subscriber's buffer behaves when it reads slower than events arrive.

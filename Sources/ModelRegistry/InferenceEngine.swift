@@ -2,7 +2,7 @@
 /// under leases, checks its health and unloads it.
 ///
 /// Conforming types are reference types shared across tasks, so they must be `Sendable`: wrap native handles in a
-/// type that owns them, and keep mutable state in an actor or behind a `Mutex`.
+/// type that owns them, and keep mutable state in an actor or behind a lock.
 ///
 /// ```swift
 /// final class EchoEngine: InferenceEngine {

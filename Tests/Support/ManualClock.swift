@@ -1,4 +1,4 @@
-import Synchronization
+import ModelRegistry
 
 /// A clock that moves only when a test calls ``advance(by:)``, so timeouts, deadlines and keep-alive run without
 /// real waiting.
@@ -26,7 +26,7 @@ public final class ManualClock: Clock, Sendable {
         var nextID: UInt64 = 0
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     /// Creates a clock at offset zero.
     public init() {}

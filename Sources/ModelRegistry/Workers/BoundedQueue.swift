@@ -1,6 +1,5 @@
-import Synchronization
 
-/// A first-in, first-out queue of limited capacity shared by producers and consumer tasks, guarded by a `Mutex`
+/// A first-in, first-out queue of limited capacity shared by producers and consumer tasks, guarded by a lock
 /// (each submission passes through it, so it avoids an actor hop per request).
 ///
 /// `send` suspends while the queue is full (backpressure); `receive` suspends while it is empty. Every suspension
@@ -50,7 +49,7 @@ final class BoundedQueue<Element: Sendable>: Sendable {
     }
 
     let capacity: Int
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     /// Creates a queue.
     /// - Parameter capacity: Elements that may wait before `send` suspends (at least 1).

@@ -1,4 +1,3 @@
-import Synchronization
 
 /// One submitted request: the work to run with an engine, and the one-shot result its submitter awaits.
 final class WorkItem: Sendable {
@@ -9,7 +8,7 @@ final class WorkItem: Sendable {
     }
 
     private let operation: @Sendable (any InferenceEngine) async throws -> any Sendable
-    private let state = Mutex(State.waiting)
+    private let state = Locked(State.waiting)
 
     init(_ operation: @escaping @Sendable (any InferenceEngine) async throws -> any Sendable) {
         self.operation = operation

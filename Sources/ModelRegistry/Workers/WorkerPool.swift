@@ -1,12 +1,11 @@
-import Synchronization
 
 /// The workers of one model: a bounded queue of requests and the tasks that take them, each under its own lease.
 final class WorkerPool: Sendable {
     let name: String
     let workerCount: Int
     let queue: BoundedQueue<WorkItem>
-    private let workers: Mutex<[Task<Void, Never>]> = Mutex([])
-    private let counters = Mutex((inFlight: 0, completed: 0))
+    private let workers: Locked<[Task<Void, Never>]> = Locked([])
+    private let counters = Locked((inFlight: 0, completed: 0))
 
     init(name: String, workerCount: Int, capacity: Int) {
         self.name = name

@@ -1,4 +1,3 @@
-import Synchronization
 
 /// Starts workers for each model when it loads and stops them when it unloads, by following a registry's events.
 ///
@@ -20,7 +19,7 @@ import Synchronization
 public actor WorkerRegistry {
     let registry: ModelRegistry
     /// Pools by model name, read without an actor hop on the submission path.
-    private let pools = Mutex<[String: WorkerPool]>([:])
+    private let pools = Locked<[String: WorkerPool]>([:])
     private var listener: Task<Void, Never>?
 
     /// Creates a worker registry for a model registry. Call ``start()`` (or ``run()``) to begin.

@@ -1,5 +1,4 @@
 import ModelRegistry
-import Synchronization
 
 /// What test engines do and what happened to them: a test double of an engine's behaviour (not of the registry),
 /// shared by every engine a factory creates.
@@ -17,7 +16,7 @@ final class EngineScript: Sendable {
         var health: [String: ModelHealth] = [:]
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     /// Makes the next `times` loads of `name` throw.
     func failLoads(of name: String, times: Int = 1) { state.withLock { $0.failures[name] = times } }

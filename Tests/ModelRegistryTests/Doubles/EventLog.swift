@@ -1,10 +1,9 @@
 import ModelRegistry
-import Synchronization
 
 /// Records the events a subscriber sees, so tests can wait for one and check the order.
 final class EventLog: Sendable {
-    private let events = Mutex<[RegistryEvent]>([])
-    private let task: Mutex<Task<Void, Never>?> = Mutex(nil)
+    private let events = Locked<[RegistryEvent]>([])
+    private let task: Locked<Task<Void, Never>?> = Locked(nil)
 
     /// Subscribes to the registry's events and records them.
     init(_ registry: ModelRegistry, bufferingPolicy: AsyncStream<RegistryEvent>.Continuation.BufferingPolicy = .unbounded) {

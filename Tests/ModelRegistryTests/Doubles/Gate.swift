@@ -1,8 +1,8 @@
-import Synchronization
+import ModelRegistry
 
 /// A gate tasks wait at until a test opens it; tells how many are waiting.
 final class Gate: Sendable {
-    private let state = Mutex((open: false, waiters: [CheckedContinuation<Void, Never>]()))
+    private let state = Locked((open: false, waiters: [CheckedContinuation<Void, Never>]()))
 
     init(open: Bool = false) { state.withLock { $0.open = open } }
 

@@ -1,12 +1,11 @@
 import ModelRegistry
 import ModelRegistryTestSupport
-import Synchronization
 
 /// An engine that follows an ``EngineScript``: it conforms to the real protocol, with controllable delays and
 /// failures, and echoes inputs so tests can check that work reached it.
 final class ScriptedEngine: InferenceEngine {
     let script: EngineScript
-    private let name = Mutex<String?>(nil)
+    private let name = Locked<String?>(nil)
 
     init() { script = EngineScript() }
     init(script: EngineScript) { self.script = script }

@@ -1,0 +1,48 @@
+# The commands a new user runs. `make test` is also what CI runs (.ci/run).
+SHELL := /bin/bash
+.DEFAULT_GOAL := test
+
+NATIVE_LINK := $(CURDIR)/.native
+export PKG_CONFIG_PATH := $(NATIVE_LINK)/lib/pkgconfig
+# SwiftPM drops -rpath from pkg-config, so pass it here: binaries then find libllama/libonnxruntime by themselves.
+RPATH = -Xlinker -rpath -Xlinker $(shell readlink -f $(NATIVE_LINK))/lib
+SWIFT_FLAGS = $(RPATH) -Xswiftc -warnings-as-errors
+
+.PHONY: setup build test test-tsan demo examples bench clean-native
+
+## Install the native libraries and fixtures (cached in ~/.cache/modelregistry-native; seconds when cached).
+setup:
+	bash Scripts/install-native-deps.sh >/dev/null
+
+## Build everything with warnings as errors.
+build: setup
+	swift build $(SWIFT_FLAGS)
+
+## Set up, then run every test, then the registry core's tests again under the thread sanitizer.
+test: setup
+	swift build --build-tests $(SWIFT_FLAGS)
+	swift test --skip-build $(RPATH)
+	$(MAKE) test-tsan
+
+## The core's tests under the thread sanitizer.
+test-tsan: setup
+	swift test --sanitize=thread $(RPATH) --filter ModelRegistryTests
+
+## Set up, then run the main example: classify iris flowers through the registry.
+demo: setup
+	swift run $(RPATH) iris 5.1,3.5,1.4,0.2 6.7,3.0,5.2,2.3
+
+## Run every example once.
+examples: setup
+	swift build $(RPATH) --product iris
+	swift run $(RPATH) iris 5.1,3.5,1.4,0.2
+	swift run $(RPATH) generate --max-tokens 16
+	swift run $(RPATH) registry-tour
+
+## Benchmarks (release build): prints a table and writes bench-results.json.
+bench: setup
+	swift run -c release $(RPATH) Benchmarks
+
+## Remove the clone's link to the native cache (the cache itself stays).
+clean-native:
+	rm -f .native
