@@ -3,6 +3,7 @@
 extension ModelConfiguration {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case name, engine, path, maxWorkers, queueCapacity, contextLength, threads, batchSize, preload, parameters
+        case keepAlive, pinned, sha256
         case modelType = "type"
         case loadTimeoutSeconds
     }
@@ -25,6 +26,9 @@ extension ModelConfiguration {
         preload = try c.decodeIfPresent(Bool.self, forKey: .preload) ?? false
         loadTimeout = try c.decodeIfPresent(Double.self, forKey: .loadTimeoutSeconds).map { .seconds($0) }
         parameters = try c.decodeIfPresent([String: String].self, forKey: .parameters) ?? [:]
+        keepAlive = try c.decodeIfPresent(KeepAlive.self, forKey: .keepAlive)
+        pinned = try c.decodeIfPresent(Bool.self, forKey: .pinned) ?? false
+        sha256 = try c.decodeIfPresent(String.self, forKey: .sha256)
     }
 
     /// Encodes the entry with the same keys a configuration file uses.
@@ -43,6 +47,9 @@ extension ModelConfiguration {
         try c.encode(preload, forKey: .preload)
         try c.encodeIfPresent(loadTimeout.map(\.seconds), forKey: .loadTimeoutSeconds)
         if !parameters.isEmpty { try c.encode(parameters, forKey: .parameters) }
+        try c.encodeIfPresent(keepAlive, forKey: .keepAlive)
+        if pinned { try c.encode(pinned, forKey: .pinned) }
+        try c.encodeIfPresent(sha256, forKey: .sha256)
     }
 }
 

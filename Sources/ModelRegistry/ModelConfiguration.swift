@@ -32,6 +32,12 @@ public struct ModelConfiguration: Sendable, Hashable, Codable {
     public var loadTimeout: Duration?
     /// Engine-specific options, e.g. `["graphOptimization": "all"]` or `["seed": "42"]`.
     public var parameters: [String: String]
+    /// How long the model stays loaded after its last lease ends; `nil` uses the registry's default.
+    public var keepAlive: KeepAlive?
+    /// Pinned models are never evicted to make room for others.
+    public var pinned: Bool
+    /// The expected SHA-256 (hex) of a downloaded model file; the download fails when it differs.
+    public var sha256: String?
 
     /// Creates a model configuration.
     /// - Parameters:
@@ -47,10 +53,14 @@ public struct ModelConfiguration: Sendable, Hashable, Codable {
     ///   - preload: Whether to load the model at start-up.
     ///   - loadTimeout: The longest a load may take.
     ///   - parameters: Engine-specific options.
+    ///   - keepAlive: How long the model stays loaded once idle.
+    ///   - pinned: Whether eviction must leave the model loaded.
+    ///   - sha256: The expected SHA-256 of a downloaded file.
     public init(
         name: String, engine: EngineKind, modelType: ModelType, path: String, maxWorkers: Int = 1,
         queueCapacity: Int = 64, contextLength: Int? = nil, threads: Int? = nil, batchSize: Int? = nil,
-        preload: Bool = false, loadTimeout: Duration? = nil, parameters: [String: String] = [:]
+        preload: Bool = false, loadTimeout: Duration? = nil, parameters: [String: String] = [:],
+        keepAlive: KeepAlive? = nil, pinned: Bool = false, sha256: String? = nil
     ) {
         self.name = name
         self.engine = engine
@@ -64,6 +74,9 @@ public struct ModelConfiguration: Sendable, Hashable, Codable {
         self.preload = preload
         self.loadTimeout = loadTimeout
         self.parameters = parameters
+        self.keepAlive = keepAlive
+        self.pinned = pinned
+        self.sha256 = sha256
     }
 
     /// The engine pair that selects the engine type in an ``EngineFactory``.

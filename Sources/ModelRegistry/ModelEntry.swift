@@ -17,6 +17,8 @@ struct ModelEntry {
         let id: ModelID
         let engine: any InferenceEngine
         let startedAt: ContinuousClock.Instant
+        /// Bytes reserved for the model once it is admitted (room made, load slot held); `nil` before that.
+        var reservedBytes: Int?
         var work: Task<Void, Never>?
         var timer: Task<Void, Never>?
         var waiters: [UInt64: LoadContinuation] = [:]
@@ -35,6 +37,16 @@ struct ModelEntry {
     var failureCount = 0
     /// Unloads waiting for `activeLeases` to reach zero.
     var drainWaiters: [UInt64: CheckedContinuation<Bool, Never>] = [:]
+    /// Bytes the loaded engine reported holding (or its estimate when it cannot tell).
+    var memoryBytes: Int?
+    /// When the model was last leased, as a registry-wide counter: the lowest is the least recently used.
+    var lastUseTick: UInt64 = 0
+    /// Unloads the model when its keep-alive expires; cancelled when a lease begins.
+    var idleTimer: Task<Void, Never>?
+    /// Loads that failed in a row (reset by a successful load).
+    var consecutiveFailures = 0
+    /// The registry-clock time before which a failed model is not retried automatically.
+    var retryNotBefore: Duration?
 
     init(configuration: ModelConfiguration, registeredAt: Date) {
         self.configuration = configuration
@@ -48,6 +60,24 @@ struct ModelEntry {
         case .loading(let attempt): attempt.id
         case .loaded(let id, _), .unloading(let id, _, _): id
         case .failed(let id, _): id
+        }
+    }
+
+    /// Bytes the model holds or has reserved: counted against the memory budget.
+    var heldBytes: Int {
+        switch phase {
+        case .loaded, .unloading: memoryBytes ?? 0
+        case .loading(let attempt): attempt.reservedBytes ?? 0
+        case .unloaded, .failed: 0
+        }
+    }
+
+    /// Whether the model occupies a slot of `maxLoadedModels` (loaded, unloading, or admitted to load).
+    var occupiesSlot: Bool {
+        switch phase {
+        case .loaded, .unloading: true
+        case .loading(let attempt): attempt.reservedBytes != nil
+        case .unloaded, .failed: false
         }
     }
 
@@ -67,7 +97,8 @@ struct ModelEntry {
         ModelRecord(
             id: currentID, name: name, configuration: configuration, state: state, health: health,
             registeredAt: registeredAt, loadedAt: loadedAt, lastUsedAt: lastUsedAt, useCount: useCount,
-            activeLeases: activeLeases, loadDuration: loadDuration, loadCount: loadCount, failureCount: failureCount
+            activeLeases: activeLeases, loadDuration: loadDuration, loadCount: loadCount, failureCount: failureCount,
+            consecutiveFailures: consecutiveFailures, memoryBytes: memoryBytes
         )
     }
 }

@@ -31,6 +31,10 @@ public struct ModelRecord: Sendable {
     public var loadCount: Int
     /// Loads that failed (including timeouts and cancellations).
     public var failureCount: Int
+    /// Loads that failed in a row; the retry back-off grows with it.
+    public var consecutiveFailures: Int
+    /// Bytes the loaded engine reports holding (its estimate from the file size when it cannot tell).
+    public var memoryBytes: Int?
 
     /// The engine kind serving the model.
     public var engine: EngineKind { configuration.engine }

@@ -11,6 +11,10 @@ extension ModelRegistry {
                 entry.activeLeases += 1
                 entry.useCount += 1
                 entry.lastUsedAt = .now
+                useTick += 1
+                entry.lastUseTick = useTick
+                entry.idleTimer?.cancel()
+                entry.idleTimer = nil
                 entries[name] = entry
                 return ModelLease(name: name, modelID: id, engine: engine, registry: self)
             case .unloading:
@@ -70,5 +74,9 @@ extension ModelRegistry {
         if entry.activeLeases == 0 { entry.drainWaiters.removeAll() }
         entries[name] = entry
         waiters.values.forEach { $0.resume(returning: true) }
+        if entry.activeLeases == 0 {
+            scheduleIdleExpiry(name)
+            capacityMayHaveChanged()
+        }
     }
 }

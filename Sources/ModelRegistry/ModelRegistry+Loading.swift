@@ -10,7 +10,9 @@ extension ModelRegistry {
     /// - Returns: The model's record once loaded.
     /// - Throws: ``RegistryError/modelNotFound(name:available:)``,
     ///   ``RegistryError/engineNotRegistered(model:pair:registered:)``, ``RegistryError/loadFailed(name:underlying:)``,
-    ///   ``RegistryError/loadTimedOut(name:after:)`` or ``RegistryError/loadCancelled(name:)``.
+    ///   ``RegistryError/loadTimedOut(name:after:)``, ``RegistryError/loadCancelled(name:)``,
+    ///   ``RegistryError/insufficientCapacity(name:needed:reason:holders:)``, or
+    ///   ``RegistryError/retryCooldown(name:retryIn:failures:lastError:)`` while a failed model backs off.
     @discardableResult
     public func load(_ name: String, timeout: Duration? = nil) async throws(RegistryError) -> ModelRecord {
         while true {
@@ -21,6 +23,19 @@ extension ModelRegistry {
             case .loading, .unloaded, .failed: try await waitForLoad(name, timeout: timeout)
             }
         }
+    }
+
+    /// Loads a failed model now, skipping its retry back-off (see ``RegistryOptions/retryBackoff``).
+    /// - Parameters:
+    ///   - name: The public name.
+    ///   - timeout: The longest the load may take.
+    /// - Returns: The model's record once loaded.
+    /// - Throws: What ``load(_:timeout:)`` throws.
+    @discardableResult
+    public func retry(_ name: String, timeout: Duration? = nil) async throws(RegistryError) -> ModelRecord {
+        _ = try entry(name)
+        entries[name]?.retryNotBefore = nil
+        return try await load(name, timeout: timeout)
     }
 
     /// Cancels a running load. Its waiters get ``RegistryError/loadCancelled(name:)`` and the model ends `failed`;
@@ -38,7 +53,14 @@ extension ModelRegistry {
         var entry = try entry(name)
         switch entry.phase {
         case .loaded, .unloading: return
-        case .unloaded, .failed: try startLoad(name, timeout: timeout)
+        case .unloaded: try startLoad(name, timeout: timeout)
+        case .failed(_, let error):
+            if let notBefore = entry.retryNotBefore, clock.now < notBefore {
+                throw .retryCooldown(
+                    name: name, retryIn: notBefore - clock.now, failures: entry.consecutiveFailures,
+                    lastError: "\(error)")
+            }
+            try startLoad(name, timeout: timeout)
         case .loading: break
         }
         entry = try self.entry(name)
@@ -95,22 +117,15 @@ extension ModelRegistry {
         var attempt = ModelEntry.LoadAttempt(id: id, engine: engine, startedAt: .now)
         let context = EngineLoadContext(modelID: id, configuration: configuration)
         attempt.work = Task {
-            let result: Result<Void, RegistryError>
-            do {
-                try await engine.load(context)
-                result = .success(())
-            } catch {
-                result = .failure(.loadFailed(name: name, underlying: error))
-            }
+            let result = await self.performLoad(name, id: id, engine: engine, context: context)
             if !self.finishLoad(name, id: id, result: result), case .success = result {
                 await engine.unload()  // the load was cancelled or timed out meanwhile: free what it holds
             }
         }
         if let limit = timeout ?? configuration.loadTimeout ?? options.defaultLoadTimeout {
-            attempt.timer = Task { [clock] in
-                guard (try? await sleep(on: clock, for: limit)) != nil else { return }
-                attempt.work?.cancel()
-                _ = self.finishLoad(name, id: id, result: .failure(.loadTimedOut(name: name, after: limit)))
+            attempt.timer = schedule(after: limit) { [work = attempt.work] registry in
+                work?.cancel()
+                _ = registry.finishLoad(name, id: id, result: .failure(.loadTimedOut(name: name, after: limit)))
             }
         }
         entry.phase = .loading(attempt)
@@ -118,36 +133,63 @@ extension ModelRegistry {
         publish(.loadStarted, for: name)
     }
 
+    /// Waits for admission (load slot, capacity), then runs the engine's load; returns the bytes it reports.
+    private func performLoad(
+        _ name: String, id: ModelID, engine: any InferenceEngine, context: EngineLoadContext
+    ) async -> Result<Int?, RegistryError> {
+        do {
+            try await admit(name, id: id)
+        } catch let error as RegistryError {
+            return .failure(error)
+        } catch {
+            return .failure(.loadCancelled(name: name))
+        }
+        defer { releaseLoadSlot() }
+        do {
+            try await engine.load(context)
+            return .success(await engine.memoryFootprint())
+        } catch {
+            return .failure(.loadFailed(name: name, underlying: error))
+        }
+    }
+
     /// Settles the load with this id; returns `false` when the load was already settled (cancelled or timed out).
-    func finishLoad(_ name: String, id: ModelID, result: Result<Void, RegistryError>) -> Bool {
+    func finishLoad(_ name: String, id: ModelID, result: Result<Int?, RegistryError>) -> Bool {
         guard var entry = entries[name], case .loading(let attempt) = entry.phase, attempt.id == id else {
             return false
         }
         attempt.timer?.cancel()
         switch result {
-        case .success:
+        case .success(let reportedBytes):
             entry.phase = .loaded(id: id, engine: attempt.engine)
             entry.loadedAt = Date()
             entry.loadDuration = attempt.startedAt.duration(to: .now)
             entry.loadCount += 1
+            entry.memoryBytes = reportedBytes ?? attempt.reservedBytes
+            entry.consecutiveFailures = 0
+            entry.retryNotBefore = nil
+            useTick += 1
+            entry.lastUseTick = useTick
             entries[name] = entry
             publish(.loaded(duration: entry.loadDuration ?? .zero), for: name)
             attempt.waiters.values.forEach { $0.resume(returning: attempt.engine) }
+            scheduleIdleExpiry(name)
         case .failure(let error):
             attempt.work?.cancel()
             entry.phase = .failed(id: id, error: error)
             entry.failureCount += 1
+            entry.consecutiveFailures += 1
+            if case .loadCancelled = error {} else {
+                let delay = options.retryBackoff.delay(afterFailures: entry.consecutiveFailures)
+                entry.retryNotBefore = clock.now + delay
+            }
             entries[name] = entry
             publish(.loadFailed(error), for: name)
             attempt.waiters.values.forEach { $0.resume(throwing: error) }
+            capacityMayHaveChanged()
         }
         return true
     }
 }
 
 typealias LoadContinuation = CheckedContinuation<any InferenceEngine, any Error>
-
-/// Sleeps on any clock (opens the existential so `Clock.sleep(for:)` can be called).
-func sleep<C: Clock<Duration>>(on clock: C, for duration: Duration) async throws {
-    try await clock.sleep(for: duration)
-}

@@ -23,6 +23,8 @@ extension ModelRegistry {
         case .unloading(_, _, let done):
             try await done.value.get()
         case .loaded(let id, let engine):
+            entry.idleTimer?.cancel()
+            entry.idleTimer = nil
             let deadline = drainTimeout ?? options.unloadDrainTimeout
             let done = Task { await self.finishUnload(name, id: id, engine: engine, deadline: deadline) }
             entry.phase = .unloading(id: id, engine: engine, done: done)
@@ -61,12 +63,15 @@ extension ModelRegistry {
                 name: name, count: entries[name]?.activeLeases ?? 0, waited: deadline)
             entries[name]?.phase = .loaded(id: id, engine: engine)
             publish(.unloadAborted(error), for: name)
+            scheduleIdleExpiry(name)
             return .failure(error)
         }
         await engine.unload()
         entries[name]?.phase = .unloaded
         entries[name]?.loadedAt = nil
+        entries[name]?.memoryBytes = nil
         entries[name]?.health = .unknown
+        capacityMayHaveChanged()
         if let configuration = entries[name]?.configuration {
             publishEvent(.unloaded, name: name, id: id, configuration: configuration)
         }
@@ -76,9 +81,8 @@ extension ModelRegistry {
     /// Waits until the model holds no lease, or the deadline passes; returns whether the leases ended.
     private func waitForLeasesToEnd(_ name: String, deadline: Duration) async -> Bool {
         let waiterID = makeWaiterID()
-        let timer = Task { [clock] in
-            guard (try? await sleep(on: clock, for: deadline)) != nil else { return }
-            self.resumeDrainWaiter(name, waiterID: waiterID, drained: false)
+        let timer = schedule(after: deadline) { registry in
+            registry.resumeDrainWaiter(name, waiterID: waiterID, drained: false)
         }
         defer { timer.cancel() }
         return await withCheckedContinuation { continuation in

@@ -19,12 +19,24 @@ import Foundation
 public actor ModelRegistry {
     let factory: EngineFactory
     let options: RegistryOptions
-    let clock: any Clock<Duration>
+    let clock: RegistryClock
     let broadcaster = EventBroadcaster<RegistryEvent>()
     var entries: [String: ModelEntry] = [:]
     var defaultModelName: String?
     var nextSequence: UInt64 = 1
     var nextWaiterID: UInt64 = 1
+    /// Loads holding one of `maxConcurrentLoads` slots.
+    var loadSlotsInUse = 0
+    /// Loads waiting for a slot, in request order.
+    var loadSlotQueue: [(id: UInt64, continuation: CheckedContinuation<Void, any Error>)] = []
+    /// Loads waiting for capacity to free up (a lease ending, an unload, a failed load).
+    var capacityWaiters: [UInt64: CheckedContinuation<Void, Never>] = [:]
+    /// Counts leases over the registry's life, to order models by recent use.
+    var useTick: UInt64 = 0
+    /// Models evicted (for keep-alive or capacity) over the registry's life.
+    var evictionCount = 0
+    /// The periodic health check started by ``run()``.
+    var healthChecks: Task<Void, Never>?
 
     /// Creates a registry.
     /// - Parameters:
@@ -39,7 +51,7 @@ public actor ModelRegistry {
     ) {
         self.factory = factory
         self.options = options
-        self.clock = clock
+        self.clock = RegistryClock(clock)
         self.defaultModelName = defaultModel
         let now = Date()
         for model in models { entries[model.name] = ModelEntry(configuration: model, registeredAt: now) }
@@ -48,16 +60,14 @@ public actor ModelRegistry {
     /// Creates a registry from a configuration file's contents.
     /// - Parameters:
     ///   - factory: Creates an engine for each (engine kind, model type) pair.
-    ///   - configuration: The models and the default model.
-    ///   - options: Registry-wide settings.
+    ///   - configuration: The models, the default model and the registry-wide settings.
     ///   - clock: The clock for timeouts and deadlines.
     public init(
-        factory: EngineFactory, configuration: RegistryConfiguration, options: RegistryOptions = RegistryOptions(),
-        clock: any Clock<Duration> = ContinuousClock()
+        factory: EngineFactory, configuration: RegistryConfiguration, clock: any Clock<Duration> = ContinuousClock()
     ) {
         self.init(
             factory: factory, models: configuration.models, defaultModel: configuration.defaultModel,
-            options: options, clock: clock
+            options: configuration.options, clock: clock
         )
     }
 
@@ -128,5 +138,15 @@ public actor ModelRegistry {
     func makeWaiterID() -> UInt64 {
         defer { nextWaiterID += 1 }
         return nextWaiterID
+    }
+
+    /// Runs `action` on the registry after `delay` on the registry's clock, unless the returned task is cancelled.
+    func schedule(
+        after delay: Duration, _ action: @escaping @Sendable (isolated ModelRegistry) async -> Void
+    ) -> Task<Void, Never> {
+        Task { [clock] in
+            guard (try? await clock.sleep(for: delay)) != nil else { return }
+            await action(self)
+        }
     }
 }

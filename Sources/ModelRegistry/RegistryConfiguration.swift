@@ -5,6 +5,7 @@ public import Foundation
 /// ```json
 /// {
 ///   "defaultModel": "iris",
+///   "registry": { "maxLoadedModels": 2, "maxConcurrentLoads": 1, "keepAlive": 300 },
 ///   "models": {
 ///     "iris":  { "engine": "onnxruntime", "type": "classifier", "path": "models/logreg_iris.onnx", "maxWorkers": 2 },
 ///     "tiny":  { "engine": "llamacpp", "type": "llm", "path": "models/tiny.gguf", "contextLength": 256,
@@ -18,14 +19,18 @@ public struct RegistryConfiguration: Sendable, Hashable {
     public var models: [ModelConfiguration]
     /// The model ``ModelRegistry/defaultModel()`` resolves to.
     public var defaultModel: String?
+    /// Registry-wide settings (the file's `"registry"` section).
+    public var options: RegistryOptions
 
     /// Creates a configuration in code.
     /// - Parameters:
     ///   - models: The models.
     ///   - defaultModel: The default model's name.
-    public init(models: [ModelConfiguration], defaultModel: String? = nil) {
+    ///   - options: Registry-wide settings.
+    public init(models: [ModelConfiguration], defaultModel: String? = nil, options: RegistryOptions = RegistryOptions()) {
         self.models = models.sorted { $0.name < $1.name }
         self.defaultModel = defaultModel
+        self.options = options
     }
 
     /// Reads and checks a configuration file.
@@ -63,7 +68,9 @@ public struct RegistryConfiguration: Sendable, Hashable {
     public static func decode(_ data: Data, file: String) throws(RegistryError) -> RegistryConfiguration {
         do {
             let file = try JSONDecoder().decode(File.self, from: data)
-            return RegistryConfiguration(models: Array(file.models.values), defaultModel: file.defaultModel)
+            return RegistryConfiguration(
+                models: Array(file.models.values), defaultModel: file.defaultModel,
+                options: file.registry ?? RegistryOptions())
         } catch let error as DecodingError {
             throw ConfigurationDecodingError.describe(error, file: file)
         } catch {
@@ -78,12 +85,13 @@ public struct RegistryConfiguration: Sendable, Hashable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         let models = Dictionary(uniqueKeysWithValues: models.map { ($0.name, $0) })
-        return try encoder.encode(File(defaultModel: defaultModel, models: models))
+        return try encoder.encode(File(defaultModel: defaultModel, registry: options, models: models))
     }
 
     /// The file's top level.
     struct File: Codable {
         var defaultModel: String?
+        var registry: RegistryOptions?
         var models: [String: ModelConfiguration]
     }
 }

@@ -28,6 +28,12 @@ public enum RegistryError: Error, Sendable, CustomStringConvertible, LocalizedEr
     case engineTypeMismatch(name: String, expected: String, actual: String)
     /// No default model is configured.
     case noDefaultModel(available: [String])
+    /// The model failed recently and its retry back-off has not passed; ``ModelRegistry/retry(_:)`` skips it.
+    case retryCooldown(name: String, retryIn: Duration, failures: Int, lastError: String)
+    /// The model does not fit within `maxLoadedModels` or the memory budget, and nothing can be evicted in time.
+    case insufficientCapacity(name: String, needed: Int, reason: String, holders: [CapacityHolder])
+    /// The change touches settings the loaded engine has already used; pass `reload: true` to reload with it.
+    case reloadRequired(name: String, fields: [String])
 
     // MARK: Configuration
     /// A configuration file could not be read, parsed, or has a bad or missing field.
@@ -71,7 +77,7 @@ public enum RegistryError: Error, Sendable, CustomStringConvertible, LocalizedEr
         case .unloading(let name):
             "model \"\(name)\" is unloading; load it again once unloaded"
         case .loadFailed(let name, let underlying):
-            "model \"\(name)\" failed to load: \(underlying); fix the cause and call load(\"\(name)\") to retry"
+            "model \"\(name)\" failed to load: \(underlying); fix the cause, then call retry(\"\(name)\")"
         case .loadTimedOut(let name, let after):
             "model \"\(name)\" did not load within \(after); raise loadTimeoutSeconds or check the model file"
         case .loadCancelled(let name):
@@ -82,6 +88,15 @@ public enum RegistryError: Error, Sendable, CustomStringConvertible, LocalizedEr
             "model \"\(name)\" runs on \(actual), not \(expected)"
         case .noDefaultModel(let available):
             "no default model is configured; set \"defaultModel\" to one of: \(Self.list(available))"
+        case .retryCooldown(let name, let retryIn, let failures, let lastError):
+            "model \"\(name)\" failed \(failures) time(s) in a row (last: \(lastError)); it can be retried in "
+                + "\(retryIn.formatted(.units(allowed: [.seconds, .milliseconds]))), or now with retry(\"\(name)\")"
+        case .insufficientCapacity(let name, let needed, let reason, let holders):
+            "cannot load model \"\(name)\" (needs about \(needed) bytes): \(reason); held by: "
+                + "\(Self.list(holders.map(\.description))). Unload a model, raise the limit, or retry later"
+        case .reloadRequired(let name, let fields):
+            "model \"\(name)\" is loaded and \(fields.joined(separator: ", ")) cannot change without a reload; "
+                + "pass reload: true to reload it with the new configuration"
         case .invalidConfiguration(let file, let model, let field, let reason):
             "configuration \(file)" + (model.map { ", model \"\($0)\"" } ?? "")
                 + (field.map { ", field \"\($0)\"" } ?? "") + ": \(reason)"

@@ -22,6 +22,10 @@ public struct RegistryEvent: Sendable, CustomStringConvertible {
         case unloadAborted(RegistryError)
         /// The model's health changed.
         case healthChanged(from: ModelHealth, to: ModelHealth)
+        /// The registry is unloading the model on its own: its keep-alive expired, or room was needed.
+        case evicted(reason: String)
+        /// The model's configuration changed (the names of the changed settings).
+        case configurationUpdated(fields: [String])
     }
 
     /// Increases by one for each event the registry publishes, so subscribers can spot dropped events.
@@ -58,6 +62,8 @@ extension RegistryEvent.Kind {
         case .unloaded: "unloaded"
         case .unloadAborted(let error): "unloadAborted: \(error)"
         case .healthChanged(let from, let to): "healthChanged \(from.label) → \(to.label)"
+        case .evicted(let reason): "evicted: \(reason)"
+        case .configurationUpdated(let fields): "configurationUpdated: \(fields.joined(separator: ", "))"
         }
     }
 }

@@ -55,15 +55,16 @@ import Testing
         #expect("\(record.state)".contains("scripted failure"))
     }
 
-    @Test func failedModel_canBeRetried() async throws {
+    @Test func failedModel_canBeRetriedAtOnceWithRetry() async throws {
         let fixture = Fixture()
         let registry = fixture.registry(["a"])
         fixture.script.failLoads(of: "a")
         _ = try? await registry.load("a")
 
-        let record = try await registry.load("a")
+        let record = try await registry.retry("a")
         #expect(record.state.isLoaded)
         #expect(record.failureCount == 1)
+        #expect(record.consecutiveFailures == 0)
         #expect(record.loadCount == 1)
     }
 

@@ -80,7 +80,7 @@ public actor WorkerRegistry {
             await startPool(for: event.name)
         case .unloaded, .unregistered, .loadFailed:
             await removePool(event.name)
-        case .registered, .loadStarted, .healthChanged:
+        case .registered, .loadStarted, .healthChanged, .evicted, .configurationUpdated:
             break
         }
     }

@@ -1,0 +1,154 @@
+import Foundation
+
+extension ModelRegistry {
+    /// Holds a load back until a `maxConcurrentLoads` slot is free (in request order), then makes room for the model
+    /// within `maxLoadedModels` and the memory budget, evicting idle models least recently used first.
+    /// - Throws: ``RegistryError/insufficientCapacity(name:needed:reason:holders:)`` when no room frees up in time;
+    ///   `CancellationError` when the load is cancelled while waiting.
+    func admit(_ name: String, id: ModelID) async throws {
+        try await acquireLoadSlot()
+        do {
+            try await makeRoom(for: name, id: id)
+        } catch {
+            releaseLoadSlot()
+            throw error
+        }
+    }
+
+    /// Takes a load slot, waiting in order while all are in use.
+    private func acquireLoadSlot() async throws {
+        guard let limit = options.maxConcurrentLoads, loadSlotsInUse >= limit || !loadSlotQueue.isEmpty else {
+            loadSlotsInUse += 1
+            return
+        }
+        let waiterID = makeWaiterID()
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                if Task.isCancelled { continuation.resume(throwing: CancellationError()) } else {
+                    loadSlotQueue.append((waiterID, continuation))
+                }
+            }
+        } onCancel: {
+            Task { await self.dropSlotWaiter(waiterID) }
+        }
+    }
+
+    private func dropSlotWaiter(_ waiterID: UInt64) {
+        guard let index = loadSlotQueue.firstIndex(where: { $0.id == waiterID }) else { return }
+        loadSlotQueue.remove(at: index).continuation.resume(throwing: CancellationError())
+    }
+
+    /// Frees a load slot, handing it to the oldest waiter if there is one.
+    func releaseLoadSlot() {
+        if loadSlotQueue.isEmpty {
+            loadSlotsInUse -= 1
+        } else {
+            loadSlotQueue.removeFirst().continuation.resume()
+        }
+    }
+
+    private func makeRoom(for name: String, id: ModelID) async throws {
+        guard let configuration = entries[name]?.configuration else { return }
+        let needed = Self.estimatedBytes(of: configuration)
+        let deadline = clock.now + options.capacityWaitTimeout
+        while true {
+            guard case .loading(var attempt) = entries[name]?.phase, attempt.id == id else {
+                throw CancellationError()
+            }
+            let shortfall = capacityShortfall(for: name, needing: needed)
+            guard let reason = shortfall else {
+                attempt.reservedBytes = needed
+                entries[name]?.phase = .loading(attempt)
+                return
+            }
+            if let victim = evictionCandidate(sparing: name) {
+                await evict(victim, reason: "to make room for \"\(name)\" (\(reason))")
+                continue
+            }
+            let holders = capacityHolders(sparing: name)
+            if let budget = options.memoryBudget, needed > budget {
+                throw RegistryError.insufficientCapacity(
+                    name: name, needed: needed, reason: "it is larger than the whole memory budget of \(budget) bytes",
+                    holders: holders)
+            }
+            guard clock.now < deadline else {
+                throw RegistryError.insufficientCapacity(
+                    name: name, needed: needed,
+                    reason: "\(reason), and every loaded model is leased or pinned (waited \(options.capacityWaitTimeout))",
+                    holders: holders)
+            }
+            try await waitForCapacityChange(until: deadline)
+        }
+    }
+
+    /// Why the model does not fit right now, or `nil` when it does.
+    private func capacityShortfall(for name: String, needing needed: Int) -> String? {
+        let others = entries.filter { $0.key != name }.values
+        if let limit = options.maxLoadedModels {
+            let occupied = others.filter(\.occupiesSlot).count
+            if occupied + 1 > limit { return "\(occupied) of at most \(limit) models are loaded" }
+        }
+        if let budget = options.memoryBudget {
+            let used = others.reduce(0) { $0 + $1.heldBytes }
+            if used + needed > budget { return "\(used) of \(budget) budget bytes are in use" }
+        }
+        return nil
+    }
+
+    /// The idle, unpinned loaded model used least recently, other than `name`.
+    private func evictionCandidate(sparing name: String) -> String? {
+        entries.filter { key, entry in
+            guard key != name, case .loaded = entry.phase else { return false }
+            return entry.activeLeases == 0 && !entry.configuration.pinned
+        }.min { $0.value.lastUseTick < $1.value.lastUseTick }?.key
+    }
+
+    private func capacityHolders(sparing name: String) -> [CapacityHolder] {
+        entries.filter { $0.key != name && $0.value.occupiesSlot }.sorted { $0.key < $1.key }.map { key, entry in
+            CapacityHolder(
+                name: key, bytes: entry.heldBytes, leases: entry.activeLeases, pinned: entry.configuration.pinned,
+                state: entry.state.label)
+        }
+    }
+
+    /// Unloads a model for the registry's own reasons (keep-alive expiry, making room), publishing why first.
+    func evict(_ name: String, reason: String) async {
+        evictionCount += 1
+        publish(.evicted(reason: reason), for: name)
+        try? await unload(name)
+    }
+
+    /// Waits until capacity may have changed (a lease ended, a model unloaded or failed) or the deadline passes.
+    private func waitForCapacityChange(until deadline: Duration) async throws {
+        let waiterID = makeWaiterID()
+        let timer = schedule(after: deadline - clock.now) { registry in registry.wakeCapacityWaiter(waiterID) }
+        defer { timer.cancel() }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in capacityWaiters[waiterID] = continuation }
+        } onCancel: {
+            Task { await self.wakeCapacityWaiter(waiterID) }
+        }
+        try Task.checkCancellation()
+    }
+
+    private func wakeCapacityWaiter(_ waiterID: UInt64) { capacityWaiters.removeValue(forKey: waiterID)?.resume() }
+
+    /// Wakes every load waiting for capacity, so each checks again.
+    func capacityMayHaveChanged() {
+        let waiters = capacityWaiters
+        capacityWaiters.removeAll()
+        waiters.values.forEach { $0.resume() }
+    }
+
+    /// The bytes a model is expected to hold before it loads: the size of its file, or of its folder's files.
+    static func estimatedBytes(of configuration: ModelConfiguration) -> Int {
+        let url = URL(fileURLWithPath: configuration.path)
+        let manager = FileManager.default
+        guard let attributes = try? manager.attributesOfItem(atPath: url.path) else { return 0 }
+        if attributes[.type] as? FileAttributeType != .typeDirectory { return (attributes[.size] as? Int) ?? 0 }
+        let files = manager.enumerator(at: url, includingPropertiesForKeys: [.fileSizeKey])
+        return (files?.allObjects as? [URL] ?? []).reduce(0) { total, file in
+            total + ((try? file.resourceValues(forKeys: [.fileSizeKey]).fileSize) ?? 0)
+        }
+    }
+}

@@ -1,0 +1,44 @@
+/// Totals over the whole registry, from ``ModelRegistry/statistics``.
+public struct RegistryStatistics: Sendable, Hashable {
+    /// Models registered.
+    public var registered: Int
+    /// Models loaded now.
+    public var loaded: Int
+    /// Loads under way now (running or waiting for a slot or for room).
+    public var loading: Int
+    /// Models whose last load failed.
+    public var failed: Int
+    /// Loads holding a `maxConcurrentLoads` slot now.
+    public var activeLoads: Int
+    /// Loads waiting for a `maxConcurrentLoads` slot now.
+    public var queuedLoads: Int
+    /// Successful loads over the registry's life.
+    public var totalLoads: Int
+    /// Failed loads over the registry's life.
+    public var totalFailures: Int
+    /// Models unloaded by keep-alive expiry or to make room.
+    public var evictions: Int
+    /// Leases held now, over all models.
+    public var activeLeases: Int
+    /// Bytes the loaded models hold (or have reserved while loading).
+    public var memoryInUse: Int
+    /// The memory budget, if one is set.
+    public var memoryBudget: Int?
+    /// Events that full subscriber buffers dropped.
+    public var droppedEvents: Int
+}
+
+extension ModelRegistry {
+    /// Totals over every model: counts by state, loads, failures, evictions, leases and memory.
+    public var statistics: RegistryStatistics {
+        let values = Array(entries.values)
+        func count(_ label: String) -> Int { values.filter { $0.state.label == label }.count }
+        return RegistryStatistics(
+            registered: values.count, loaded: count("loaded"), loading: count("loading"), failed: count("failed"),
+            activeLoads: loadSlotsInUse, queuedLoads: loadSlotQueue.count,
+            totalLoads: values.reduce(0) { $0 + $1.loadCount }, totalFailures: values.reduce(0) { $0 + $1.failureCount },
+            evictions: evictionCount, activeLeases: values.reduce(0) { $0 + $1.activeLeases },
+            memoryInUse: values.reduce(0) { $0 + $1.heldBytes }, memoryBudget: options.memoryBudget,
+            droppedEvents: droppedEventCount)
+    }
+}
