@@ -21,7 +21,14 @@ struct ModelEntry {
         var reservedBytes: Int?
         var work: Task<Void, Never>?
         var timer: Task<Void, Never>?
-        var waiters: [UInt64: LoadContinuation] = [:]
+        var waiters: [UInt64: LoadWaiter] = [:]
+    }
+
+    /// A caller waiting for a load; a `leasing` waiter gets a lease taken for it when the load completes, so a
+    /// keep-alive of zero cannot unload the model before the caller uses it.
+    struct LoadWaiter {
+        let continuation: LoadContinuation
+        let leasing: Bool
     }
 
     var configuration: ModelConfiguration

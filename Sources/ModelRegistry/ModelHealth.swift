@@ -27,15 +27,17 @@ public enum ModelHealth: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    /// The registry-wide health of a set of model healths: all healthy → healthy, none healthy → unhealthy,
-    /// otherwise degraded. An empty set is unknown.
+    /// The registry-wide health of a set of model healths, ignoring models not checked yet: all healthy → healthy,
+    /// none serving (every one unhealthy) → unhealthy, otherwise degraded. With nothing checked it is unknown.
     /// - Parameter healths: The per-model healths.
     /// - Returns: The aggregate health.
     public static func aggregate(_ healths: some Collection<ModelHealth>) -> ModelHealth {
-        guard !healths.isEmpty else { return .unknown }
-        let healthy = healths.filter { $0 == .healthy }.count
-        if healthy == healths.count { return .healthy }
-        if healthy == 0 { return .unhealthy(reason: "no model is healthy") }
-        return .degraded(reason: "\(healthy) of \(healths.count) models healthy")
+        let checked = healths.filter { $0 != .unknown }
+        guard !checked.isEmpty else { return .unknown }
+        let healthy = checked.filter { $0 == .healthy }.count
+        let serving = checked.filter { $0.label != "unhealthy" }.count
+        if healthy == checked.count { return .healthy }
+        if serving == 0 { return .unhealthy(reason: "no model is serving") }
+        return .degraded(reason: "\(healthy) of \(checked.count) models healthy")
     }
 }

@@ -36,8 +36,8 @@ extension ModelRegistry {
     /// - Throws: ``RegistryError/modelNotFound(name:available:)``.
     public func state(of name: String) throws(RegistryError) -> ModelState { try entry(name).state }
 
-    /// The registry's health over its loaded models: all healthy → healthy, none → unhealthy, else degraded;
-    /// `unknown` when nothing is loaded.
+    /// The registry's health over its loaded models (see ``ModelHealth/aggregate(_:)``): all healthy → healthy,
+    /// none serving → unhealthy, otherwise degraded; `unknown` when no loaded model has been checked.
     public var health: ModelHealth {
         ModelHealth.aggregate(entries.values.filter { $0.state.isLoaded }.map(\.health))
     }

@@ -20,7 +20,9 @@ extension ModelRegistry {
             case .unloading:
                 throw .unloading(name: name)
             case .loading, .unloaded, .failed:
-                try await waitForLoad(name, timeout: nil)
+                if let (id, engine) = try await waitForLoad(name, timeout: nil, leasing: true) {
+                    return ModelLease(name: name, modelID: id, engine: engine, registry: self)
+                }
             }
         }
     }

@@ -20,7 +20,7 @@ extension ModelRegistry {
             switch entry.phase {
             case .loaded: return entry.record(name: name)
             case .unloading(_, _, let done): _ = await done.value
-            case .loading, .unloaded, .failed: try await waitForLoad(name, timeout: timeout)
+            case .loading, .unloaded, .failed: _ = try await waitForLoad(name, timeout: timeout, leasing: false)
             }
         }
     }
@@ -49,10 +49,14 @@ extension ModelRegistry {
     }
 
     /// Starts a load when none is running (or the model is loaded), then waits for it to settle.
-    func waitForLoad(_ name: String, timeout: Duration?) async throws(RegistryError) {
+    /// - Returns: The load's id and engine when this call waited for a load (with a lease taken when `leasing`);
+    ///   `nil` when the model was already loaded or unloading, so the caller should look again.
+    func waitForLoad(
+        _ name: String, timeout: Duration?, leasing: Bool
+    ) async throws(RegistryError) -> (ModelID, any InferenceEngine)? {
         var entry = try entry(name)
         switch entry.phase {
-        case .loaded, .unloading: return
+        case .loaded, .unloading: return nil
         case .unloaded: try startLoad(name, timeout: timeout)
         case .failed(_, let error):
             if let notBefore = entry.retryNotBefore, clock.now < notBefore {
@@ -64,21 +68,21 @@ extension ModelRegistry {
         case .loading: break
         }
         entry = try self.entry(name)
-        guard case .loading(let attempt) = entry.phase else { return }
-        try await join(name, id: attempt.id)
+        guard case .loading(let attempt) = entry.phase else { return nil }
+        return (attempt.id, try await join(name, id: attempt.id, leasing: leasing))
     }
 
     /// Waits for the load with this id to finish; a cancelled caller stops waiting but the load goes on.
-    private func join(_ name: String, id: ModelID) async throws(RegistryError) {
+    private func join(_ name: String, id: ModelID, leasing: Bool) async throws(RegistryError) -> any InferenceEngine {
         let waiterID = makeWaiterID()
         do {
-            _ = try await withTaskCancellationHandler {
+            return try await withTaskCancellationHandler {
                 try await withCheckedThrowingContinuation { (continuation: LoadContinuation) in
                     guard !Task.isCancelled, case .loading(var attempt) = entries[name]?.phase, attempt.id == id else {
                         continuation.resume(throwing: RegistryError.loadCancelled(name: name))
                         return
                     }
-                    attempt.waiters[waiterID] = continuation
+                    attempt.waiters[waiterID] = ModelEntry.LoadWaiter(continuation: continuation, leasing: leasing)
                     entries[name]?.phase = .loading(attempt)
                 }
             } onCancel: {
@@ -96,7 +100,7 @@ extension ModelRegistry {
             let waiter = attempt.waiters.removeValue(forKey: waiterID)
         else { return }
         entries[name]?.phase = .loading(attempt)
-        waiter.resume(throwing: RegistryError.loadCancelled(name: name))
+        waiter.continuation.resume(throwing: RegistryError.loadCancelled(name: name))
     }
 
     /// Creates the engine, moves the record to `loading` and starts the load and its timeout in the background.
@@ -170,9 +174,13 @@ extension ModelRegistry {
             entry.retryNotBefore = nil
             useTick += 1
             entry.lastUseTick = useTick
+            let leases = attempt.waiters.values.filter(\.leasing).count
+            entry.activeLeases += leases
+            entry.useCount += leases
+            if leases > 0 { entry.lastUsedAt = .now }
             entries[name] = entry
             publish(.loaded(duration: entry.loadDuration ?? .zero), for: name)
-            attempt.waiters.values.forEach { $0.resume(returning: attempt.engine) }
+            attempt.waiters.values.forEach { $0.continuation.resume(returning: attempt.engine) }
             scheduleIdleExpiry(name)
         case .failure(let error):
             attempt.work?.cancel()
@@ -185,7 +193,7 @@ extension ModelRegistry {
             }
             entries[name] = entry
             publish(.loadFailed(error), for: name)
-            attempt.waiters.values.forEach { $0.resume(throwing: error) }
+            attempt.waiters.values.forEach { $0.continuation.resume(throwing: error) }
             capacityMayHaveChanged()
         }
         return true

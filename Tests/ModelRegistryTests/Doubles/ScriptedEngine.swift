@@ -1,4 +1,5 @@
 import ModelRegistry
+import Foundation
 import ModelRegistryTestSupport
 
 /// An engine that follows an ``EngineScript``: it conforms to the real protocol, with controllable delays and
@@ -6,6 +7,7 @@ import ModelRegistryTestSupport
 final class ScriptedEngine: InferenceEngine {
     let script: EngineScript
     private let name = Locked<String?>(nil)
+    private let bytes = Locked<Int?>(nil)
 
     init() { script = EngineScript() }
     init(script: EngineScript) { self.script = script }
@@ -13,6 +15,7 @@ final class ScriptedEngine: InferenceEngine {
     func load(_ context: EngineLoadContext) async throws {
         try await script.load(context)
         name.withLock { $0 = context.name }
+        bytes.withLock { $0 = context.configuration.parameters["bytes"].flatMap(Int.init) }
     }
 
     func unload() async {
@@ -20,6 +23,9 @@ final class ScriptedEngine: InferenceEngine {
     }
 
     func healthCheck() async -> ModelHealth { script.health(name.withLock { $0 } ?? "") }
+
+    /// Reports the `bytes` parameter of the model's configuration, if any.
+    func memoryFootprint() async -> Int? { bytes.withLock { $0 } }
 
     /// Echoes the input, tagged with the model's name.
     func echo(_ value: Int) -> String { "\(name.withLock { $0 } ?? "?"):\(value)" }
@@ -55,6 +61,24 @@ struct Fixture {
         ModelConfiguration(
             name: name, engine: .test, modelType: type, path: "/models/\(name).bin", maxWorkers: workers,
             queueCapacity: queue)
+    }
+
+    /// A model whose file has `bytes` bytes (sparse), so the registry's estimate before loading is `bytes`.
+    static func sizedModel(_ name: String, bytes: Int, pinned: Bool = false) throws -> ModelConfiguration {
+        let url = try NativeFixtures.temporaryDirectory().appendingPathComponent("\(name).bin")
+        FileManager.default.createFile(atPath: url.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: url)
+        try handle.truncate(atOffset: UInt64(bytes))
+        try handle.close()
+        var model = Fixture.model(name)
+        model.path = url.path
+        model.parameters["bytes"] = String(bytes)
+        model.pinned = pinned
+        return model
+    }
+
+    func registry(_ models: [ModelConfiguration], options: RegistryOptions) -> ModelRegistry {
+        ModelRegistry(factory: factory(), models: models, options: options, clock: clock)
     }
 
     func registry(_ names: [String], options: RegistryOptions = RegistryOptions()) -> ModelRegistry {

@@ -1,0 +1,49 @@
+import ModelRegistry
+import ModelRegistryTestSupport
+import Testing
+
+@Suite struct LoadLimitTests {
+    @Test func maxConcurrentLoads_runsOneAtATime_inRequestOrder() async throws {
+        let fixture = Fixture()
+        let names = ["a", "b", "c"]
+        let registry = fixture.registry(names.map { Fixture.model($0) }, options: RegistryOptions(maxConcurrentLoads: 1))
+        let gates = names.map { fixture.script.holdLoads(of: $0) }
+        var tasks: [Task<ModelRecord, any Error>] = []
+        for name in names {
+            tasks.append(Task { try await registry.load(name) })
+            while await registry.statistics.loading < tasks.count { await Task.yield() }
+        }
+        await gates[0].waitForWaiters()
+        #expect(fixture.script.contexts.map(\.name) == ["a"])
+        #expect(await registry.statistics.queuedLoads == 2)
+
+        gates[0].open()
+        await gates[1].waitForWaiters()
+        #expect(fixture.script.contexts.map(\.name) == ["a", "b"])
+        gates[1].open()
+        await gates[2].waitForWaiters()
+        gates[2].open()
+        for task in tasks { #expect(try await task.value.state.isLoaded) }
+        #expect(fixture.script.contexts.map(\.name) == names)
+        #expect(await registry.statistics.activeLoads == 0)
+    }
+
+    @Test func loadWaitingForASlot_canBeCancelled() async throws {
+        let fixture = Fixture()
+        let registry = fixture.registry(
+            [Fixture.model("a"), Fixture.model("b")], options: RegistryOptions(maxConcurrentLoads: 1))
+        let gate = fixture.script.holdLoads(of: "a")
+        let first = Task { try await registry.load("a") }
+        await gate.waitForWaiters()
+        let second = Task { try await registry.load("b") }
+        while await registry.statistics.queuedLoads == 0 { await Task.yield() }
+
+        try await registry.cancelLoad("b")
+        await #expect(throws: RegistryError.self) { try await second.value }
+        while await registry.statistics.queuedLoads > 0 { await Task.yield() }
+        gate.open()
+        _ = try await first.value
+        #expect(await registry.statistics.activeLoads == 0)
+        #expect(fixture.script.contexts.map(\.name) == ["a"])
+    }
+}

@@ -1,0 +1,82 @@
+import ModelRegistry
+import ModelRegistryTestSupport
+import Testing
+
+@Suite struct OperationsTests {
+    @Test func periodicHealthChecks_publishChanges() async throws {
+        let fixture = Fixture()
+        let registry = fixture.registry(["a"], options: RegistryOptions(healthCheckInterval: .seconds(10)))
+        let log = EventLog(registry)
+        try await registry.load("a")
+        await registry.startHealthChecks()
+        await fixture.clock.waitForSleepers()
+        fixture.clock.advance(by: .seconds(10))
+        await log.waitFor("a", "healthChanged")
+        #expect(try await registry.record(of: "a").health == .healthy)
+
+        fixture.script.setHealth(.degraded(reason: "slow"), for: "a")
+        await fixture.clock.waitForSleepers()
+        fixture.clock.advance(by: .seconds(10))
+        await log.waitFor { $0.kind.label == "healthChanged healthy → degraded" }
+        #expect(await registry.health.label == "degraded")
+        await registry.stopHealthChecks()
+    }
+
+    @Test func statistics_countModelsLoadsFailuresAndLeases() async throws {
+        let fixture = Fixture()
+        let registry = fixture.registry(["a", "b", "c"])
+        fixture.script.failLoads(of: "c")
+        try await registry.load("a")
+        _ = try? await registry.load("c")
+        let lease = try await registry.get("b")
+        let statistics = await registry.statistics
+        #expect(statistics.registered == 3)
+        #expect(statistics.loaded == 2)
+        #expect(statistics.failed == 1)
+        #expect(statistics.totalLoads == 2)
+        #expect(statistics.totalFailures == 1)
+        #expect(statistics.activeLeases == 1)
+        await lease.release()
+    }
+
+    @Test func liveSetting_changesWithoutAReload() async throws {
+        let fixture = Fixture()
+        let registry = fixture.registry(["a"])
+        let log = EventLog(registry)
+        let before = try await registry.load("a").id
+        try await registry.updateConfiguration("a") { $0.keepAlive = .idle(.seconds(5)) }
+        await fixture.clock.waitForSleepers()
+        #expect(try await registry.record(of: "a").id == before)
+        #expect(fixture.script.loads(of: "a") == 1)
+        fixture.clock.advance(by: .seconds(5))
+        await log.waitFor("a", "unloaded")
+        #expect(log.labels(for: "a").contains("a configurationUpdated"))
+    }
+
+    @Test func engineSetting_onALoadedModel_needsAnExplicitReload() async throws {
+        let fixture = Fixture()
+        let registry = fixture.registry(["a"])
+        let before = try await registry.load("a").id
+        await #expect {
+            try await registry.updateConfiguration("a") { $0.threads = 4 }
+        } throws: { error in
+            guard case RegistryError.reloadRequired(let name, let fields) = error else { return false }
+            return name == "a" && fields == ["threads"]
+        }
+        #expect(try await registry.configuration(of: "a").threads == nil)
+
+        try await registry.updateConfiguration("a", reload: true) { $0.threads = 4 }
+        let record = try await registry.record(of: "a")
+        #expect(record.configuration.threads == 4)
+        #expect(record.id != before)
+        #expect(fixture.script.loads(of: "a") == 2)
+        #expect(fixture.script.contexts.last?.configuration.threads == 4)
+    }
+
+    @Test func anySetting_ofAnUnloadedModel_changesAtOnce() async throws {
+        let registry = Fixture().registry(["a"])
+        try await registry.updateConfiguration("a") { $0.path = "/elsewhere.bin" }
+        #expect(try await registry.configuration(of: "a").path == "/elsewhere.bin")
+        await #expect(throws: RegistryError.self) { try await registry.updateConfiguration("a") { $0.name = "b" } }
+    }
+}
