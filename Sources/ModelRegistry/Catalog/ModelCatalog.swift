@@ -30,8 +30,8 @@ public final class ModelCatalog: Sendable {
     /// Opens a catalog file. A missing file is an empty catalog (the file is created by the first change); the
     /// directory must exist. The sidecar lock file is created next to it.
     /// - Parameter fileURL: The catalog's JSON file.
-    /// - Throws: ``RegistryError/corruptCatalog(file:reason:)`` when the file exists but is not a catalog (it is
-    ///   left untouched); ``RegistryError/fileSystem(path:operation:reason:)`` when the lock file cannot be
+    /// - Throws: ``RegistryError/corruptCatalog(file:reason:)`` when the file exists but is not a catalog (an
+    ///   empty file included; it is left untouched); ``RegistryError/fileSystem(path:operation:reason:)`` when the lock file cannot be
     ///   opened or the catalog cannot be read.
     public init(fileURL: URL) throws(RegistryError) {
         self.fileURL = fileURL.standardizedFileURL
