@@ -1,0 +1,64 @@
+import Foundation
+import ModelRegistryTestSupport
+import Testing
+
+@testable import ModelRegistry
+
+@Suite(.enabled(if: DiscoveryFixtures.hasPython, "needs the setup's Python venv (Scripts/install-native-deps.sh)"))
+struct DiscoveryHeaderTests {
+    @Test func parse_pythonWrittenFile_readsTheValuesItWasGiven() throws {
+        let bytes = try Self.ggufBytes(architecture: "gpt2", contextLength: 1024, fileType: 15)
+        let header = try GGUFHeader(parsing: bytes)
+        #expect(header.version == 3)
+        #expect(header.architecture == "gpt2")
+        #expect(header.contextLength == 1024)
+        #expect(header.quantization == "Q4_K_M")  // LLAMA_FTYPE_MOSTLY_Q4_K_M = 15 in llama.h
+    }
+
+    /// Every truncation of a real file either fails the magic/fixed-header check or parses without crashing,
+    /// keeping the values that lie within the prefix.
+    @Test func parse_everyTruncatedPrefix_neverReadsPastTheEnd() throws {
+        let bytes = try Self.ggufBytes(architecture: "llama", contextLength: 64, fileType: 0)
+        var parsedWithArchitecture = 0
+        for length in 0...bytes.count {
+            let prefix = Array(bytes.prefix(length))
+            if let header = try? GGUFHeader(parsing: prefix) {
+                #expect(length >= 24)
+                #expect(header.architecture == nil || header.architecture == "llama")
+                if header.architecture != nil { parsedWithArchitecture += 1 }
+            } else {
+                #expect(length < 24)
+            }
+        }
+        #expect(parsedWithArchitecture > 0)
+    }
+
+    @Test func parse_wrongMagic_throwsInvalidNamingTheMagic() {
+        let bytes = Array("GGML00000000000000000000".utf8)
+        let error = #expect(throws: GGUFHeader.Invalid.self) { try GGUFHeader(parsing: bytes) }
+        #expect(error?.reason.contains("magic \"GGUF\"") == true)
+    }
+
+    @Test func catalogDates_writtenTwice_keepTheSameText() throws {
+        let dates = [Date(), Date(timeIntervalSince1970: 1_700_000_000.123_456), Date(timeIntervalSince1970: -0.5)]
+        for date in dates {
+            let text = CatalogCoding.format(date)
+            let reread = try #require(CatalogCoding.parse(text))
+            #expect(CatalogCoding.format(reread) == text)
+            #expect(abs(reread.timeIntervalSince(date)) <= 0.0005)
+        }
+        #expect(CatalogCoding.format(Date(timeIntervalSince1970: 0.25)) == "1970-01-01T00:00:00.250Z")
+        #expect(CatalogCoding.parse("1970-01-01T00:00:01Z") == Date(timeIntervalSince1970: 1))
+        #expect(CatalogCoding.parse("yesterday") == nil)
+    }
+
+    /// A GGUF file written by the `gguf` Python package, as bytes.
+    private static func ggufBytes(architecture: String, contextLength: Int, fileType: Int) throws -> [UInt8] {
+        let directory = try NativeFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("model.gguf")
+        try DiscoveryFixtures.writeGGUF(
+            to: file, architecture: architecture, contextLength: contextLength, fileType: fileType)
+        return Array(try Data(contentsOf: file))
+    }
+}
