@@ -10,7 +10,7 @@ public import Foundation
 ///     print("\(model).\(input) wants \(expected), got \(given)")
 /// }
 /// ```
-public enum OnnxRuntimeError: Error, Sendable, CustomStringConvertible, LocalizedError {
+public enum OnnxRuntimeError: Error, Sendable, Hashable, CustomStringConvertible, LocalizedError {
     // MARK: Library and loading
     /// The loaded libonnxruntime does not provide the C API version the engine needs.
     case unsupportedLibrary(model: String?, requiredAPI: Int, libraryVersion: String)
@@ -110,5 +110,7 @@ public enum OnnxRuntimeError: Error, Sendable, CustomStringConvertible, Localize
 
     private static func prefix(_ model: String?) -> String { model.map { "model \"\($0)\": " } ?? "" }
     private static func list(_ items: [String]) -> String { items.isEmpty ? "(none)" : items.joined(separator: ", ") }
-    private static func shape(_ dims: [some BinaryInteger]) -> String { "[\(dims.map { "\($0)" }.joined(separator: ", "))]" }
+    private static func shape(_ dims: [some BinaryInteger]) -> String {
+        "[\(dims.map { "\($0)" }.joined(separator: ", "))]"
+    }
 }

@@ -22,8 +22,8 @@ extension ORTSession {
         let owner = ORTModelMetadata(owning: metadata, api: api)
         return OnnxModelInfo(
             inputs: inputs, outputs: outputs, producerName: try owner.producerName(),
-            graphName: try owner.graphName(), domain: try owner.domain(), modelDescription: try owner.modelDescription(),
-            version: try owner.version())
+            graphName: try owner.graphName(), domain: try owner.domain(),
+            modelDescription: try owner.modelDescription(), version: try owner.version())
     }
 
     private typealias CountFunction = @convention(c) (OpaquePointer?, UnsafeMutablePointer<Int>?) -> OpaquePointer?
