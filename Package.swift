@@ -49,6 +49,7 @@ let package = Package(
         .testTarget(
             name: "OnnxRuntimeEngineTests",
             dependencies: ["OnnxRuntimeEngine", "ModelRegistryTestSupport"],
+            exclude: ["Fixtures"],  // read through #filePath; written by Scripts/onnx_reference.py
             swiftSettings: swiftSettings
         ),
         .testTarget(

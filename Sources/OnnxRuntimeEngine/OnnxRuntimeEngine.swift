@@ -1,1 +1,92 @@
-// The ONNX Runtime engine (in progress).
+public import ModelRegistry
+internal import Synchronization
+
+/// An ``InferenceEngine`` that runs one ONNX model with ONNX Runtime (libonnxruntime, C API version 23).
+///
+/// `load(_:)` opens the model file named by the configuration's `path`, applying `threads` (ORT's intra-op thread
+/// count) and the `graphOptimization` parameter (``OnnxGraphOptimization``). `run(_:outputs:)` checks the named
+/// input tensors against the model in Swift first, then runs ONNX Runtime on a dedicated dispatch queue, so blocking
+/// native work never occupies a thread of Swift's cooperative pool. Concurrent runs on one engine are allowed.
+///
+/// ```swift
+/// let engine = OnnxRuntimeEngine()
+/// let config = ModelConfiguration(name: "iris", engine: .onnxruntime, modelType: .classifier,
+///                                 path: "/models/logreg_iris.onnx", threads: 1)
+/// try await engine.load(EngineLoadContext(modelID: ModelID(), configuration: config))
+/// print(engine.inputs)          // [float_input: tensor(float)[3, 2]]
+/// let rows = Tensor(shape: [3, 2], floats: [5.1, 3.5, 6.4, 3.2, 6.3, 3.3])
+/// let outputs = try await engine.run(["float_input": rows])
+/// print(outputs["label"]?.tensor?.int64s ?? [])
+/// await engine.unload()
+/// ```
+public final class OnnxRuntimeEngine: InferenceEngine {
+    /// The lifecycle. Every method switches over it; an illegal transition throws an error naming the state.
+    enum State {
+        /// No model has been loaded yet.
+        case idle
+        /// A load is in flight; `id` tells this load from a later one.
+        case loading(name: String, id: ModelID)
+        /// A session is open.
+        case loaded(LoadedModel)
+        /// The model was unloaded; the engine may load again.
+        case unloaded(name: String)
+
+        /// The state's name, for errors.
+        var label: String {
+            switch self {
+            case .idle: "idle"
+            case .loading(let name, _): "loading \"\(name)\""
+            case .loaded(let model): "serving \"\(model.name)\""
+            case .unloaded: "unloaded"
+            }
+        }
+
+        /// The model name the state knows, if any.
+        var modelName: String? {
+            switch self {
+            case .idle: nil
+            case .loading(let name, _), .unloaded(let name): name
+            case .loaded(let model): model.name
+            }
+        }
+    }
+
+    /// A loaded model: its open session and what it declares.
+    struct LoadedModel: Sendable {
+        let name: String
+        let path: String
+        let session: ORTSession
+        let info: OnnxModelInfo
+        let fileSize: Int?
+    }
+
+    let state = Mutex<State>(.idle)
+
+    /// Creates an engine that holds no model yet.
+    public init() {}
+
+    /// What the loaded model declares, or `nil` when no model is loaded.
+    public var modelInfo: OnnxModelInfo? {
+        state.withLock { if case .loaded(let model) = $0 { model.info } else { nil } }
+    }
+
+    /// The loaded model's inputs (names, element types, shapes), or `[]` when no model is loaded.
+    public var inputs: [TensorInfo] { modelInfo?.inputs ?? [] }
+
+    /// The loaded model's outputs (names, types, shapes), or `[]` when no model is loaded.
+    public var outputs: [TensorInfo] { modelInfo?.outputs ?? [] }
+
+    /// Whether a session is open.
+    public var isLoaded: Bool { modelInfo != nil }
+
+    /// The loaded model, or why there is none.
+    func loadedModel() throws(OnnxRuntimeError) -> LoadedModel {
+        try state.withLock { state throws(OnnxRuntimeError) -> LoadedModel in
+            switch state {
+            case .loaded(let model): return model
+            case .idle, .unloaded: throw .notLoaded(model: state.modelName)
+            case .loading(let name, _): throw .invalidState(model: name, operation: "run", state: state.label)
+            }
+        }
+    }
+}

@@ -1,1 +1,0 @@
-// Placeholder: the ORT C API subset is declared in onnxruntime_subset.h.

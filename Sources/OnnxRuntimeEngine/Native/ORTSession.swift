@@ -1,0 +1,80 @@
+internal import COnnxRuntime
+internal import Foundation
+
+/// Owns one `OrtSession`: a loaded model ready to run. Created on the native queue during a load, then shared by
+/// every run of the model; freed (`ReleaseSession`) when the engine unloads and the last in-flight run ends.
+final class ORTSession: @unchecked Sendable {
+    // Safe: `pointer` never changes after init. ORT documents `Run` on one session as thread-safe, and the other
+    // calls made here only read the session's metadata.
+    private let pointer: OpaquePointer
+    /// The environment must outlive the session, so the session keeps it.
+    private let environment: ORTEnvironment
+    /// The API table.
+    let api: ORTAPI
+
+    /// Loads a model file (`CreateSession`).
+    /// - Parameters:
+    ///   - path: The `.onnx` file.
+    ///   - environment: The shared environment.
+    ///   - options: The session options.
+    /// - Throws: ``OnnxRuntimeStatus`` with ORT's reason, e.g. `INVALID_PROTOBUF` for a file that is not ONNX.
+    init(path: String, environment: ORTEnvironment, options: ORTSessionOptions) throws(OnnxRuntimeStatus) {
+        let api = environment.api
+        var session: OpaquePointer?
+        let status = environment.withPointer { env in
+            options.withPointer { opts in api.table.pointee.CreateSession(env, path, opts, &session) }
+        }
+        try api.check(status)
+        guard let session else { throw .nullResult("CreateSession") }
+        self.pointer = session
+        self.environment = environment
+        self.api = api
+    }
+
+    deinit { api.table.pointee.ReleaseSession(pointer) }
+
+    /// Calls `body` with the `OrtSession*`, which stays valid for the call.
+    func withPointer<R, E: Error>(_ body: (OpaquePointer) throws(E) -> R) throws(E) -> R {
+        try body(pointer)
+    }
+
+    /// Runs the model once (`Run`). Blocks the calling thread until ORT is done: call it on the native queue.
+    /// - Parameters:
+    ///   - inputs: Input names and their values.
+    ///   - outputNames: The outputs to compute, in order.
+    ///   - options: Run options, used to terminate the run from another thread.
+    /// - Returns: One value per output name, in order.
+    /// - Throws: ``OnnxRuntimeStatus`` when ORT fails or the run was terminated.
+    func run(
+        inputs: [(name: String, value: ORTValue)], outputNames: [String], options: ORTRunOptions
+    ) throws(OnnxRuntimeStatus) -> [ORTValue] {
+        var outputs = [OpaquePointer?](repeating: nil, count: outputNames.count)
+        let status = withCStrings(inputs.map(\.name)) { inputNames in
+            withCStrings(outputNames) { outputNames in
+                ORTValue.withPointers(inputs.map(\.value)) { inputValues in
+                    options.withPointer { runOptions in
+                        api.table.pointee.Run(
+                            pointer, runOptions, inputNames, inputValues, inputValues.count,
+                            outputNames, outputNames.count, &outputs)
+                    }
+                }
+            }
+        }
+        // Take ownership before checking the status so nothing ORT handed back can leak.
+        let owned = outputs.map { $0.map { ORTValue(owning: $0, api: api) } }
+        try api.check(status)
+        return try owned.map { value throws(OnnxRuntimeStatus) in
+            guard let value else { throw .nullResult("Run") }
+            return value
+        }
+    }
+}
+
+/// Calls `body` with NUL-terminated copies of `strings`, freed afterwards.
+func withCStrings<R, E: Error>(
+    _ strings: [String], _ body: ([UnsafePointer<CChar>?]) throws(E) -> R
+) throws(E) -> R {
+    let copies = strings.map { strdup($0) }
+    defer { copies.forEach { free($0) } }
+    return try body(copies.map { $0.map { UnsafePointer($0) } })
+}

@@ -1,0 +1,77 @@
+internal import COnnxRuntime
+
+/// Why a native value could not be turned into an ``OnnxValue``.
+enum ORTReadFailure: Error {
+    /// ORT failed.
+    case status(OnnxRuntimeStatus)
+    /// The value's type has no Swift representation here; the string names it, e.g. `tensor(string)`.
+    case unsupported(String)
+
+    /// Runs an ORT call, wrapping its failure.
+    static func wrap<T>(_ body: () throws(OnnxRuntimeStatus) -> T) throws(ORTReadFailure) -> T {
+        do throws(OnnxRuntimeStatus) { return try body() } catch { throw .status(error) }
+    }
+}
+
+// MARK: - Reading
+
+extension ORTValue {
+    /// Copies the value into Swift: tensors (float, int64, double), sequences of values, and maps with tensor keys
+    /// and values (ZipMap's `seq(map(int64,tensor(float)))` included).
+    /// - Throws: ``ORTReadFailure``.
+    func read() throws(ORTReadFailure) -> OnnxValue {
+        switch try ORTReadFailure.wrap({ () throws(OnnxRuntimeStatus) in try kind() }) {
+        case ONNX_TYPE_TENSOR:
+            return .tensor(try readTensor())
+        case ONNX_TYPE_SEQUENCE:
+            let count = try ORTReadFailure.wrap { () throws(OnnxRuntimeStatus) in try elementCount() }
+            var elements: [OnnxValue] = []
+            for index in 0..<count {
+                let item = try ORTReadFailure.wrap { () throws(OnnxRuntimeStatus) in try self.element(at: index) }
+                elements.append(try item.read())
+            }
+            return .sequence(elements)
+        case ONNX_TYPE_MAP:
+            let keys = try ORTReadFailure.wrap { () throws(OnnxRuntimeStatus) in try element(at: 0) }
+            let values = try ORTReadFailure.wrap { () throws(OnnxRuntimeStatus) in try element(at: 1) }
+            return .map(keys: try keys.readTensor(), values: try values.readTensor())
+        case ONNX_TYPE_OPAQUE: throw .unsupported("opaque")
+        case ONNX_TYPE_SPARSETENSOR: throw .unsupported("sparse_tensor")
+        case ONNX_TYPE_OPTIONAL: throw .unsupported("optional")
+        default: throw .unsupported("unknown")
+        }
+    }
+
+    /// Copies a tensor value of a supported element type (`GetTensorTypeAndShape`, `GetTensorMutableData`).
+    /// - Throws: ``ORTReadFailure``.
+    func readTensor() throws(ORTReadFailure) -> Tensor {
+        let (elementType, dims) = try ORTReadFailure.wrap { () throws(OnnxRuntimeStatus) in try typeAndShape() }
+        guard Tensor.supportedElementTypes.contains(elementType) else { throw .unsupported("tensor(\(elementType))") }
+        let shape = dims.map { Int($0) }
+        let count = shape.reduce(1, *)
+        let data = try ORTReadFailure.wrap { () throws(OnnxRuntimeStatus) in try mutableData(count: count) }
+        switch elementType {
+        case .int64: return Tensor(shape: shape, int64s: Self.copy(data, count: count, as: Int64.self))
+        case .double: return Tensor(shape: shape, doubles: Self.copy(data, count: count, as: Double.self))
+        default: return Tensor(shape: shape, floats: Self.copy(data, count: count, as: Float.self))
+        }
+    }
+
+    private func typeAndShape() throws(OnnxRuntimeStatus) -> (TensorElementType, [Int64]) {
+        try ORTTensorShapeInfo(of: self).read()
+    }
+
+    private func mutableData(count: Int) throws(OnnxRuntimeStatus) -> UnsafeMutableRawPointer? {
+        guard count > 0 else { return nil }
+        var data: UnsafeMutableRawPointer?
+        try withPointer { value throws(OnnxRuntimeStatus) in
+            try api.check(api.table.pointee.GetTensorMutableData(value, &data))
+        }
+        return data
+    }
+
+    private static func copy<T>(_ data: UnsafeMutableRawPointer?, count: Int, as type: T.Type) -> [T] {
+        guard let data, count > 0 else { return [] }
+        return Array(UnsafeBufferPointer(start: data.assumingMemoryBound(to: T.self), count: count))
+    }
+}

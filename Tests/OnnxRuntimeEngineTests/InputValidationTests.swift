@@ -1,0 +1,73 @@
+import OnnxRuntimeEngine
+import Testing
+
+/// Bad inputs are rejected in Swift with an error naming the model, the input and what was expected; the engine
+/// keeps serving good requests afterwards.
+@Suite struct InputValidationTests {
+    let good = Tensor(shape: [3, 2], floats: [1, 2, 3, 4, 5, 6])
+
+    private func expectRejected(
+        _ inputs: [String: Tensor], outputs: [String]? = nil, with expected: OnnxRuntimeError
+    ) async throws {
+        let engine = try await EngineFixtures.loaded(EngineFixtures.mul, name: "mul")
+        await #expect(throws: expected) { try await engine.run(inputs, outputs: outputs) }
+        #expect(try await engine.run(["X": good])["Y"]?.tensor?.floats?.count == 6)
+    }
+
+    @Test func run_unknownInputName_listsTheExpectedNames() async throws {
+        try await expectRejected(["x": good], with: .unknownInput(model: "mul", name: "x", expected: ["X"]))
+    }
+
+    @Test func run_noInputs_namesTheMissingOnes() async throws {
+        try await expectRejected([:], with: .missingInputs(model: "mul", names: ["X"]))
+    }
+
+    @Test func run_int64IntoFloatInput_reportsBothElementTypes() async throws {
+        let wrong = Tensor(shape: [3, 2], int64s: [1, 2, 3, 4, 5, 6])
+        try await expectRejected(
+            ["X": wrong], with: .elementTypeMismatch(model: "mul", input: "X", expected: .float, given: .int64))
+    }
+
+    @Test func run_doubleIntoFloatInput_reportsBothElementTypes() async throws {
+        let wrong = Tensor(shape: [3, 2], doubles: [1, 2, 3, 4, 5, 6])
+        try await expectRejected(
+            ["X": wrong], with: .elementTypeMismatch(model: "mul", input: "X", expected: .float, given: .double))
+    }
+
+    @Test func run_wrongDimension_reportsExpectedAndGivenShapes() async throws {
+        let wrong = Tensor(shape: [2, 3], floats: [1, 2, 3, 4, 5, 6])
+        try await expectRejected(
+            ["X": wrong], with: .shapeMismatch(model: "mul", input: "X", expected: [3, 2], given: [2, 3]))
+    }
+
+    @Test func run_wrongRank_reportsExpectedAndGivenShapes() async throws {
+        let wrong = Tensor(shape: [6], floats: [1, 2, 3, 4, 5, 6])
+        try await expectRejected(
+            ["X": wrong], with: .shapeMismatch(model: "mul", input: "X", expected: [3, 2], given: [6]))
+    }
+
+    @Test func run_negativeDimension_isAShapeMismatch() async throws {
+        let wrong = Tensor(shape: [-3, -2], floats: [1, 2, 3, 4, 5, 6])
+        try await expectRejected(
+            ["X": wrong], with: .shapeMismatch(model: "mul", input: "X", expected: [3, 2], given: [-3, -2]))
+    }
+
+    @Test func run_tooFewElementsForTheShape_reportsTheCounts() async throws {
+        let wrong = Tensor(shape: [3, 2], floats: [1, 2, 3, 4, 5])
+        try await expectRejected(
+            ["X": wrong],
+            with: .dataCountMismatch(model: "mul", input: "X", shape: [3, 2], expected: 6, given: 5))
+    }
+
+    @Test func run_tooManyElementsForTheShape_reportsTheCounts() async throws {
+        let wrong = Tensor(shape: [3, 2], floats: Array(repeating: 1, count: 7))
+        try await expectRejected(
+            ["X": wrong],
+            with: .dataCountMismatch(model: "mul", input: "X", shape: [3, 2], expected: 6, given: 7))
+    }
+
+    @Test func run_unknownOutputName_listsTheAvailableOutputs() async throws {
+        try await expectRejected(
+            ["X": good], outputs: ["Z"], with: .unknownOutput(model: "mul", name: "Z", available: ["Y"]))
+    }
+}

@@ -1,1 +1,0 @@
-// ONNX Runtime engine tests (in progress).
