@@ -3,16 +3,15 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Synchronization
 
 /// An advisory lock on a sidecar lock file (`flock(2)`), shared by readers and exclusive for writers, that
 /// serialises every process that uses the same lock file.
 ///
 /// The lock file is created on first use and never deleted: deleting it would let two processes lock two
 /// different files. `flock` locks belong to the open file description, so it cannot tell two threads that share
-/// one descriptor apart: a `Mutex` serialises the threads of this process, and `flock` the processes (and other
+/// one descriptor apart: a ``Locked`` value serialises the threads of this process, and `flock` the processes (and other
 /// `FileLock`s on the same file). The class is `Sendable` because its stored properties are immutable or a
-/// `Mutex`.
+/// ``Locked``.
 final class FileLock: Sendable {
     /// How a lock is held.
     enum Mode {
@@ -27,7 +26,7 @@ final class FileLock: Sendable {
     /// The open descriptor this object owns and closes in `deinit`.
     private let descriptor: Int32
     /// Serialises the threads of this process that use this descriptor.
-    private let threads = Mutex(())
+    private let threads = Locked(())
 
     /// Opens (creating it if needed) the lock file. A lock file that exists but cannot be opened for writing
     /// (a read-only directory) is opened read-only, which `flock` accepts.

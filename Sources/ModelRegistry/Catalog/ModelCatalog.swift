@@ -9,7 +9,7 @@ public import Foundation
 ///
 /// `ModelCatalog` is a `final class` rather than an actor: its methods are short, synchronous file operations
 /// and it keeps no state besides the file, so callers need no `await`. Its lock serialises the threads of this
-/// process with a `Mutex` (`flock` cannot tell two threads sharing one descriptor apart) and keeps other
+/// process with a lock (`flock` cannot tell two threads sharing one descriptor apart) and keeps other
 /// instances and other processes out with `flock`. Methods block while another holder has the lock, which
 /// lasts for one read-modify-write.
 ///

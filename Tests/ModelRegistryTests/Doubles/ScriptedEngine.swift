@@ -66,7 +66,7 @@ struct Fixture {
     /// A model whose file has `bytes` bytes (sparse), so the registry's estimate before loading is `bytes`.
     static func sizedModel(_ name: String, bytes: Int, pinned: Bool = false) throws -> ModelConfiguration {
         let url = try NativeFixtures.temporaryDirectory().appendingPathComponent("\(name).bin")
-        FileManager.default.createFile(atPath: url.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: url.path, contents: nil)
         let handle = try FileHandle(forWritingTo: url)
         try handle.truncate(atOffset: UInt64(bytes))
         try handle.close()
