@@ -26,7 +26,8 @@ final class FileLock: Sendable {
     /// The open descriptor this object owns and closes in `deinit`.
     private let descriptor: Int32
     /// Serialises the threads of this process that use this descriptor.
-    private let threads = Locked(())
+    /// Whether a thread of this process holds the lock (a zero-sized value would confuse the thread sanitizer).
+    private let threads = Locked(false)
 
     /// Opens (creating it if needed) the lock file. A lock file that exists but cannot be opened for writing
     /// (a read-only directory) is opened read-only, which `flock` accepts.
@@ -55,10 +56,14 @@ final class FileLock: Sendable {
     func withLock<Result: Sendable>(
         _ mode: Mode, _ body: () throws(RegistryError) -> Result
     ) throws(RegistryError) -> Result {
-        try threads.withLock { _ throws(RegistryError) -> Result in
+        try threads.withLock { held throws(RegistryError) -> Result in
             let operation = mode == .shared ? LOCK_SH : LOCK_EX
             try SystemCall.retrying(path: path, operation: "lock") { flock(descriptor, operation) }
-            defer { _ = flock(descriptor, LOCK_UN) }
+            held = true
+            defer {
+                held = false
+                _ = flock(descriptor, LOCK_UN)
+            }
             return try body()
         }
     }

@@ -9,7 +9,8 @@ import Darwin
 ///
 /// Why not `Mutex` from Synchronization: on Linux its lock is implemented inside the standard library, which is not
 /// built with the thread sanitizer, so `swift test --sanitize=thread` reports every access it guards as a race.
-/// The sanitizer intercepts pthread mutexes, so with this type its reports are real.
+/// The sanitizer intercepts pthread mutexes, so with this type its reports are real. Keep `Value` non-empty (not
+/// `()`): the sanitizer can mistake accesses to a zero-sized value for accesses to a neighbouring allocation.
 package final class Locked<Value: Sendable>: @unchecked Sendable {
     // @unchecked: `value` is only read or written between pthread_mutex_lock and pthread_mutex_unlock.
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
