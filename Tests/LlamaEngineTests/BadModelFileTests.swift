@@ -64,6 +64,43 @@ import Testing
         #expect(token == "\u{2581}the")
     }
 
+    @Test func layerCountBeyondLibllamasLimit_throwsInsteadOfAborting() async throws {
+        let directory = try NativeFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let url = directory.appendingPathComponent("layers.gguf")
+        // libllama GGML_ASSERTs block_count <= 512 while loading hyperparameters, aborting the process.
+        let script = """
+            import gguf, sys
+            w = gguf.GGUFWriter(sys.argv[1], "llama")
+            w.add_context_length(256); w.add_embedding_length(64); w.add_block_count(1000)
+            w.write_header_to_file(); w.write_kv_data_to_file(); w.write_tensors_to_file(); w.close()
+            """
+        _ = try await LlamaFixtures.python(["-c", script, url.path])
+        let error = try await LlamaFixtures.loadError(url)
+        guard case .invalidModelFile(_, .malformed(_, let field, _)) = error else { Issue.record("unexpected \(error)"); return }
+        #expect(field == "llama.block_count")
+    }
+
+    @Test func tokenCutShortByNulByte_countsAsDuplicate() async throws {
+        let directory = try NativeFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let url = directory.appendingPathComponent("nul.gguf")
+        // libllama reads tokens as C strings: "a\0b" becomes "a", which duplicates the token "a".
+        let script = """
+            import gguf, sys
+            w = gguf.GGUFWriter(sys.argv[1], "llama")
+            w.add_tokenizer_model("llama"); w.add_token_list(["<unk>", "a", "a\\x00b"])
+            w.write_header_to_file(); w.write_kv_data_to_file(); w.write_tensors_to_file(); w.close()
+            """
+        _ = try await LlamaFixtures.python(["-c", script, url.path])
+        let error = try await LlamaFixtures.loadError(url)
+        guard case .invalidModelFile(_, .duplicateToken(_, let token, let first, let second)) = error else {
+            Issue.record("unexpected \(error)")
+            return
+        }
+        #expect(token == "a" && first == 1 && second == 2)
+    }
+
     @Test func structurallyValidButUnknownArchitecture_reportsLibllamasMessage() async throws {
         let directory = try NativeFixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -2,8 +2,9 @@
 ///
 /// libllama returns `NULL` for most broken files, but some make it abort the whole process (a vocabulary with a
 /// duplicated token trips a `GGML_ASSERT`). The validator walks the header, every metadata key/value and every tensor
-/// info with bounds checks against the file size, checks that each tensor's data lies inside the file, and that
-/// `tokenizer.ggml.tokens` has no duplicates. It reads only the header, never the tensor data.
+/// info with bounds checks against the file size, checks that each tensor's data lies inside the file, that
+/// `tokenizer.ggml.tokens` has no duplicates, and that the hyperparameters libllama asserts on (layer and expert
+/// counts, RoPE scaling type) are in range. It reads only the header, never the tensor data.
 ///
 /// ```swift
 /// let summary = try GGUFValidator().validate(path: "/models/tiny-llama.gguf")
@@ -44,6 +45,11 @@ public struct GGUFValidator: Sendable {
 
         var metadata = GGUFMetadataWalker(path: path)
         for index in 0..<pairCount { try metadata.readPair(index: index, from: reader) }
+        if let architecture = metadata.architecture {
+            try GGUFHyperparameterCheck(
+                path: path, architecture: architecture, integers: metadata.integers, strings: metadata.strings
+            ).check()
+        }
         let alignment = metadata.alignment ?? 32
         guard alignment > 0, alignment & (alignment - 1) == 0 else {
             throw GGUFValidationError.malformed(path: path, field: "general.alignment", reason: "\(alignment) is not a power of 2")
