@@ -57,7 +57,8 @@ public final class LlamaEngine: InferenceEngine {
     /// - Parameter context: The model's public name and configuration.
     /// - Throws: ``LlamaError``: ``LlamaError/alreadyLoaded(model:)``, ``LlamaError/invalidParameter(model:name:value:expected:)``,
     ///   ``LlamaError/invalidModelFile(model:problem:)``, ``LlamaError/modelLoadFailed(model:path:reason:)``,
-    ///   ``LlamaError/contextCreationFailed(model:reason:)``; `CancellationError` when cancelled before it started.
+    ///   ``LlamaError/contextCreationFailed(model:reason:)``; `CancellationError` when the task was cancelled before
+    ///   the load started, or ``unload()`` was called while it ran (what it loaded is then freed).
     public func load(_ context: EngineLoadContext) async throws {
         let options = try LlamaLoadOptions(context.configuration)
         try phase.withLock { phase in
@@ -68,29 +69,40 @@ public final class LlamaEngine: InferenceEngine {
             }
         }
         do {
-            let session = try await onQueue { try LlamaSession.open(options) }
-            phase.withLock { $0 = .loaded(session) }
+            try await onQueue {
+                let session = try LlamaSession.open(options)
+                try self.phase.withLock { phase in
+                    guard case .loading = phase else { throw CancellationError() }  // unload() ran meanwhile
+                    phase = .loaded(session)
+                }
+            }
         } catch {
-            phase.withLock { $0 = .empty }
+            phase.withLock { phase in
+                if case .loading = phase { phase = .empty }
+            }
             throw error
         }
     }
 
     /// Frees the model, its context and its caches. A running generation stops before its next decode and ends
-    /// with ``StopReason/cancelled``; calls that arrive afterwards throw ``LlamaError/notLoaded(model:)``.
-    /// Returns once the engine's queue has finished whatever it was running.
+    /// with ``StopReason/cancelled``; a running load is abandoned (it throws `CancellationError` and frees what it
+    /// loaded); calls that arrive afterwards throw ``LlamaError/notLoaded(model:)``. Returns once the engine's queue
+    /// has finished whatever it was running.
     public func unload() async {
-        let session: LlamaSession? = phase.withLock { phase in
+        let (session, wasBusy): (LlamaSession?, Bool) = phase.withLock { phase in
             switch phase {
             case .loaded(let session):
                 phase = .unloaded(name: session.info.name)
-                return session
-            case .empty, .loading, .unloaded:
-                return nil
+                return (session, true)
+            case .loading(let name):
+                phase = .unloaded(name: name)
+                return (nil, true)
+            case .empty, .unloaded:
+                return (nil, false)
             }
         }
-        guard let session else { return }
-        session.close()
+        session?.close()
+        guard wasBusy else { return }
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             queue.async { continuation.resume() }
         }

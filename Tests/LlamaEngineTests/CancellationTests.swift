@@ -1,4 +1,6 @@
+import Dispatch
 @testable import LlamaEngine
+import ModelRegistry
 import Testing
 
 @Suite struct CancellationTests {
@@ -57,6 +59,27 @@ import Testing
         }
         await #expect(throws: CancellationError.self) { try await task.value }
         #expect(try await engine.tokenize("hello", addSpecial: true).count > 1)
+        await engine.unload()
+    }
+}
+
+@Suite struct UnloadDuringLoadTests {
+    @Test func unloadWhileLoading_loadThrowsCancellation_modelNotKept() async throws {
+        let engine = LlamaEngine()
+        let gate = DispatchSemaphore(value: 0)
+        engine.queue.async { gate.wait() }  // hold the engine's queue so the load waits in it
+        let context = EngineLoadContext(modelID: ModelID(), configuration: LlamaFixtures.configuration(LlamaFixtures.tinyLLM))
+        let load = Task { try await engine.load(context) }
+        while await !engine.healthCheck().description.contains("still loading") { await Task.yield() }
+        let unload = Task { await engine.unload() }
+        while await !engine.healthCheck().description.contains("was unloaded") { await Task.yield() }
+        gate.signal()
+        await unload.value
+        await #expect(throws: CancellationError.self) { try await load.value }
+        #expect(await engine.memoryFootprint() == nil)
+
+        try await engine.load(context)
+        #expect(await engine.healthCheck() == .healthy)
         await engine.unload()
     }
 }
