@@ -1,0 +1,44 @@
+/// Why ``GGUFValidator`` refused a file. Each case names the file and, where there is one, the field or tensor.
+public enum GGUFValidationError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// No file exists at the path.
+    case fileNotFound(path: String)
+    /// The file exists but cannot be opened or read.
+    case unreadable(path: String, reason: String)
+    /// The file does not start with the GGUF magic `"GGUF"`; `found` shows the first bytes it has.
+    case notGGUF(path: String, found: String)
+    /// The GGUF version is not one this reader supports (2 or 3).
+    case unsupportedVersion(path: String, version: UInt32)
+    /// The file ends before a field it declares: it was cut short, or a length field is corrupt.
+    case truncated(path: String, field: String, offset: Int, needed: Int, fileSize: Int)
+    /// A field holds a value the format does not allow.
+    case malformed(path: String, field: String, reason: String)
+    /// A tensor's data lies (partly) outside the file.
+    case tensorOutOfBounds(path: String, tensor: String, end: Int, fileSize: Int)
+    /// The vocabulary lists the same token twice; libllama would abort the whole process on it.
+    case duplicateToken(path: String, token: String, firstIndex: Int, secondIndex: Int)
+
+    /// A message a person can act on.
+    public var description: String {
+        switch self {
+        case .fileNotFound(let path):
+            "no file at \(path); check the model's path"
+        case .unreadable(let path, let reason):
+            "cannot read \(path): \(reason); check its permissions"
+        case .notGGUF(let path, let found):
+            "\(path) is not a GGUF file (it starts with \(found), not \"GGUF\"); give llama.cpp a .gguf model"
+        case .unsupportedVersion(let path, let version):
+            "\(path) is GGUF version \(version); only versions 2 and 3 are supported: convert it with a current llama.cpp"
+        case .truncated(let path, let field, let offset, let needed, let fileSize):
+            "\(path) is truncated or corrupt: \(field) needs \(needed) byte(s) at offset \(offset) but the file has "
+                + "\(fileSize) bytes; download or convert it again"
+        case .malformed(let path, let field, let reason):
+            "\(path) is corrupt: \(field): \(reason); download or convert it again"
+        case .tensorOutOfBounds(let path, let tensor, let end, let fileSize):
+            "\(path) is truncated: tensor \"\(tensor)\" ends at byte \(end) but the file has \(fileSize) bytes; "
+                + "download or convert it again"
+        case .duplicateToken(let path, let token, let first, let second):
+            "\(path) has a corrupt vocabulary: token \(token.debugDescription) appears at index \(first) and \(second); "
+                + "libllama cannot load it: fix the tokenizer.ggml.tokens array or convert the model again"
+        }
+    }
+}

@@ -1,0 +1,118 @@
+import Foundation
+import LlamaEngine
+import ModelRegistryTestSupport
+import Testing
+
+/// Files that must make `load` throw, never crash the process.
+@Suite struct BadModelFileTests {
+    @Test func missingFile_throwsFileNotFound() async throws {
+        let error = try await LlamaFixtures.loadError(URL(fileURLWithPath: "/nonexistent/model.gguf"))
+        guard case .invalidModelFile(let model, .fileNotFound) = error else { Issue.record("unexpected \(error)"); return }
+        #expect(model == "broken")
+        #expect(error.description.contains("/nonexistent/model.gguf"))
+    }
+
+    @Test(arguments: [10, 100, 2_000, 100_000])
+    func truncatedGGUF_throwsInvalidModelFile(length: Int) async throws {
+        let directory = try NativeFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let url = directory.appendingPathComponent("truncated.gguf")
+        try Data(contentsOf: LlamaFixtures.tinyLLM).prefix(length).write(to: url)
+        let error = try await LlamaFixtures.loadError(url)
+        switch error {
+        case .invalidModelFile(_, .truncated), .invalidModelFile(_, .tensorOutOfBounds), .invalidModelFile(_, .malformed):
+            break
+        default: Issue.record("unexpected \(error)")
+        }
+    }
+
+    @Test func randomBytes_throwsNotGGUF() async throws {
+        let directory = try NativeFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let url = directory.appendingPathComponent("random.gguf")
+        var generator = SystemRandomNumberGenerator()
+        try Data((0..<4096).map { _ in UInt8.random(in: 0...255, using: &generator) }).write(to: url)
+        // 1 in 2^32 random files starts with "GGUF"; the validator then fails further on, still not crashing.
+        let error = try await LlamaFixtures.loadError(url)
+        guard case .invalidModelFile = error else { Issue.record("unexpected \(error)"); return }
+    }
+
+    @Test func onnxFileGivenAsGGUF_throwsNotGGUF() async throws {
+        let error = try await LlamaFixtures.loadError(NativeFixtures.model("logreg_iris.onnx"))
+        guard case .invalidModelFile(_, .notGGUF) = error else { Issue.record("unexpected \(error)"); return }
+    }
+
+    @Test func emptyFile_throwsNotGGUF() async throws {
+        let directory = try NativeFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let url = directory.appendingPathComponent("empty.gguf")
+        try Data().write(to: url)
+        let error = try await LlamaFixtures.loadError(url)
+        guard case .invalidModelFile(_, .notGGUF) = error else { Issue.record("unexpected \(error)"); return }
+    }
+
+    @Test func duplicatedVocabularyToken_throwsInsteadOfAborting() async throws {
+        let directory = try NativeFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let url = directory.appendingPathComponent("duplicate.gguf")
+        _ = try await LlamaFixtures.python([LlamaFixtures.generator.path, "--out", url.path, "--duplicate-token"])
+        let error = try await LlamaFixtures.loadError(url)
+        guard case .invalidModelFile(_, .duplicateToken(_, let token, _, _)) = error else {
+            Issue.record("unexpected \(error)")
+            return
+        }
+        #expect(token == "\u{2581}the")
+    }
+
+    @Test func layerCountBeyondLibllamasLimit_throwsInsteadOfAborting() async throws {
+        let directory = try NativeFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let url = directory.appendingPathComponent("layers.gguf")
+        // libllama GGML_ASSERTs block_count <= 512 while loading hyperparameters, aborting the process.
+        let script = """
+            import gguf, sys
+            w = gguf.GGUFWriter(sys.argv[1], "llama")
+            w.add_context_length(256); w.add_embedding_length(64); w.add_block_count(1000)
+            w.write_header_to_file(); w.write_kv_data_to_file(); w.write_tensors_to_file(); w.close()
+            """
+        _ = try await LlamaFixtures.python(["-c", script, url.path])
+        let error = try await LlamaFixtures.loadError(url)
+        guard case .invalidModelFile(_, .malformed(_, let field, _)) = error else { Issue.record("unexpected \(error)"); return }
+        #expect(field == "llama.block_count")
+    }
+
+    @Test func tokenCutShortByNulByte_countsAsDuplicate() async throws {
+        let directory = try NativeFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let url = directory.appendingPathComponent("nul.gguf")
+        // libllama reads tokens as C strings: "a\0b" becomes "a", which duplicates the token "a".
+        let script = """
+            import gguf, sys
+            w = gguf.GGUFWriter(sys.argv[1], "llama")
+            w.add_tokenizer_model("llama"); w.add_token_list(["<unk>", "a", "a\\x00b"])
+            w.write_header_to_file(); w.write_kv_data_to_file(); w.write_tensors_to_file(); w.close()
+            """
+        _ = try await LlamaFixtures.python(["-c", script, url.path])
+        let error = try await LlamaFixtures.loadError(url)
+        guard case .invalidModelFile(_, .duplicateToken(_, let token, let first, let second)) = error else {
+            Issue.record("unexpected \(error)")
+            return
+        }
+        #expect(token == "a" && first == 1 && second == 2)
+    }
+
+    @Test func structurallyValidButUnknownArchitecture_reportsLibllamasMessage() async throws {
+        let directory = try NativeFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let url = directory.appendingPathComponent("alien.gguf")
+        let script = """
+            import gguf, sys
+            w = gguf.GGUFWriter(sys.argv[1], "alien-arch")
+            w.write_header_to_file(); w.write_kv_data_to_file(); w.write_tensors_to_file(); w.close()
+            """
+        _ = try await LlamaFixtures.python(["-c", script, url.path])
+        let error = try await LlamaFixtures.loadError(url)
+        guard case .modelLoadFailed(_, _, let reason) = error else { Issue.record("unexpected \(error)"); return }
+        #expect(reason.contains("alien-arch"))
+    }
+}

@@ -1,0 +1,85 @@
+import Dispatch
+@testable import LlamaEngine
+import ModelRegistry
+import Testing
+
+@Suite struct CancellationTests {
+    @Test func consumerCancelledAfterFirstPiece_streamFinishes_engineStillUsable() async throws {
+        let engine = try await LlamaFixtures.engine(contextLength: 2048)
+        let maxTokens = 2000
+        let consumer = Task {
+            var received = 0
+            for try await piece in engine.generate(prompt: "the", options: .init(maxTokens: maxTokens)) {
+                received += 1
+                if piece.token != nil { withUnsafeCurrentTask { $0?.cancel() } }  // cancel this consuming task
+            }
+            return received
+        }
+        // The iteration ends: pieces produced before the cancellation are still delivered, then the stream finishes.
+        let received = try await consumer.value
+        #expect(received >= 1 && received < maxTokens)
+
+        // The next call runs after the generation on the engine's serial queue, so it sees how far it got.
+        let generated = try #require(try await engine.lastGenerationLength())
+        #expect(generated < maxTokens)
+
+        let after = try await engine.complete(prompt: "hello", options: .init(maxTokens: 3))
+        #expect(after.tokens.count == 3 && after.stopReason == .maxTokens)
+        await engine.unload()
+    }
+
+    @Test func streamDropped_generationStops() async throws {
+        let engine = try await LlamaFixtures.engine(contextLength: 2048)
+        var iterator = engine.generate(prompt: "the", options: .init(maxTokens: 2000)).makeAsyncIterator()
+        let first = try await iterator.next()
+        #expect(first?.token != nil)
+        iterator = engine.generate(prompt: "a", options: .init(maxTokens: 1)).makeAsyncIterator()  // drops the first
+        var last: GeneratedPiece?
+        while let piece = try await iterator.next() { last = piece }
+        #expect(last?.stopReason == .maxTokens)
+        await engine.unload()
+    }
+
+    @Test func unloadDuringGeneration_finalPieceSaysCancelled() async throws {
+        let engine = try await LlamaFixtures.engine(contextLength: 2048)
+        var iterator = engine.generate(prompt: "the", options: .init(maxTokens: 2000)).makeAsyncIterator()
+        _ = try await iterator.next()
+        await engine.unload()
+        var last: GeneratedPiece?
+        while let piece = try await iterator.next() { last = piece }
+        #expect(last?.token == nil)
+        #expect(last?.stopReason == .cancelled)
+    }
+
+    @Test func cancelledBeforeQueueRuns_throwsCancellationError() async throws {
+        let engine = try await LlamaFixtures.engine()
+        let task = Task {
+            withUnsafeCurrentTask { $0?.cancel() }
+            return try await engine.tokenize("hello", addSpecial: true)
+        }
+        await #expect(throws: CancellationError.self) { try await task.value }
+        #expect(try await engine.tokenize("hello", addSpecial: true).count > 1)
+        await engine.unload()
+    }
+}
+
+@Suite struct UnloadDuringLoadTests {
+    @Test func unloadWhileLoading_loadThrowsCancellation_modelNotKept() async throws {
+        let engine = LlamaEngine()
+        let gate = DispatchSemaphore(value: 0)
+        engine.queue.async { gate.wait() }  // hold the engine's queue so the load waits in it
+        let context = EngineLoadContext(modelID: ModelID(), configuration: LlamaFixtures.configuration(LlamaFixtures.tinyLLM))
+        let load = Task { try await engine.load(context) }
+        while await !engine.healthCheck().description.contains("still loading") { await Task.yield() }
+        let unload = Task { await engine.unload() }
+        while await !engine.healthCheck().description.contains("was unloaded") { await Task.yield() }
+        gate.signal()
+        await unload.value
+        await #expect(throws: CancellationError.self) { try await load.value }
+        #expect(await engine.memoryFootprint() == nil)
+
+        try await engine.load(context)
+        #expect(await engine.healthCheck() == .healthy)
+        await engine.unload()
+    }
+}

@@ -1,1 +1,0 @@
-// llama.cpp engine tests (in progress).
