@@ -53,6 +53,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["ModelRegistry", "ModelRegistryEngines", "OnnxRuntimeEngine", "LlamaEngine", "ModelRegistryTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "LlamaEngineTests",
             dependencies: ["LlamaEngine", "ModelRegistryTestSupport"],
             swiftSettings: swiftSettings

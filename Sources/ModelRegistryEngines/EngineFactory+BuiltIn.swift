@@ -1,1 +1,27 @@
-// A factory with the built-in engines registered (in progress).
+public import ModelRegistry
+import LlamaEngine
+import OnnxRuntimeEngine
+
+extension EngineFactory {
+    /// A factory with the built-in engines registered:
+    /// - `onnxruntime` / `classifier`, `tensor`, `embedding` → `OnnxRuntimeEngine`
+    /// - `llamacpp` / `llm`, `embedding` → `LlamaEngine`
+    ///
+    /// ```swift
+    /// import ModelRegistry
+    /// import ModelRegistryEngines
+    ///
+    /// let registry = ModelRegistry(factory: .builtIn, configuration: try .load(contentsOf: url,
+    ///                              knownEngines: EngineFactory.builtIn.registeredEngines))
+    /// ```
+    public static var builtIn: EngineFactory {
+        var factory = EngineFactory()
+        for modelType in [ModelType.classifier, .tensor, .embedding] {
+            factory.register(OnnxRuntimeEngine.self, engine: .onnxruntime, modelType: modelType)
+        }
+        for modelType in [ModelType.llm, .embedding] {
+            factory.register(LlamaEngine.self, engine: .llamacpp, modelType: modelType)
+        }
+        return factory
+    }
+}
