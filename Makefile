@@ -30,12 +30,12 @@ test-tsan: setup
 
 ## Set up, then run the main example: classify iris flowers through the registry.
 demo: setup
-	swift run $(RPATH) iris 5.1,3.5,1.4,0.2 6.7,3.0,5.2,2.3
+	swift run $(RPATH) iris 5.1,3.5 6.7,3.0
 
 ## Run every example once.
 examples: setup
 	swift build $(RPATH) --product iris
-	swift run $(RPATH) iris 5.1,3.5,1.4,0.2
+	swift run $(RPATH) iris 5.1,3.5
 	swift run $(RPATH) generate --max-tokens 16
 	swift run $(RPATH) registry-tour
 
