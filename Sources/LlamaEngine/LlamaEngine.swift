@@ -1,6 +1,5 @@
 import Dispatch
 public import ModelRegistry
-import Synchronization
 
 /// Serves one llama.cpp (GGUF) model: text generation for `llm` models, embeddings for `embedding` models.
 ///
@@ -42,7 +41,7 @@ public final class LlamaEngine: InferenceEngine {
     }
 
     let queue = DispatchQueue(label: "ModelRegistry.LlamaEngine")
-    let phase = Mutex<Phase>(.empty)
+    let phase = Locked<Phase>(.empty)
 
     /// Creates an engine that holds no model yet.
     public init() {}

@@ -1,5 +1,4 @@
 public import ModelRegistry
-internal import Synchronization
 
 /// An ``InferenceEngine`` that runs one ONNX model with ONNX Runtime (libonnxruntime, C API version 23).
 ///
@@ -60,7 +59,7 @@ public final class OnnxRuntimeEngine: InferenceEngine {
         let fileSize: Int?
     }
 
-    let state = Mutex<State>(.idle)
+    let state = Locked<State>(.idle)
 
     /// Creates an engine that holds no model yet.
     public init() {}

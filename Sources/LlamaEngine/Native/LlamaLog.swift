@@ -1,6 +1,6 @@
+import ModelRegistry
 import CLlama
 import Foundation
-import Synchronization
 
 /// libllama's and ggml's log output, routed through one callback.
 ///
@@ -17,7 +17,7 @@ enum LlamaLog {
         var lastLevel = GGML_LOG_LEVEL_NONE
     }
 
-    private static let captures = Mutex<[UInt: Capture]>([:])
+    private static let captures = Locked<[UInt: Capture]>([:])
     private static let maxLines = 8
 
     /// The lowest level forwarded to stderr, from `MODELREGISTRY_LLAMA_LOG`; `nil` forwards nothing.
