@@ -98,15 +98,21 @@ import Testing
         await workers.stop()
     }
 
-    @Test func fullQueue_trySubmitIsRejected_andSubmitWaitsForRoom() async throws {
+    /// One worker busy on request 0 until `running` opens, and request 1 filling the one-place queue.
+    private func fullQueue() async throws -> (WorkerRegistry, Gate, busy: Task<Int, any Error>, queued: Task<Int, any Error>) {
         let (_, registry, workers, _) = await setUp(workers: 1, queue: 1)
         try await registry.load("a")
         await waitForPool(workers, "a")
         let running = Gate()
         let busy = Task { try await workers.submit(to: "a") { _ in await running.wait(); return 0 } }
         while workers.status(of: "a")?.inFlight != 1 { await Task.yield() }
-        let waiting = Task { try await workers.submit(to: "a") { _ in 1 } }
+        let queued = Task { try await workers.submit(to: "a") { _ in 1 } }
         while workers.status(of: "a")?.queued != 1 { await Task.yield() }
+        return (workers, running, busy, queued)
+    }
+
+    @Test func fullQueue_trySubmitIsRejected_andSubmitWaitsForRoom() async throws {
+        let (workers, running, busy, waiting) = try await fullQueue()
 
         await #expect {
             try await workers.trySubmit(to: "a") { _ in 2 }
@@ -123,14 +129,7 @@ import Testing
     }
 
     @Test func cancelledSubmitter_whileWaitingForRoom_getsCancellation() async throws {
-        let (_, registry, workers, _) = await setUp(workers: 1, queue: 1)
-        try await registry.load("a")
-        await waitForPool(workers, "a")
-        let running = Gate()
-        let busy = Task { try await workers.submit(to: "a") { _ in await running.wait(); return 0 } }
-        while workers.status(of: "a")?.inFlight != 1 { await Task.yield() }
-        let queued = Task { try await workers.submit(to: "a") { _ in 1 } }
-        while workers.status(of: "a")?.queued != 1 { await Task.yield() }
+        let (workers, running, busy, queued) = try await fullQueue()
         let blocked = Task { try await workers.submit(to: "a") { _ in 2 } }
         await Task.yield()
         blocked.cancel()
