@@ -10,6 +10,7 @@ Routes (N is the body size in bytes):
   /file/N              the payload with Content-Length
   /nolength/N          the payload without Content-Length (the body ends when the connection closes)
   /sha256/N            the payload's SHA-256 as lowercase hex (computed here with hashlib)
+  /gzip/N              the payload gzip-compressed, with Content-Encoding: gzip and the compressed Content-Length
   /stall/N             headers with Content-Length N, half the body, then silence (until shutdown)
   /truncate/N          headers with Content-Length N, half the body, then the connection closes
   /flaky/K/N           the first K requests for this exact path get 500, later ones get the payload
@@ -25,6 +26,7 @@ Routes (N is the body size in bytes):
 client that starts its next request only after the previous one completed is never counted twice.
 """
 
+import gzip
 import hashlib
 import json
 import os
@@ -109,6 +111,14 @@ class Handler(BaseHTTPRequestHandler):
             return self.send_bytes(404, b"not found\n")
         if kind == "sha256":
             return self.send_bytes(200, hashlib.sha256(payload(size)).hexdigest().encode())
+        if kind == "gzip":
+            body = gzip.compress(payload(size))
+            self.send_response(200)
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
         if kind == "drop":
             self.close_connection = True
             return

@@ -60,6 +60,19 @@ import Testing
         }
     }
 
+    @Test func download_gzipEncodedResponse_landsDecoded() async throws {
+        try await DownloadTestServer.run { server async throws in
+            try await DownloadSandbox.run { sandbox async throws in
+                let request = DownloadRequest(
+                    modelName: "m", url: server.url("/gzip/70000"), destination: sandbox.file("m.bin"),
+                    expectedSHA256: try await server.sha256(ofPayloadOfSize: 70000)
+                )
+                _ = try await DownloadManager.forTests().download(request)
+                #expect(try sandbox.bytes(of: "m.bin") == DownloadTestServer.payload(size: 70000))
+            }
+        }
+    }
+
     @Test func download_destinationWithMatchingChecksum_isReturnedWithoutARequest() async throws {
         try await DownloadTestServer.run { server async throws in
             try await DownloadSandbox.run { sandbox async throws in

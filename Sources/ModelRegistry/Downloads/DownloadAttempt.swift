@@ -36,6 +36,7 @@ struct DownloadAttempt: Sendable {
         let session = URLSession(configuration: configuration, delegate: delegate, delegateQueue: queue)
         var urlRequest = URLRequest(url: request.url, cachePolicy: .reloadIgnoringLocalCacheData)
         urlRequest.timeoutInterval = idleTimeout.seconds
+        urlRequest.setValue("identity", forHTTPHeaderField: "Accept-Encoding")  // so Content-Length is the file size
         let task = session.dataTask(with: urlRequest)
 
         let ending = await withTaskCancellationHandler {
@@ -43,6 +44,7 @@ struct DownloadAttempt: Sendable {
         } onCancel: {
             delegate.cancel()
         }
+        session.invalidateAndCancel()  // the session holds its delegate until invalidated
         switch ending {
         case .failed(let error):
             partial.discard()

@@ -45,7 +45,9 @@ struct DownloadJob: Sendable {
     /// Files only ever land there complete (by rename), so without a checksum an existing file is taken as is.
     private func existingDestinationIsGood() async -> Bool {
         let destination = request.destination
-        guard FileManager.default.fileExists(atPath: destination.path) else { return false }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: destination.path, isDirectory: &isDirectory), !isDirectory.boolValue
+        else { return false }
         guard let expected = request.expectedSHA256 else { return true }
         let digest = await withCheckedContinuation { (continuation: CheckedContinuation<[UInt8]?, Never>) in
             // Hashing a multi-gigabyte model takes seconds: keep it off the cooperative thread pool.

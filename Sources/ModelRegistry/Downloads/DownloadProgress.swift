@@ -1,7 +1,7 @@
 /// How far one download has got, as reported to the `progress` callback of ``DownloadManager/download(_:progress:)``.
 ///
-/// Reports come at most every 64 KiB or 1/200 of the file, whichever is larger, or every 100 ms, plus one when the
-/// response arrives (0 bytes) and one when the last byte arrives. Within an attempt ``bytesReceived`` never
+/// A report comes when the response arrives (0 bytes), then whenever 64 KiB or 1/200 of the file (whichever is
+/// larger) arrived since the last one or 100 ms passed, and once more when the last byte arrives. Within an attempt ``bytesReceived`` never
 /// decreases; a retried attempt starts again from zero with a larger ``attempt``. After a successful download the
 /// last report has ``bytesReceived`` equal to ``totalBytes`` (when the server sent a length).
 public struct DownloadProgress: Sendable, Hashable {

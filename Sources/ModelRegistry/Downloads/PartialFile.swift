@@ -22,7 +22,7 @@ struct PartialFile: Sendable {
         self.request = request
         let directory = request.destination.deletingLastPathComponent()
         url = directory.appendingPathComponent(
-            ".\(request.destination.lastPathComponent).\(UUID().uuidString).partial", isDirectory: false
+            ".\(request.destination.lastPathComponent.prefix(200)).\(UUID().uuidString).partial", isDirectory: false
         )
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

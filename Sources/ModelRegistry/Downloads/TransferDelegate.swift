@@ -95,7 +95,10 @@ final class TransferDelegate: NSObject, URLSessionDataDelegate, @unchecked Senda
             completionHandler(.cancel)
             return
         }
-        let expected = response.expectedContentLength >= 0 ? response.expectedContentLength : nil
+        // With a content encoding, Content-Length counts encoded bytes while the body arrives decoded: no check.
+        let encoding = (response as? HTTPURLResponse)?.value(forHTTPHeaderField: "Content-Encoding")?.lowercased()
+        let encoded = encoding.map { !$0.isEmpty && $0 != "identity" } ?? false
+        let expected = response.expectedContentLength >= 0 && !encoded ? response.expectedContentLength : nil
         let progress = state.withLock { state in
             state.expected = expected
             return state.meter.start(totalBytes: expected)
@@ -132,7 +135,6 @@ final class TransferDelegate: NSObject, URLSessionDataDelegate, @unchecked Senda
             guard case .received = result else { return (result, nil, state.continuation) }
             return (result, state.meter.finish(), state.continuation)
         }
-        session.finishTasksAndInvalidate()
         if let progress { report(progress) }
         continuation?.resume(returning: ending)
     }
