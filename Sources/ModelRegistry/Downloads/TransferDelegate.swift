@@ -58,19 +58,20 @@ final class TransferDelegate: NSObject, URLSessionDataDelegate, @unchecked Senda
     /// - Returns: How the transfer ended.
     func run(_ task: URLSessionDataTask) async -> Ending {
         await withCheckedContinuation { continuation in
-            let start = state.withLock { state -> Bool in
+            let endedEarly = state.withLock { state -> Ending? in
                 if state.cancelled {
                     state.ending = .failed(.cancelled(model: request.modelName, url: request.url))
                 }
-                if let ending = state.ending {
-                    continuation.resume(returning: ending)
-                    return false
-                }
+                if let ending = state.ending { return ending }
                 state.continuation = continuation
                 state.task = task
-                return true
+                return nil
             }
-            if start { task.resume() }
+            if let endedEarly {
+                continuation.resume(returning: endedEarly)
+            } else {
+                task.resume()
+            }
         }
     }
 
