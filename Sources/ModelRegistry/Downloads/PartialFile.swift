@@ -1,0 +1,72 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The temporary file an attempt writes to: hidden, next to the destination (so the final rename stays on one file
+/// system and is atomic), with a unique name ending in `.partial`, so it never looks like a complete model file.
+/// It is either committed (renamed onto the destination) or discarded.
+struct PartialFile: Sendable {
+    /// The temporary file.
+    let url: URL
+    /// The open file, for writing.
+    let handle: FileHandle
+    private let request: DownloadRequest
+
+    /// Creates the destination's directory when missing, and an empty temporary file in it.
+    /// - Parameter request: The request whose destination the file is for.
+    /// - Throws: ``DownloadError/fileSystem(model:path:operation:reason:)`` when the directory or file cannot be made.
+    init(for request: DownloadRequest) throws(DownloadError) {
+        self.request = request
+        let directory = request.destination.deletingLastPathComponent()
+        url = directory.appendingPathComponent(
+            ".\(request.destination.lastPathComponent.prefix(200)).\(UUID().uuidString).partial", isDirectory: false
+        )
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        } catch {
+            throw Self.failure(request, directory.path, "create the directory", error)
+        }
+        guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
+            throw Self.failure(request, url.path, "create the temporary file", String(cString: strerror(errno)))
+        }
+        do {
+            handle = try FileHandle(forWritingTo: url)
+        } catch {
+            try? FileManager.default.removeItem(at: url)
+            throw Self.failure(request, url.path, "open the temporary file", error)
+        }
+    }
+
+    /// Flushes the bytes to disk, closes the file and renames it onto the destination in one atomic step (an
+    /// existing destination is replaced only now, by a complete and checked file).
+    /// - Throws: ``DownloadError/fileSystem(model:path:operation:reason:)``; the temporary file is then removed.
+    func commit() throws(DownloadError) {
+        do {
+            try handle.synchronize()
+            try handle.close()
+        } catch {
+            discard()
+            throw Self.failure(request, url.path, "flush the temporary file", error)
+        }
+        guard rename(url.path, request.destination.path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            discard()
+            throw Self.failure(request, request.destination.path, "move the finished download onto", reason)
+        }
+    }
+
+    /// Closes and removes the temporary file.
+    func discard() {
+        try? handle.close()
+        try? FileManager.default.removeItem(at: url)
+    }
+
+    private static func failure(
+        _ request: DownloadRequest, _ path: String, _ operation: String, _ reason: Any
+    ) -> DownloadError {
+        .fileSystem(model: request.modelName, path: path, operation: operation, reason: "\(reason)")
+    }
+}
