@@ -19,6 +19,8 @@ struct ModelEntry {
         let startedAt: ContinuousClock.Instant
         /// Bytes reserved for the model once it is admitted (room made, load slot held); `nil` before that.
         var reservedBytes: Int?
+        /// The download's progress while the model's file is being downloaded.
+        var download: DownloadProgress?
         var work: Task<Void, Never>?
         var timer: Task<Void, Never>?
         var waiters: [UInt64: LoadWaiter] = [:]
@@ -32,6 +34,8 @@ struct ModelEntry {
     }
 
     var configuration: ModelConfiguration
+    /// Where the file of a remote model (`path` is an `http(s)` URL) is downloaded to; `nil` for local models.
+    var downloadTo: DownloadRequest?
     var phase: Phase = .unloaded
     var health: ModelHealth = .unknown
     let registeredAt: Date
@@ -55,9 +59,10 @@ struct ModelEntry {
     /// The registry-clock time before which a failed model is not retried automatically.
     var retryNotBefore: Duration?
 
-    init(configuration: ModelConfiguration, registeredAt: Date) {
+    init(configuration: ModelConfiguration, registeredAt: Date, downloadTo: DownloadRequest?) {
         self.configuration = configuration
         self.registeredAt = registeredAt
+        self.downloadTo = downloadTo
     }
 
     /// The private id of the current or last load.
@@ -91,11 +96,13 @@ struct ModelEntry {
     /// The public state for snapshots.
     var state: ModelState {
         switch phase {
-        case .unloaded: .unloaded
-        case .loading: .loading
-        case .loaded: .loaded
-        case .unloading: .unloading
-        case .failed(_, let error): .failed(error)
+        case .unloaded:
+            guard let download = downloadTo else { return .unloaded }
+            return FileManager.default.fileExists(atPath: download.destination.path) ? .downloaded : .notDownloaded
+        case .loading(let attempt): return attempt.download.map { .downloading($0) } ?? .loading
+        case .loaded: return .loaded
+        case .unloading: return .unloading
+        case .failed(_, let error): return .failed(error)
         }
     }
 

@@ -3,12 +3,13 @@ import Foundation
 extension ModelRegistry {
     /// Holds a load back until a `maxConcurrentLoads` slot is free (in request order), then makes room for the model
     /// within `maxLoadedModels` and the memory budget, evicting idle models least recently used first.
+    /// The estimate of the bytes needed is the size of the (local, possibly just downloaded) model file.
     /// - Throws: ``RegistryError/insufficientCapacity(name:needed:reason:holders:)`` when no room frees up in time;
     ///   `CancellationError` when the load is cancelled while waiting.
-    func admit(_ name: String, id: ModelID) async throws {
+    func admit(_ name: String, id: ModelID, configuration: ModelConfiguration) async throws {
         try await acquireLoadSlot()
         do {
-            try await makeRoom(for: name, id: id)
+            try await makeRoom(for: name, id: id, needing: Self.estimatedBytes(of: configuration))
         } catch {
             releaseLoadSlot()
             throw error
@@ -47,9 +48,7 @@ extension ModelRegistry {
         }
     }
 
-    private func makeRoom(for name: String, id: ModelID) async throws {
-        guard let configuration = entries[name]?.configuration else { return }
-        let needed = Self.estimatedBytes(of: configuration)
+    private func makeRoom(for name: String, id: ModelID, needing needed: Int) async throws {
         let deadline = clock.now + options.capacityWaitTimeout
         while true {
             guard case .loading(var attempt) = entries[name]?.phase, attempt.id == id else {

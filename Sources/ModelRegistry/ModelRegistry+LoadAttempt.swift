@@ -32,15 +32,19 @@ extension ModelRegistry {
         }
         entry.phase = .loading(attempt)
         entries[name] = entry
-        publish(.loadStarted, for: name)
+        if !needsDownload(name) { publish(.loadStarted, for: name) }  // remote models announce it once downloaded
     }
 
-    /// Waits for admission (load slot, capacity), then runs the engine's load; returns the bytes it reports.
+    /// Downloads a remote model's file, waits for admission (load slot, capacity), then runs the engine's load;
+    /// returns the bytes the engine reports.
     private func performLoad(
-        _ name: String, id: ModelID, engine: any InferenceEngine, context: EngineLoadContext
+        _ name: String, id: ModelID, engine: any InferenceEngine, context requested: EngineLoadContext
     ) async -> Result<Int?, RegistryError> {
+        let context: EngineLoadContext
         do {
-            try await admit(name, id: id)
+            let local = try await fetchModelFile(name, id: id, configuration: requested.configuration)
+            context = EngineLoadContext(modelID: id, configuration: local)
+            try await admit(name, id: id, configuration: local)
         } catch let error as RegistryError {
             return .failure(error)
         } catch {

@@ -38,16 +38,24 @@ extension ModelRegistry {
         if engineInUse && !needsReload.isEmpty {
             guard reload else { throw .reloadRequired(name: name, fields: needsReload) }
             try await unload(name)
-            entries[name]?.configuration = new
+            setConfiguration(new)
             publish(.configurationUpdated(fields: fields), for: name)
             try await load(name)
             return new
         }
-        entries[name]?.configuration = new
+        setConfiguration(new)
         publish(.configurationUpdated(fields: fields), for: name)
         scheduleIdleExpiry(name)
         capacityMayHaveChanged()
         return new
+    }
+}
+
+extension ModelRegistry {
+    /// Replaces a model's configuration and where its file downloads to.
+    private func setConfiguration(_ configuration: ModelConfiguration) {
+        entries[configuration.name]?.configuration = configuration
+        entries[configuration.name]?.downloadTo = Self.downloadDestination(of: configuration, options)
     }
 }
 

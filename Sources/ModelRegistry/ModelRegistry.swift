@@ -21,6 +21,8 @@ public actor ModelRegistry {
     let options: RegistryOptions
     let clock: RegistryClock
     let broadcaster = EventBroadcaster<RegistryEvent>()
+    /// Fetches models whose `path` is an `http(s)` URL before they load.
+    let downloads: DownloadManager
     var entries: [String: ModelEntry] = [:]
     var defaultModelName: String?
     var nextSequence: UInt64 = 1
@@ -52,9 +54,15 @@ public actor ModelRegistry {
         self.factory = factory
         self.options = options
         self.clock = RegistryClock(clock)
+        self.downloads = DownloadManager(
+            maxConcurrentDownloads: options.maxConcurrentDownloads, idleTimeout: options.downloadIdleTimeout,
+            retries: options.downloadRetries, clock: clock)
         self.defaultModelName = defaultModel
         let now = Date()
-        for model in models { entries[model.name] = ModelEntry(configuration: model, registeredAt: now) }
+        for model in models {
+            entries[model.name] = ModelEntry(
+                configuration: model, registeredAt: now, downloadTo: Self.downloadDestination(of: model, options))
+        }
     }
 
     /// Creates a registry from a configuration file's contents.
@@ -78,7 +86,9 @@ public actor ModelRegistry {
     /// - Throws: ``RegistryError/modelAlreadyRegistered(name:)`` when the name is taken.
     public func register(_ configuration: ModelConfiguration) throws(RegistryError) {
         guard entries[configuration.name] == nil else { throw .modelAlreadyRegistered(name: configuration.name) }
-        entries[configuration.name] = ModelEntry(configuration: configuration, registeredAt: Date())
+        entries[configuration.name] = ModelEntry(
+            configuration: configuration, registeredAt: Date(),
+            downloadTo: Self.downloadDestination(of: configuration, options))
         publish(.registered, for: configuration.name)
     }
 

@@ -1,5 +1,8 @@
 /// Where a model is in its lifecycle.
 ///
+/// Remote models start `notDownloaded`, and their load downloads first: `downloading(progress)`, then `loading`;
+/// once unloaded they are `downloaded`.
+///
 /// ```text
 ///              load()                  engine.load succeeds
 /// unloaded ──────────▶ loading ──────────────────────────▶ loaded
@@ -11,6 +14,12 @@
 public enum ModelState: Sendable, CustomStringConvertible {
     /// Registered, not loaded (also the state after an unload).
     case unloaded
+    /// A remote model (its `path` is an `http(s)` URL) whose file is not downloaded yet.
+    case notDownloaded
+    /// A remote model's file is being downloaded, as the first step of its load.
+    case downloading(DownloadProgress)
+    /// A remote model whose file is downloaded, not loaded.
+    case downloaded
     /// A load is running; callers that ask for the model share it.
     case loading
     /// Loaded and serving leases.
@@ -24,6 +33,9 @@ public enum ModelState: Sendable, CustomStringConvertible {
     public var label: String {
         switch self {
         case .unloaded: "unloaded"
+        case .notDownloaded: "notDownloaded"
+        case .downloading: "downloading"
+        case .downloaded: "downloaded"
         case .loading: "loading"
         case .loaded: "loaded"
         case .unloading: "unloading"
@@ -33,8 +45,11 @@ public enum ModelState: Sendable, CustomStringConvertible {
 
     /// The label, and the error for a failed model.
     public var description: String {
-        if case .failed(let error) = self { return "failed: \(error)" }
-        return label
+        switch self {
+        case .failed(let error): return "failed: \(error)"
+        case .downloading(let progress): return "downloading \(progress)"
+        default: return label
+        }
     }
 
     /// Whether the model is loaded.

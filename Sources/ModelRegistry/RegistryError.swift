@@ -18,6 +18,8 @@ public enum RegistryError: Error, Sendable, CustomStringConvertible, LocalizedEr
     case unloading(name: String)
     /// The engine threw while loading.
     case loadFailed(name: String, underlying: any Error)
+    /// The model's file could not be downloaded (the download error names the URL and the cause).
+    case downloadFailed(name: String, underlying: DownloadError)
     /// The load took longer than its timeout.
     case loadTimedOut(name: String, after: Duration)
     /// The load was cancelled.
@@ -78,6 +80,8 @@ public enum RegistryError: Error, Sendable, CustomStringConvertible, LocalizedEr
             "model \"\(name)\" is unloading; load it again once unloaded"
         case .loadFailed(let name, let underlying):
             "model \"\(name)\" failed to load: \(underlying); fix the cause, then call retry(\"\(name)\")"
+        case .downloadFailed(let name, let underlying):
+            "model \"\(name)\" could not be downloaded: \(underlying); check the URL and the network, then call retry(\"\(name)\")"
         case .loadTimedOut(let name, let after):
             "model \"\(name)\" did not load within \(after); raise loadTimeoutSeconds or check the model file"
         case .loadCancelled(let name):

@@ -26,6 +26,12 @@ public struct RegistryEvent: Sendable, CustomStringConvertible {
         case evicted(reason: String)
         /// The model's configuration changed (the names of the changed settings).
         case configurationUpdated(fields: [String])
+        /// The load of a remote model began by downloading its file.
+        case downloadStarted(url: URL)
+        /// Bytes of the model's file have arrived.
+        case downloadProgress(DownloadProgress)
+        /// The model's file is complete (size and checksum checked) at `path`.
+        case downloaded(path: String)
     }
 
     /// Increases by one for each event the registry publishes, so subscribers can spot dropped events.
@@ -64,6 +70,9 @@ extension RegistryEvent.Kind {
         case .healthChanged(let from, let to): "healthChanged \(from.label) → \(to.label)"
         case .evicted(let reason): "evicted: \(reason)"
         case .configurationUpdated(let fields): "configurationUpdated: \(fields.joined(separator: ", "))"
+        case .downloadStarted(let url): "downloadStarted \(url)"
+        case .downloadProgress(let progress): "downloadProgress \(progress)"
+        case .downloaded(let path): "downloaded \(path)"
         }
     }
 }

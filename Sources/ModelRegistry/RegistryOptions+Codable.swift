@@ -1,10 +1,13 @@
+import Foundation
+
 // MARK: - Codable
 
 extension RegistryOptions: Codable {
     enum CodingKeys: String, CodingKey {
         case unloadDrainTimeoutSeconds, defaultLoadTimeoutSeconds, maxConcurrentLoads, maxLoadedModels
         case memoryBudgetBytes, capacityWaitTimeoutSeconds, keepAlive, retryInitialSeconds, retryMaximumSeconds
-        case healthCheckIntervalSeconds
+        case healthCheckIntervalSeconds, modelsDirectory, maxConcurrentDownloads, downloadIdleTimeoutSeconds
+        case downloadRetries
     }
 
     /// Reads the `"registry"` section of a configuration file; absent keys keep their defaults.
@@ -26,7 +29,13 @@ extension RegistryOptions: Codable {
             retryBackoff: RetryBackoff(
                 initial: try seconds(.retryInitialSeconds) ?? defaults.retryBackoff.initial,
                 maximum: try seconds(.retryMaximumSeconds) ?? defaults.retryBackoff.maximum),
-            healthCheckInterval: try seconds(.healthCheckIntervalSeconds)
+            healthCheckInterval: try seconds(.healthCheckIntervalSeconds),
+            modelsDirectory: try c.decodeIfPresent(String.self, forKey: .modelsDirectory).map { URL(fileURLWithPath: $0) }
+                ?? defaults.modelsDirectory,
+            maxConcurrentDownloads: try c.decodeIfPresent(Int.self, forKey: .maxConcurrentDownloads)
+                ?? defaults.maxConcurrentDownloads,
+            downloadIdleTimeout: try seconds(.downloadIdleTimeoutSeconds) ?? defaults.downloadIdleTimeout,
+            downloadRetries: try c.decodeIfPresent(Int.self, forKey: .downloadRetries) ?? defaults.downloadRetries
         )
     }
 
@@ -44,5 +53,9 @@ extension RegistryOptions: Codable {
         try c.encode(retryBackoff.initial.seconds, forKey: .retryInitialSeconds)
         try c.encode(retryBackoff.maximum.seconds, forKey: .retryMaximumSeconds)
         try c.encodeIfPresent(healthCheckInterval?.seconds, forKey: .healthCheckIntervalSeconds)
+        try c.encode(modelsDirectory.path, forKey: .modelsDirectory)
+        try c.encode(maxConcurrentDownloads, forKey: .maxConcurrentDownloads)
+        try c.encode(downloadIdleTimeout.seconds, forKey: .downloadIdleTimeoutSeconds)
+        try c.encode(downloadRetries, forKey: .downloadRetries)
     }
 }

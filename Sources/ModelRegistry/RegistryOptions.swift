@@ -1,3 +1,5 @@
+public import Foundation
+
 /// Registry-wide settings. In a configuration file they sit under `"registry"`, with durations in seconds:
 /// `{"maxLoadedModels": 2, "memoryBudgetBytes": 4000000000, "maxConcurrentLoads": 1, "keepAlive": 300, ...}`.
 public struct RegistryOptions: Sendable, Hashable {
@@ -19,6 +21,14 @@ public struct RegistryOptions: Sendable, Hashable {
     public var retryBackoff: RetryBackoff
     /// How often ``ModelRegistry/run()`` checks every loaded model's health; `nil` turns periodic checks off.
     public var healthCheckInterval: Duration?
+    /// Where models whose `path` is an `http(s)` URL are downloaded to.
+    public var modelsDirectory: URL
+    /// Downloads that may transfer at once; later ones wait in request order.
+    public var maxConcurrentDownloads: Int
+    /// How long a download may go without receiving a byte before the attempt fails (and is retried).
+    public var downloadIdleTimeout: Duration
+    /// How many times a failed download attempt is retried.
+    public var downloadRetries: Int
 
     /// Creates registry settings; every parameter has a default.
     /// - Parameters:
@@ -31,11 +41,17 @@ public struct RegistryOptions: Sendable, Hashable {
     ///   - defaultKeepAlive: Keep-alive for models that set none (forever).
     ///   - retryBackoff: Back-off between failed loads (1 s doubling to 5 min).
     ///   - healthCheckInterval: Period of health checks in ``ModelRegistry/run()`` (none).
+    ///   - modelsDirectory: Where remote models are downloaded to (`~/.cache/modelregistry/models`).
+    ///   - maxConcurrentDownloads: Downloads that may run at once (2).
+    ///   - downloadIdleTimeout: How long a download may stall before an attempt fails (60 s).
+    ///   - downloadRetries: Retries of a failed download attempt (3).
     public init(
         unloadDrainTimeout: Duration = .seconds(30), defaultLoadTimeout: Duration? = nil,
         maxConcurrentLoads: Int? = nil, maxLoadedModels: Int? = nil, memoryBudget: Int? = nil,
         capacityWaitTimeout: Duration = .seconds(30), defaultKeepAlive: KeepAlive = .forever,
-        retryBackoff: RetryBackoff = RetryBackoff(), healthCheckInterval: Duration? = nil
+        retryBackoff: RetryBackoff = RetryBackoff(), healthCheckInterval: Duration? = nil,
+        modelsDirectory: URL = RegistryOptions.defaultModelsDirectory, maxConcurrentDownloads: Int = 2,
+        downloadIdleTimeout: Duration = .seconds(60), downloadRetries: Int = 3
     ) {
         self.unloadDrainTimeout = unloadDrainTimeout
         self.defaultLoadTimeout = defaultLoadTimeout
@@ -46,6 +62,18 @@ public struct RegistryOptions: Sendable, Hashable {
         self.defaultKeepAlive = defaultKeepAlive
         self.retryBackoff = retryBackoff
         self.healthCheckInterval = healthCheckInterval
+        self.modelsDirectory = modelsDirectory
+        self.maxConcurrentDownloads = maxConcurrentDownloads
+        self.downloadIdleTimeout = downloadIdleTimeout
+        self.downloadRetries = downloadRetries
+    }
+
+    /// `$XDG_CACHE_HOME/modelregistry/models`, or `~/.cache/modelregistry/models`.
+    public static var defaultModelsDirectory: URL {
+        let environment = ProcessInfo.processInfo.environment
+        let cache = environment["XDG_CACHE_HOME"].map { URL(fileURLWithPath: $0) }
+            ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache")
+        return cache.appendingPathComponent("modelregistry/models")
     }
 }
 

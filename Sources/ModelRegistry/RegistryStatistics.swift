@@ -4,8 +4,12 @@ public struct RegistryStatistics: Sendable, Hashable {
     public var registered: Int
     /// Models loaded now.
     public var loaded: Int
-    /// Loads under way now (running or waiting for a slot or for room).
+    /// Loads under way now (running or waiting for a slot or for room), downloads included.
     public var loading: Int
+    /// Loads downloading their model's file now.
+    public var downloading: Int
+    /// Downloads transferring now, and downloads waiting for a `maxConcurrentDownloads` slot.
+    public var activeDownloads: Int, queuedDownloads: Int
     /// Models whose last load failed.
     public var failed: Int
     /// Loads holding a `maxConcurrentLoads` slot now.
@@ -34,7 +38,9 @@ extension ModelRegistry {
         let values = Array(entries.values)
         func count(_ label: String) -> Int { values.filter { $0.state.label == label }.count }
         return RegistryStatistics(
-            registered: values.count, loaded: count("loaded"), loading: count("loading"), failed: count("failed"),
+            registered: values.count, loaded: count("loaded"), loading: count("loading") + count("downloading"),
+            downloading: count("downloading"), activeDownloads: downloads.runningDownloads,
+            queuedDownloads: downloads.queuedDownloads, failed: count("failed"),
             activeLoads: loadSlotsInUse, queuedLoads: loadSlotQueue.count,
             totalLoads: values.reduce(0) { $0 + $1.loadCount }, totalFailures: values.reduce(0) { $0 + $1.failureCount },
             evictions: evictionCount, activeLeases: values.reduce(0) { $0 + $1.activeLeases },

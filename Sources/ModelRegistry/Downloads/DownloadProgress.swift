@@ -34,3 +34,13 @@ public struct DownloadProgress: Sendable, Hashable {
         return min(1, Double(bytesReceived) / Double(totalBytes))
     }
 }
+
+// MARK: - CustomStringConvertible
+
+extension DownloadProgress: CustomStringConvertible {
+    /// E.g. `524288 of 1048576 bytes (50%)`, or `524288 bytes` when the size is unknown.
+    public var description: String {
+        guard let totalBytes, let fraction else { return "\(bytesReceived) bytes" }
+        return "\(bytesReceived) of \(totalBytes) bytes (\(Int((fraction * 100).rounded(.down)))%)"
+    }
+}

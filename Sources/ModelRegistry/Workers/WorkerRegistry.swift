@@ -80,7 +80,8 @@ public actor WorkerRegistry {
             await startPool(for: event.name)
         case .unloaded, .unregistered, .loadFailed:
             await removePool(event.name)
-        case .registered, .loadStarted, .healthChanged, .evicted, .configurationUpdated:
+        case .registered, .loadStarted, .healthChanged, .evicted, .configurationUpdated, .downloadStarted,
+            .downloadProgress, .downloaded:
             break
         }
     }

@@ -1,0 +1,113 @@
+import Foundation
+import ModelRegistry
+import ModelRegistryTestSupport
+import Testing
+
+/// A model whose path is a URL: downloaded by the registry's load, with its status and events, before the engine
+/// loads the local file. The server is the loopback test server (`Scripts/test_http_server.py`).
+@Suite struct RegistryDownloadTests {
+    /// A registry with one remote model; downloads are not retried (retries wait on the registry's manual clock).
+    private func registry(
+        _ fixture: Fixture, url: URL, sha256: String? = nil, directory: URL
+    ) -> ModelRegistry {
+        var model = Fixture.model("remote")
+        model.path = url.absoluteString
+        model.sha256 = sha256
+        return fixture.registry(
+            [model], options: RegistryOptions(modelsDirectory: directory, downloadIdleTimeout: .seconds(2), downloadRetries: 0))
+    }
+
+    @Test func remoteModel_goesNotDownloadedDownloadingDownloadedLoaded() async throws {
+        try await DownloadTestServer.run { server in
+            let fixture = Fixture()
+            let directory = try NativeFixtures.temporaryDirectory()
+            let sha = try await server.sha256(ofPayloadOfSize: 300_000)
+            let registry = registry(fixture, url: server.url("/file/300000"), sha256: sha, directory: directory)
+            let log = EventLog(registry)
+            #expect(try await registry.state(of: "remote").label == "notDownloaded")
+
+            try await registry.load("remote")
+            let context = try #require(fixture.script.contexts.last)
+            #expect(context.configuration.path.hasPrefix(directory.path))
+            #expect(try Data(contentsOf: URL(fileURLWithPath: context.configuration.path)).count == 300_000)
+            #expect(try await registry.configuration(of: "remote").path.hasPrefix("http://127.0.0.1"))
+
+            await log.waitFor("remote", "loaded")
+            let labels = log.labels(for: "remote").filter { $0 != "remote downloadProgress" }
+            #expect(labels == ["remote downloadStarted", "remote downloaded", "remote loadStarted", "remote loaded"])
+            let progress = log.all.compactMap { event -> Int64? in
+                if case .downloadProgress(let progress) = event.kind { return progress.bytesReceived }
+                return nil
+            }
+            #expect(progress.last == 300_000)
+            #expect(progress == progress.sorted())
+
+            try await registry.unload("remote")
+            #expect(try await registry.state(of: "remote").label == "downloaded")
+        }
+    }
+
+    @Test func downloadedModel_loadsAgainWithoutDownloading() async throws {
+        try await DownloadTestServer.run { server in
+            let fixture = Fixture()
+            let registry = registry(fixture, url: server.url("/file/1000"), directory: try NativeFixtures.temporaryDirectory())
+            try await registry.load("remote")
+            try await registry.unload("remote")
+            try await registry.load("remote")
+            #expect(try await server.stats().requests["/file/1000"] == 1)
+            #expect(fixture.script.loads(of: "remote") == 2)
+        }
+    }
+
+    @Test func failedDownload_failsTheLoadNamingTheURL_andLeavesNoFile() async throws {
+        try await DownloadTestServer.run { server in
+            let fixture = Fixture()
+            let directory = try NativeFixtures.temporaryDirectory()
+            let registry = registry(fixture, url: server.url("/truncate/50000"), directory: directory)
+            await #expect {
+                try await registry.load("remote")
+            } throws: { error in
+                guard case RegistryError.downloadFailed(let name, _) = error else { return false }
+                return name == "remote" && "\(error)".contains("/truncate/50000")
+            }
+            #expect(try await registry.state(of: "remote").isFailed)
+            #expect(fixture.script.contexts.isEmpty)
+            #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
+        }
+    }
+
+    @Test func checksumMismatch_failsTheLoad() async throws {
+        try await DownloadTestServer.run { server in
+            let fixture = Fixture()
+            let directory = try NativeFixtures.temporaryDirectory()
+            let registry = registry(
+                fixture, url: server.url("/file/2000"), sha256: String(repeating: "0", count: 64), directory: directory)
+            await #expect {
+                try await registry.load("remote")
+            } throws: { error in
+                "\(error)".contains("could not be downloaded")
+            }
+            #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
+        }
+    }
+
+    @Test func cancellingTheLoad_stopsTheDownload() async throws {
+        try await DownloadTestServer.run { server in
+            let fixture = Fixture()
+            let directory = try NativeFixtures.temporaryDirectory()
+            let registry = registry(fixture, url: server.url("/gate/held/400000"), directory: directory)
+            let log = EventLog(registry)
+            let loading = Task { try await registry.load("remote") }
+            await log.waitFor { event in
+                if case .downloadProgress(let progress) = event.kind { return progress.bytesReceived > 0 }
+                return false
+            }
+            #expect(try await registry.state(of: "remote").label == "downloading")
+            try await registry.cancelLoad("remote")
+            await #expect(throws: RegistryError.self) { try await loading.value }
+            try await server.open(gate: "held")
+            while try !FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty { await Task.yield() }
+            #expect(fixture.script.contexts.isEmpty)
+        }
+    }
+}
