@@ -39,6 +39,20 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // Examples (they run the real engines on the fixtures Scripts/install-native-deps.sh installs)
+        .executableTarget(
+            name: "iris", dependencies: ["ModelRegistry", "ModelRegistryEngines", "OnnxRuntimeEngine"],
+            path: "Examples/iris", swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "generate", dependencies: ["ModelRegistry", "ModelRegistryEngines", "LlamaEngine"],
+            path: "Examples/generate", swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "registry-tour", dependencies: ["ModelRegistry", "ModelRegistryEngines", "OnnxRuntimeEngine"],
+            path: "Examples/registry-tour", swiftSettings: swiftSettings
+        ),
+
         // Tests
         .target(name: "ModelRegistryTestSupport", dependencies: ["ModelRegistry"], path: "Tests/Support", swiftSettings: swiftSettings),
         .testTarget(
@@ -60,6 +74,11 @@ let package = Package(
         .testTarget(
             name: "LlamaEngineTests",
             dependencies: ["LlamaEngine", "ModelRegistryTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ExamplesTests",
+            dependencies: ["ModelRegistryTestSupport", "iris", "generate", "registry-tour"],  // run as processes
             swiftSettings: swiftSettings
         ),
     ],
