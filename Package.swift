@@ -39,7 +39,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
-        // Examples (they run the real engines on the fixtures Scripts/install-native-deps.sh installs)
+        // Examples and benchmarks (they run the real engines on the fixtures Scripts/install-native-deps.sh installs)
         .executableTarget(
             name: "iris", dependencies: ["ModelRegistry", "ModelRegistryEngines", "OnnxRuntimeEngine"],
             path: "Examples/iris", swiftSettings: swiftSettings
@@ -51,6 +51,13 @@ let package = Package(
         .executableTarget(
             name: "registry-tour", dependencies: ["ModelRegistry", "ModelRegistryEngines", "OnnxRuntimeEngine"],
             path: "Examples/registry-tour", swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "Benchmarks",
+            dependencies: ["ModelRegistry", "ModelRegistryEngines", "OnnxRuntimeEngine", "LlamaEngine"],
+            path: "Benchmarks",
+            exclude: ["make_mlp.py", "ort_latency.py"],  // run by the benchmark with the setup's Python
+            swiftSettings: swiftSettings
         ),
 
         // Tests
