@@ -15,9 +15,17 @@ struct GenerateRun {
                 name: name, engine: .llamacpp, modelType: .llm, path: options.model.path,
                 contextLength: options.context, threads: options.threads)
         ])
-        let record = try await registry.load(name)
-        let lease = try await registry.get(name)
-        let engine = try lease.engine(as: LlamaEngine.self)
+        let record: ModelRecord
+        let lease: ModelLease
+        let engine: LlamaEngine
+        do {
+            record = try await registry.load(name)
+            lease = try await registry.get(name)
+            engine = try lease.engine(as: LlamaEngine.self)
+        } catch {
+            await registry.shutdown()
+            throw error
+        }
         print("loaded \(name) (\(record.engine)/\(record.modelType)) in \(format(record.loadDuration, "%.1f ms")), "
             + "context \(engine.contextLength ?? 0), \(options.threads) threads")
 

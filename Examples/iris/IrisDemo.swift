@@ -26,10 +26,16 @@ struct IrisDemo {
         let memory = record.memoryBytes.map { ", \($0) bytes" } ?? ""
         print("loaded \(name) (\(record.engine)/\(record.modelType)) in \(milliseconds(record.loadDuration))\(memory)")
 
-        let predictions = try await registry.withModel(name, as: OnnxRuntimeEngine.self) { engine in
-            print("input \(engine.inputs.map(\.description).joined(separator: ", ")); "
-                + "output \(engine.outputs.map(\.description).joined(separator: ", "))")
-            return try await IrisClassifier(engine: engine).classify(rows)
+        let predictions: [IrisPrediction]
+        do {
+            predictions = try await registry.withModel(name, as: OnnxRuntimeEngine.self) { engine in
+                print("input \(engine.inputs.map(\.description).joined(separator: ", ")); "
+                    + "output \(engine.outputs.map(\.description).joined(separator: ", "))")
+                return try await IrisClassifier(engine: engine).classify(rows)
+            }
+        } catch {
+            await registry.shutdown()  // unloads the model before the error is reported
+            throw error
         }
         for prediction in predictions { print(prediction.line) }
 
