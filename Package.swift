@@ -39,6 +39,27 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // Examples and benchmarks (they run the real engines on the fixtures Scripts/install-native-deps.sh installs)
+        .executableTarget(
+            name: "iris", dependencies: ["ModelRegistry", "ModelRegistryEngines", "OnnxRuntimeEngine"],
+            path: "Examples/iris", swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "generate", dependencies: ["ModelRegistry", "ModelRegistryEngines", "LlamaEngine"],
+            path: "Examples/generate", swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "registry-tour", dependencies: ["ModelRegistry", "ModelRegistryEngines", "OnnxRuntimeEngine"],
+            path: "Examples/registry-tour", swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "Benchmarks",
+            dependencies: ["ModelRegistry", "ModelRegistryEngines", "OnnxRuntimeEngine", "LlamaEngine"],
+            path: "Benchmarks",
+            exclude: ["make_mlp.py", "ort_latency.py"],  // run by the benchmark with the setup's Python
+            swiftSettings: swiftSettings
+        ),
+
         // Tests
         .target(name: "ModelRegistryTestSupport", dependencies: ["ModelRegistry"], path: "Tests/Support", swiftSettings: swiftSettings),
         .testTarget(
@@ -60,6 +81,11 @@ let package = Package(
         .testTarget(
             name: "LlamaEngineTests",
             dependencies: ["LlamaEngine", "ModelRegistryTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ExamplesTests",
+            dependencies: ["ModelRegistryTestSupport", "iris", "generate", "registry-tour"],  // run as processes
             swiftSettings: swiftSettings
         ),
     ],

@@ -1,0 +1,65 @@
+import Foundation
+import ModelRegistry
+
+/// What one run measures, with the sizes for `--quick` and for a full run.
+struct BenchmarkPlan {
+    let quick: Bool
+    let runs: Int
+    let threads: Int
+    let cycles: Int
+    let files: BenchFiles
+
+    /// llama.cpp: parameters (millions) of the generated GGUF in a full run; `--quick` uses tiny-llama.gguf.
+    static let benchParametersMillions = 100
+
+    init(quick: Bool, runs: Int, threads: Int, cycles: Int) throws {
+        self.quick = quick
+        self.runs = runs
+        self.threads = threads
+        self.cycles = cycles
+        files = try BenchFiles()
+    }
+
+    var promptTokens: Int { quick ? 32 : 128 }
+    var generatedTokens: Int { quick ? 16 : 64 }
+    var onnxThreads: Int { 1 }
+
+    /// The settings, for the JSON report.
+    var settings: [String: String] {
+        [
+            "llama.model": quick ? "tiny-llama.gguf" : "bench-\(Self.benchParametersMillions)m.gguf",
+            "llama.promptTokens": "\(promptTokens)", "llama.generatedTokens": "\(generatedTokens)",
+            "llama.threads": "\(threads)", "onnx.threads": "\(onnxThreads)",
+            "onnx.mlp": "batch 32, 256 → 3 × 512 → 10",
+        ]
+    }
+
+    func run() async throws -> [Measurement] {
+        var results: [Measurement] = []
+        results += try await MemoryBenchmark(models: [
+            ("tiny-llama.gguf", ModelConfiguration(
+                name: "tiny", engine: .llamacpp, modelType: .llm, path: files.fixture("tiny-llama.gguf").path,
+                contextLength: 256, threads: 1)),
+            ("logreg_iris.onnx", ModelConfiguration(
+                name: "iris", engine: .onnxruntime, modelType: .classifier,
+                path: files.fixture("logreg_iris.onnx").path, threads: 1)),
+        ], cycles: cycles).run()
+        results += try await RegistryBenchmark(
+            model: files.fixture("logreg_iris.onnx"), runs: runs, lookups: quick ? 4_000 : 40_000,
+            events: quick ? 200 : 2_000
+        ).run()
+        let mlp = try await files.benchMLP(batch: 32, inputs: 256, hidden: 512, layers: 3)
+        results += try await OnnxBenchmark(files: files, cases: [
+            .init(label: "logreg_iris [3, 2]", model: files.fixture("logreg_iris.onnx"), shape: [3, 2],
+                  calls: quick ? 500 : 5_000),
+            .init(label: "MLP [32, 256] → 3 × 512 → 10", model: mlp, shape: [32, 256], calls: quick ? 50 : 500),
+        ], threads: onnxThreads, runs: runs).run()
+        let gguf = quick
+            ? files.fixture("tiny-llama.gguf") : try await files.benchGGUF(millions: Self.benchParametersMillions)
+        results += try await LlamaBenchmark(
+            model: gguf, files: files, promptTokens: promptTokens, generatedTokens: generatedTokens,
+            threads: threads, runs: runs
+        ).run()
+        return results
+    }
+}

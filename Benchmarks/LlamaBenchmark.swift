@@ -1,0 +1,143 @@
+import Foundation
+import LlamaEngine
+import ModelRegistry
+import ModelRegistryEngines
+
+/// llama.cpp: our engine's prompt processing and generation speed against `llama-bench` on the same GGUF, threads,
+/// prompt length and generation length.
+///
+/// Our side loads the model through a registry and times `generate` (greedy) on a prompt of exactly `promptTokens`
+/// tokens (BOS included, as llama-bench counts it). The engine decodes the whole prompt before it yields the first
+/// piece, then yields one piece per decode step, so:
+/// - pp ≈ prompt tokens / time to the first piece (tokenizing, one batch decode of the prompt, one greedy sample);
+/// - tg = (pieces − 1) / time from the first to the last piece (each of those is one single-token decode, a sample,
+///   and the piece's trip through the stream).
+/// llama-bench times bare decodes (pp: the prompt in one batch; tg: single-token decodes from an empty context,
+/// no sampling), so the ratio shows what the engine and its stream add. Runs alternate between the two sides
+/// (`llama-bench -r 1` each time), because on a small shared machine the load changes from minute to minute and
+/// ggml's spinning thread barriers make both sides very sensitive to it.
+struct LlamaBenchmark {
+    let model: URL
+    let files: BenchFiles
+    let promptTokens: Int
+    let generatedTokens: Int
+    let threads: Int
+    let runs: Int
+
+    func run() async throws -> [Measurement] {
+        let measured = try await measure()
+        let setting = "\(model.lastPathComponent), \(threads) thread\(threads == 1 ? "" : "s")"
+        let ppNote = "ours: prompt tokens / time to the first piece (tokenize + prompt decode + 1 sample)"
+        let tgNote = "ours: (pieces − 1) / time from first to last piece, greedy, through the AsyncThrowingStream"
+        let reference = measured.theirs.pp.isEmpty ? nil : measured.theirs
+        return [
+            Measurement(
+                "llama.cpp", "pp\(measured.promptTokens) prompt processing (\(setting))", runs: measured.ours.pp,
+                unit: "tokens/s", higherIsBetter: true, comparison: reference.map { ("llama-bench", $0.pp) },
+                note: ppNote),
+            Measurement(
+                "llama.cpp", "tg\(generatedTokens) generation (\(setting))", runs: measured.ours.tg, unit: "tokens/s",
+                higherIsBetter: true, comparison: reference.map { ("llama-bench", $0.tg) }, note: tgNote),
+        ]
+    }
+
+    /// Loads the model through a registry, then alternates one timed greedy generation of ours with one
+    /// `llama-bench -r 1`, so that both sides see the same machine load (after one untimed warm-up of ours;
+    /// llama-bench warms up on its own).
+    private func measure() async throws -> (
+        promptTokens: Int, ours: (pp: [Double], tg: [Double]), theirs: (pp: [Double], tg: [Double])
+    ) {
+        Progress.say("llama.cpp: our engine and llama-bench, alternating, on \(model.lastPathComponent), \(runs) runs")
+        let name = "bench-llm"
+        let registry = ModelRegistry(factory: .builtIn, models: [
+            ModelConfiguration(
+                name: name, engine: .llamacpp, modelType: .llm, path: model.path,
+                contextLength: promptTokens + generatedTokens + 16, threads: threads)
+        ])
+        let lease: ModelLease
+        do {
+            lease = try await registry.get(name)
+        } catch {
+            await registry.shutdown()
+            throw error
+        }
+        var ours: (pp: [Double], tg: [Double]) = ([], [])
+        var theirs: (pp: [Double], tg: [Double]) = ([], [])
+        var referenceFailed = false
+        var promptTokens = promptTokens
+        do {
+            let engine = try lease.engine(as: LlamaEngine.self)
+            let prompt = try await LlamaPrompt.make(tokens: promptTokens, engine: engine)
+            promptTokens = prompt.tokens
+            let options = GenerationOptions(maxTokens: generatedTokens, temperature: 0)
+            _ = try await time(engine, prompt: prompt.text, options: options)
+            for _ in 0..<runs {
+                let timing = try await time(engine, prompt: prompt.text, options: options)
+                ours.pp.append(Double(prompt.tokens) / timing.toFirst)
+                if timing.pieces > 1 { ours.tg.append(Double(timing.pieces - 1) / timing.firstToLast) }
+                guard !referenceFailed else { continue }
+                do {
+                    let reference = try await measureLlamaBench(promptTokens: prompt.tokens)
+                    theirs.pp += reference.pp
+                    theirs.tg += reference.tg
+                } catch {
+                    Progress.say("llama-bench failed, no reference figures: \(error)")
+                    referenceFailed = true
+                    theirs = ([], [])
+                }
+            }
+            if ours.tg.isEmpty { Progress.say("the model stopped after one token: no generation figure") }
+        } catch {
+            await lease.release()
+            await registry.shutdown()
+            throw error
+        }
+        await lease.release()
+        await registry.shutdown()
+        return (promptTokens, ours, theirs)
+    }
+
+    private func time(
+        _ engine: LlamaEngine, prompt: String, options: GenerationOptions
+    ) async throws -> (toFirst: Double, firstToLast: Double, pieces: Int) {
+        let clock = ContinuousClock()
+        let start = clock.now
+        var first: ContinuousClock.Instant?
+        var last = start
+        var pieces = 0
+        for try await piece in engine.generate(prompt: prompt, options: options) where piece.token != nil {
+            last = clock.now
+            if first == nil { first = last }
+            pieces += 1
+        }
+        let firstPiece = first ?? last
+        return (Statistics.seconds(firstPiece - start), Statistics.seconds(last - firstPiece), pieces)
+    }
+
+    /// Runs `llama-bench -m MODEL -p P -n N -t T -r 1 -o json` and reads the tokens/s of both tests.
+    private func measureLlamaBench(promptTokens: Int) async throws -> (pp: [Double], tg: [Double]) {
+        let arguments = [
+            "-m", model.path, "-p", "\(promptTokens)", "-n", "\(generatedTokens)", "-t", "\(threads)", "-r", "1",
+            "-o", "json",
+        ]
+        let output = try await Subprocess.run(files.llamaBench, arguments)
+        struct Test: Decodable {
+            var n_prompt: Int
+            var n_gen: Int
+            var samples_ts: [Double]
+        }
+        let tests: [Test]
+        do {
+            tests = try JSONDecoder().decode([Test].self, from: Data(output.utf8))
+        } catch {
+            throw BenchmarkError.unexpectedOutput(command: "llama-bench", reason: "\(error)")
+        }
+        guard let pp = tests.first(where: { $0.n_prompt == promptTokens && $0.n_gen == 0 }),
+            let tg = tests.first(where: { $0.n_prompt == 0 && $0.n_gen == generatedTokens })
+        else {
+            throw BenchmarkError.unexpectedOutput(
+                command: "llama-bench", reason: "no pp\(promptTokens)/tg\(generatedTokens) test")
+        }
+        return (pp.samples_ts, tg.samples_ts)
+    }
+}

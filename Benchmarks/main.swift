@@ -1,0 +1,56 @@
+// Benchmarks: the engines against their native reference tools, the registry's own costs, and memory over
+// load/unload cycles. Figures are printed and written to bench-results.json in the current directory, never
+// asserted. Build in release mode:
+//
+//   swift run -c release Benchmarks            # ~100M-parameter GGUF (generated once), 5 runs per figure
+//   swift run -c release Benchmarks --quick    # the tiny fixtures, 3 runs per figure
+//
+// Options: --runs N (runs per figure), --threads N (llama.cpp threads; default: processors − 1), --cycles N
+// (load/unload cycles for the memory figures; default 50), --output FILE (default bench-results.json).
+
+import Foundation
+import ModelRegistry
+
+let usage = "usage: Benchmarks [--quick] [--runs N] [--threads N] [--cycles N] [--output FILE]"
+
+do {
+    var arguments = try Arguments(CommandLine.arguments.dropFirst(), knownFlags: ["--quick", "--help"])
+    if arguments.flag("--help") {
+        print(usage)
+        exit(0)
+    }
+    let quick = arguments.flag("--quick")
+    let runs = try arguments.int("--runs", in: 1...100) ?? (quick ? 3 : 5)
+    // One core is left to the rest of the process (and the machine): ggml's threads wait for each other in
+    // spinning barriers, so when one of them is descheduled the others burn their time slices; on a busy two-core
+    // machine two threads ran 70 times slower than one.
+    let threads = try arguments.int("--threads", in: 1...256)
+        ?? max(1, min(8, ProcessInfo.processInfo.activeProcessorCount - 1))
+    let cycles = try arguments.int("--cycles", in: 1...100_000) ?? 50
+    let output = URL(fileURLWithPath: arguments.string("--output") ?? "bench-results.json")
+    try arguments.finish()
+    if let extra = arguments.positional.first { throw UsageError("unexpected argument \"\(extra)\"") }
+
+    let plan = try BenchmarkPlan(quick: quick, runs: runs, threads: threads, cycles: cycles)
+    let loadBefore = Statistics.loadAverage()
+    let clock = ContinuousClock()
+    let start = clock.now
+    let results = try await plan.run()
+    let duration = Statistics.seconds(clock.now - start)
+
+    ResultTable.print(results)
+    let report = BenchmarkReport(
+        date: Date(), quick: quick, processors: ProcessInfo.processInfo.activeProcessorCount, runsPerFigure: runs,
+        durationSeconds: duration, settings: plan.settings,
+        loadAverage: ["start": loadBefore, "end": Statistics.loadAverage()], results: results)
+    try report.write(to: output)
+    print("\nload average (1, 5, 15 min): \(loadBefore) at the start, \(Statistics.loadAverage()) at the end "
+        + "(\(ProcessInfo.processInfo.activeProcessorCount) processors)")
+    print(String(format: "finished in %.1f s; wrote %@", duration, output.path))
+} catch let error as UsageError {
+    FileHandle.standardError.write(Data("Benchmarks: \(error)\n\(usage)\n".utf8))
+    exit(2)
+} catch {
+    FileHandle.standardError.write(Data("Benchmarks: \(error)\n".utf8))
+    exit(1)
+}
