@@ -8,7 +8,7 @@ export PKG_CONFIG_PATH := $(NATIVE_LINK)/lib/pkgconfig
 RPATH = -Xlinker -rpath -Xlinker $(shell readlink -f $(NATIVE_LINK))/lib
 SWIFT_FLAGS = $(RPATH) -Xswiftc -warnings-as-errors
 
-.PHONY: setup build test test-tsan demo examples bench clean-native
+.PHONY: setup build test test-tsan demo examples bench bench-quick clean-native
 
 ## Install the native libraries and fixtures (cached in ~/.cache/modelregistry-native; seconds when cached).
 setup:
@@ -30,18 +30,21 @@ test-tsan: setup
 
 ## Set up, then run the main example: classify iris flowers through the registry.
 demo: setup
-	swift run $(RPATH) iris 5.1,3.5 6.7,3.0
+	swift run $(SWIFT_FLAGS) iris 5.1,3.5 6.7,3.0
 
 ## Run every example once.
 examples: setup
-	swift build $(RPATH) --product iris
-	swift run $(RPATH) iris 5.1,3.5
-	swift run $(RPATH) generate --max-tokens 16
-	swift run $(RPATH) registry-tour
+	swift run $(SWIFT_FLAGS) iris 5.1,3.5 6.7,3.0
+	swift run $(SWIFT_FLAGS) generate --max-tokens 16
+	swift run $(SWIFT_FLAGS) registry-tour
 
-## Benchmarks (release build): prints a table and writes bench-results.json.
+## Benchmarks (release build): prints a table and writes bench-results.json (about 30 s after the build).
 bench: setup
 	swift run -c release $(RPATH) Benchmarks
+
+## The benchmarks on the tiny fixtures only (seconds).
+bench-quick: setup
+	swift run -c release $(RPATH) Benchmarks --quick
 
 ## Remove the clone's link to the native cache (the cache itself stays).
 clean-native:

@@ -40,21 +40,22 @@ let package = Package(
         ),
 
         // Examples and benchmarks (they run the real engines on the fixtures Scripts/install-native-deps.sh installs)
+        .target(name: "ExampleSupport", path: "Examples/Support", swiftSettings: swiftSettings),
         .executableTarget(
-            name: "iris", dependencies: ["ModelRegistry", "ModelRegistryEngines", "OnnxRuntimeEngine"],
+            name: "iris", dependencies: ["ModelRegistry", "ModelRegistryEngines", "OnnxRuntimeEngine", "ExampleSupport"],
             path: "Examples/iris", swiftSettings: swiftSettings
         ),
         .executableTarget(
-            name: "generate", dependencies: ["ModelRegistry", "ModelRegistryEngines", "LlamaEngine"],
+            name: "generate", dependencies: ["ModelRegistry", "ModelRegistryEngines", "LlamaEngine", "ExampleSupport"],
             path: "Examples/generate", swiftSettings: swiftSettings
         ),
         .executableTarget(
-            name: "registry-tour", dependencies: ["ModelRegistry", "ModelRegistryEngines", "OnnxRuntimeEngine"],
+            name: "registry-tour", dependencies: ["ModelRegistry", "ModelRegistryEngines", "OnnxRuntimeEngine", "ExampleSupport"],
             path: "Examples/registry-tour", swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "Benchmarks",
-            dependencies: ["ModelRegistry", "ModelRegistryEngines", "OnnxRuntimeEngine", "LlamaEngine"],
+            dependencies: ["ModelRegistry", "ModelRegistryEngines", "OnnxRuntimeEngine", "LlamaEngine", "ExampleSupport"],
             path: "Benchmarks",
             exclude: ["make_mlp.py", "ort_latency.py"],  // run by the benchmark with the setup's Python
             swiftSettings: swiftSettings

@@ -1,3 +1,4 @@
+import ExampleSupport
 import Foundation
 
 /// The files the benchmarks use: the native prefix's tools and fixtures, and the larger models they generate once

@@ -8,6 +8,7 @@
 // Options: --runs N (runs per figure), --threads N (llama.cpp threads; default: processors − 1), --cycles N
 // (load/unload cycles for the memory figures; default 50), --output FILE (default bench-results.json).
 
+import ExampleSupport
 import Foundation
 import ModelRegistry
 

@@ -1,3 +1,4 @@
+import ExampleSupport
 import Foundation
 
 /// What the command line asks for.

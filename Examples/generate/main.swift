@@ -6,6 +6,7 @@
 // Exit status: 0 on success or after Ctrl-C, 1 when the model cannot be loaded or run, 2 for a malformed command
 // line.
 
+import ExampleSupport
 import Foundation
 
 /// Writes a line to standard error.

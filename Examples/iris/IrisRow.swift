@@ -1,3 +1,4 @@
+import ExampleSupport
 import Foundation
 
 /// One flower to classify: its measurements, as given on the command line (`5.1,3.5`).

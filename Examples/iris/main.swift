@@ -9,6 +9,7 @@
 //
 // Exit status: 0 on success, 1 when the model cannot be loaded or run, 2 for a malformed command line.
 
+import ExampleSupport
 import Foundation
 
 let usage = """

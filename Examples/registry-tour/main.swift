@@ -6,6 +6,7 @@
 //
 // Exit status: 0 on success, 1 when something fails, 2 for a malformed command line.
 
+import ExampleSupport
 import Foundation
 
 let usage = """

@@ -83,7 +83,7 @@ public struct RegistryConfiguration: Sendable, Hashable {
     /// - Throws: `EncodingError` from the encoder.
     public func encoded() throws -> Data {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let models = Dictionary(uniqueKeysWithValues: models.map { ($0.name, $0) })
         return try encoder.encode(File(defaultModel: defaultModel, registry: options, models: models))
     }

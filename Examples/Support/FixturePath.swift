@@ -1,12 +1,14 @@
-import Foundation
+package import Foundation
 
+/// Shared by the examples and the benchmarks.
+///
 /// Finds the model files `Scripts/install-native-deps.sh` installs in `<native prefix>/share/models/`.
 ///
 /// The prefix is `$MODELREGISTRY_NATIVE_PREFIX` when set, else the `.native` link at the package root (found by
 /// walking up from this source file), else `.native` in the current directory.
-enum FixturePath {
+package enum FixturePath {
     /// The candidate native prefixes, in the order they are tried.
-    static var prefixes: [URL] {
+    package static var prefixes: [URL] {
         var prefixes: [URL] = []
         if let custom = ProcessInfo.processInfo.environment["MODELREGISTRY_NATIVE_PREFIX"], !custom.isEmpty {
             prefixes.append(URL(fileURLWithPath: custom))
@@ -18,7 +20,7 @@ enum FixturePath {
     }
 
     /// The package root: the nearest folder above this source file that holds `Package.swift`.
-    static var packageRoot: URL? {
+    package static var packageRoot: URL? {
         var folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         while folder.path != "/" {
             let manifest = folder.appendingPathComponent("Package.swift")
@@ -31,7 +33,7 @@ enum FixturePath {
     /// A model fixture by file name.
     /// - Parameter fileName: E.g. `"logreg_iris.onnx"`.
     /// - Returns: The first candidate that exists, else the first candidate (so an error names a likely path).
-    static func model(_ fileName: String) -> URL {
+    package static func model(_ fileName: String) -> URL {
         let candidates = prefixes.map {
             $0.appendingPathComponent("share/models").appendingPathComponent(fileName).resolvingSymlinksInPath()
         }

@@ -1,15 +1,18 @@
 /// A malformed command line: the program prints it with its usage and exits with status 2.
-struct UsageError: Error, CustomStringConvertible {
-    let description: String
+package struct UsageError: Error, CustomStringConvertible {
+    /// What is wrong with the command line.
+    package let description: String
 
-    init(_ description: String) { self.description = description }
+    /// Creates the error.
+    /// - Parameter description: What is wrong.
+    package init(_ description: String) { self.description = description }
 }
 
 /// The command line, split into positional arguments, `--name value` (or `--name=value`) options and flags.
 /// Each option is taken once, so that ``finish()`` can report the ones nobody asked for.
-struct Arguments {
+package struct Arguments {
     /// The arguments that are not options, in order.
-    let positional: [String]
+    package let positional: [String]
     private var options: [String: String] = [:]
     private var flags: Set<String> = []
 
@@ -18,7 +21,7 @@ struct Arguments {
     ///   - arguments: The arguments after the program name.
     ///   - knownFlags: The options that take no value, e.g. `["--help"]`.
     /// - Throws: ``UsageError`` when an option lacks its value or is given twice.
-    init(_ arguments: some Sequence<String>, knownFlags: Set<String>) throws(UsageError) {
+    package init(_ arguments: some Sequence<String>, knownFlags: Set<String>) throws(UsageError) {
         var positional: [String] = []
         var remaining = Array(arguments)[...]
         while let argument = remaining.popFirst() {
@@ -50,15 +53,15 @@ struct Arguments {
 
     /// Takes a flag.
     /// - Returns: Whether it was given.
-    mutating func flag(_ name: String) -> Bool { flags.remove(name) != nil }
+    package mutating func flag(_ name: String) -> Bool { flags.remove(name) != nil }
 
     /// Takes an option's text.
     /// - Returns: The value, or `nil` when the option is absent.
-    mutating func string(_ name: String) -> String? { options.removeValue(forKey: name) }
+    package mutating func string(_ name: String) -> String? { options.removeValue(forKey: name) }
 
     /// Takes an option that must be a whole number in `range`.
     /// - Throws: ``UsageError`` naming the option and the range when the value is not one.
-    mutating func int(_ name: String, in range: ClosedRange<Int>) throws(UsageError) -> Int? {
+    package mutating func int(_ name: String, in range: ClosedRange<Int>) throws(UsageError) -> Int? {
         guard let text = string(name) else { return nil }
         guard let value = Int(text), range.contains(value) else {
             throw UsageError(
@@ -69,7 +72,7 @@ struct Arguments {
 
     /// Takes an option that must be a finite number in `range`.
     /// - Throws: ``UsageError`` naming the option and the range when the value is not one.
-    mutating func float(_ name: String, in range: ClosedRange<Float>) throws(UsageError) -> Float? {
+    package mutating func float(_ name: String, in range: ClosedRange<Float>) throws(UsageError) -> Float? {
         guard let text = string(name) else { return nil }
         guard let value = Float(text), value.isFinite, range.contains(value) else {
             throw UsageError(
@@ -80,7 +83,7 @@ struct Arguments {
 
     /// Checks that every option and flag was taken.
     /// - Throws: ``UsageError`` naming the first unknown one.
-    func finish() throws(UsageError) {
+    package func finish() throws(UsageError) {
         if let unknown = (Array(options.keys) + Array(flags)).sorted().first {
             throw UsageError("unknown option \(unknown)")
         }
