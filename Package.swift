@@ -35,7 +35,7 @@ let package = Package(
 
         // Tools
         .executableTarget(
-            name: "model-catalog", dependencies: ["ModelRegistry"], path: "Examples/model-catalog",
+            name: "model-catalog", dependencies: ["ModelRegistry", "ExampleSupport"], path: "Examples/model-catalog",
             swiftSettings: swiftSettings
         ),
 

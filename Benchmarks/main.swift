@@ -14,12 +14,9 @@ import ModelRegistry
 
 let usage = "usage: Benchmarks [--quick] [--runs N] [--threads N] [--cycles N] [--output FILE]"
 
+let program = CommandLineProgram(name: "Benchmarks", usage: usage)
 do {
-    var arguments = try Arguments(CommandLine.arguments.dropFirst(), knownFlags: ["--quick", "--help"])
-    if arguments.flag("--help") {
-        print(usage)
-        exit(0)
-    }
+    var arguments = try program.arguments(knownFlags: ["--quick"])
     let quick = arguments.flag("--quick")
     let runs = try arguments.int("--runs", in: 1...100) ?? (quick ? 3 : 5)
     // One core is left to the rest of the process (and the machine): ggml's threads wait for each other in
@@ -48,10 +45,6 @@ do {
     print("\nload average (1, 5, 15 min): \(loadBefore) at the start, \(Statistics.loadAverage()) at the end "
         + "(\(ProcessInfo.processInfo.activeProcessorCount) processors)")
     print(String(format: "finished in %.1f s; wrote %@", duration, output.path))
-} catch let error as UsageError {
-    FileHandle.standardError.write(Data("Benchmarks: \(error)\n\(usage)\n".utf8))
-    exit(2)
 } catch {
-    FileHandle.standardError.write(Data("Benchmarks: \(error)\n".utf8))
-    exit(1)
+    program.exit(dueTo: error)
 }

@@ -9,10 +9,7 @@
 import ExampleSupport
 import Foundation
 
-/// Writes a line to standard error.
-func printError(_ message: String) {
-    FileHandle.standardError.write(Data("generate: \(message)\n".utf8))
-}
+let program = CommandLineProgram(name: "generate", usage: GenerateOptions.usage)
 
 let interrupt = await InterruptSignal.install()  // before anything else, so an early Ctrl-C is not lost
 do {
@@ -21,11 +18,6 @@ do {
         exit(0)
     }
     try await GenerateRun(options: options, interrupt: interrupt).run()
-} catch let error as UsageError {
-    printError(error.description)
-    printError(GenerateOptions.usage)
-    exit(2)
 } catch {
-    printError("\(error)")
-    exit(1)
+    program.exit(dueTo: error)
 }

@@ -19,17 +19,9 @@ let usage = """
       --model PATH   the ONNX model (default: <package>/.native/share/models/logreg_iris.onnx)
     """
 
-/// Writes a line to standard error.
-func printError(_ message: String) {
-    FileHandle.standardError.write(Data("iris: \(message)\n".utf8))
-}
-
+let program = CommandLineProgram(name: "iris", usage: usage)
 do {
-    var arguments = try Arguments(CommandLine.arguments.dropFirst(), knownFlags: ["--help"])
-    if arguments.flag("--help") {
-        print(usage)
-        exit(0)
-    }
+    var arguments = try program.arguments()
     let config = arguments.string("--config").map { URL(fileURLWithPath: $0) }
     let model = arguments.string("--model").map { URL(fileURLWithPath: $0) }
     try arguments.finish()
@@ -41,11 +33,6 @@ do {
         configFile: config, modelFile: model ?? FixturePath.model("logreg_iris.onnx"),
         rows: rows.isEmpty ? IrisRow.defaults : rows)
     try await demo.run()
-} catch let error as UsageError {
-    printError(error.description)
-    printError(usage)
-    exit(2)
 } catch {
-    printError("\(error)")
-    exit(1)
+    program.exit(dueTo: error)
 }

@@ -1,3 +1,4 @@
+import ExampleSupport
 import Foundation
 import ModelRegistry
 
@@ -92,14 +93,4 @@ struct CatalogCommand {
             engine: try options.value("--engine").map(EngineKind.init),
             modelType: try options.value("--type").map(ModelType.init))
     }
-}
-
-/// A malformed command line; the message says what is wrong.
-struct UsageError: Error, CustomStringConvertible {
-    /// What is wrong.
-    let description: String
-
-    /// Creates the error.
-    /// - Parameter description: What is wrong.
-    init(_ description: String) { self.description = description }
 }

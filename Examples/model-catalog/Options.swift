@@ -1,3 +1,5 @@
+import ExampleSupport
+
 /// Splits a command line into positional arguments and `--name value` options, and hands out each option
 /// once so that unknown or repeated options can be reported.
 struct Options {

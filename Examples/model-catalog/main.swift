@@ -7,22 +7,14 @@
 //
 // Exit status: 0 on success, 1 when the catalog refuses or fails, 2 for a malformed command line.
 
+import ExampleSupport
 import Foundation
 import ModelRegistry
 
-/// Writes a line to standard error.
-func printError(_ message: String) {
-    FileHandle.standardError.write(Data("model-catalog: \(message)\n".utf8))
-}
-
+let program = CommandLineProgram(name: "model-catalog", usage: CatalogCommand.usage)
 do {
     let command = try CatalogCommand(arguments: Array(CommandLine.arguments.dropFirst()))
     try command.run()
-} catch let error as UsageError {
-    printError(error.description)
-    printError(CatalogCommand.usage)
-    exit(2)
 } catch {
-    printError("\(error)")
-    exit(1)
+    program.exit(dueTo: error)
 }

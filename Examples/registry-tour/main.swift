@@ -16,28 +16,15 @@ let usage = """
       --late N        requests submitted while the model unloads; they fail (default: 5)
     """
 
-/// Writes a line to standard error.
-func printError(_ message: String) {
-    FileHandle.standardError.write(Data("registry-tour: \(message)\n".utf8))
-}
-
+let program = CommandLineProgram(name: "registry-tour", usage: usage)
 do {
-    var arguments = try Arguments(CommandLine.arguments.dropFirst(), knownFlags: ["--help"])
-    if arguments.flag("--help") {
-        print(usage)
-        exit(0)
-    }
+    var arguments = try program.arguments()
     let model = arguments.string("--model").map { URL(fileURLWithPath: $0) } ?? FixturePath.model("logreg_iris.onnx")
     let requests = try arguments.int("--requests", in: 1...100_000) ?? 40
     let late = try arguments.int("--late", in: 0...100_000) ?? 5
     try arguments.finish()
     if let extra = arguments.positional.first { throw UsageError("unexpected argument \"\(extra)\"") }
     try await RegistryTour(model: model, requests: requests, late: late).run()
-} catch let error as UsageError {
-    printError(error.description)
-    printError(usage)
-    exit(2)
 } catch {
-    printError("\(error)")
-    exit(1)
+    program.exit(dueTo: error)
 }

@@ -116,7 +116,7 @@ import Testing
             try await DownloadSandbox.run { sandbox async throws in
                 let clock = ManualClock()
                 let manager = DownloadManager(
-                    retries: 3, backoff: DownloadBackoff(initial: .seconds(1), maximum: .milliseconds(1500)), clock: clock
+                    retries: 3, backoff: RetryBackoff(initial: .seconds(1), maximum: .milliseconds(1500)), clock: clock
                 )
                 let request = DownloadRequest(
                     modelName: "m", url: server.url("/status/503"), destination: sandbox.file("m.bin")

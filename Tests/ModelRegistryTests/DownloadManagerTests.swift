@@ -150,10 +150,4 @@ import Testing
         #expect(DownloadRequest.remoteURL(in: "/models/model.gguf") == nil)
         #expect(DownloadRequest.remoteURL(in: "file:///models/model.gguf") == nil)
     }
-
-    @Test func backoff_doublesFromInitial_upToTheMaximum() {
-        let backoff = DownloadBackoff(initial: .milliseconds(500), maximum: .seconds(3))
-        let delays = (1...6).map { backoff.delay(beforeRetry: $0) }
-        #expect(delays == [.milliseconds(500), .seconds(1), .seconds(2), .seconds(3), .seconds(3), .seconds(3)])
-    }
 }

@@ -92,7 +92,7 @@ extension DownloadManager {
     ) -> DownloadManager {
         DownloadManager(
             maxConcurrentDownloads: maxConcurrentDownloads, idleTimeout: idleTimeout, retries: retries,
-            backoff: DownloadBackoff(initial: .milliseconds(10), maximum: .milliseconds(40))
+            backoff: RetryBackoff(initial: .milliseconds(10), maximum: .milliseconds(40))
         )
     }
 }

@@ -33,7 +33,7 @@ struct DownloadJob: Sendable {
                 return .failure(.retriesExhausted(model: request.modelName, url: request.url, attempts: attempt, lastError: error))
             }
             do {
-                try await settings.clock.sleep(for: settings.backoff.delay(beforeRetry: attempt))
+                try await settings.clock.sleep(for: settings.backoff.delay(afterFailures: attempt))
             } catch {
                 return .failure(cancelled)
             }

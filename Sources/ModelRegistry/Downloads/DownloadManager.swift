@@ -15,7 +15,7 @@ public import FoundationNetworking
 /// - **Limit:** at most `maxConcurrentDownloads` run at once; the others wait in the order `download` was called.
 ///   A download keeps its slot through its retries and their backoff.
 /// - **Retries:** network errors, truncated bodies, idle timeouts and HTTP 5xx/408/429 are retried up to `retries`
-///   times, waiting ``DownloadBackoff/delay(beforeRetry:)`` on `clock` before each retry. Other 4xx statuses,
+///   times, waiting ``RetryBackoff/delay(afterFailures:)`` on `clock` before each retry. Other 4xx statuses,
 ///   checksum mismatches and file-system errors fail at once (another attempt would get the same answer).
 /// - **Timeout:** `idleTimeout` is per attempt and counts time *without a byte* (`URLRequest.timeoutInterval`), so a
 ///   large file on a slow but steady link is never cut off. There is no total deadline: cancel the calling task to
@@ -40,7 +40,7 @@ public actor DownloadManager {
         let configuration: URLSessionConfiguration
         let idleTimeout: Duration
         let retries: Int
-        let backoff: DownloadBackoff
+        let backoff: RetryBackoff
         let clock: any Clock<Duration>
     }
 
@@ -54,7 +54,7 @@ public actor DownloadManager {
     ///   - maxConcurrentDownloads: How many downloads may transfer at once (at least 1); later ones wait in FIFO order.
     ///   - idleTimeout: How long an attempt may go without receiving a byte before it fails (and is retried).
     ///   - retries: How many times a failed attempt is retried (0 for a single attempt).
-    ///   - backoff: How long to wait before each retry.
+    ///   - backoff: How long to wait before each retry (the same policy as failed loads; 1 s doubling to 30 s).
     ///   - configuration: The `URLSession` settings (proxies, headers, TLS…). The manager copies it, sets its
     ///     request timeout to `idleTimeout` and turns caching off. It takes a configuration rather than a session
     ///     because each attempt needs a session whose delegate streams the body to disk, and
@@ -64,7 +64,7 @@ public actor DownloadManager {
         maxConcurrentDownloads: Int = 2,
         idleTimeout: Duration = .seconds(60),
         retries: Int = 3,
-        backoff: DownloadBackoff = DownloadBackoff(),
+        backoff: RetryBackoff = RetryBackoff(initial: .seconds(1), maximum: .seconds(30)),
         configuration: URLSessionConfiguration = .ephemeral,
         clock: any Clock<Duration> = ContinuousClock()
     ) {
