@@ -86,7 +86,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ExamplesTests",
-            dependencies: ["ModelRegistryTestSupport", "iris", "generate", "registry-tour"],  // run as processes
+            dependencies: ["ModelRegistryTestSupport", "ExampleSupport", "iris", "generate", "registry-tour"],  // run as processes
             swiftSettings: swiftSettings
         ),
     ],

@@ -1,17 +1,11 @@
+import ExampleSupport
 import Foundation
 import ModelRegistryTestSupport
 
 /// Runs the example executables that SwiftPM builds next to the test bundle.
 enum ExampleProcess {
     /// What a finished run produced.
-    struct Outcome: Sendable {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-
-        /// The standard output's lines.
-        var lines: [String] { stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) }
-    }
+    typealias Outcome = ChildProcess.Outcome
 
     /// An example executable built next to the test bundle.
     /// - Parameter name: The executable target's name, e.g. `"iris"`.
@@ -42,52 +36,12 @@ enum ExampleProcess {
     /// - Parameters:
     ///   - name: The executable target's name.
     ///   - arguments: Its arguments.
-    ///   - onOutput: Called after each chunk of standard output with everything read so far, and the process (to
-    ///     signal it, for instance).
+    ///   - onOutput: Called after each chunk of standard output with everything read so far, and the process.
     /// - Returns: The exit status and both outputs.
     /// - Throws: When the executable is missing or cannot start.
     static func run(
         _ name: String, _ arguments: [String], onOutput: (String, Process) -> Void = { _, _ in }
     ) async throws -> Outcome {
-        let process = Process()
-        process.executableURL = try executable(name)
-        process.arguments = arguments
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        let (statuses, statusContinuation) = AsyncStream.makeStream(of: Int32.self)
-        process.terminationHandler = { finished in
-            statusContinuation.yield(finished.terminationStatus)
-            statusContinuation.finish()
-        }
-        try process.run()
-
-        let errorText = Task { String(decoding: await readToEnd(errors.fileHandleForReading), as: UTF8.self) }
-        var stdout = Data()
-        for await chunk in chunks(of: output.fileHandleForReading) {
-            stdout.append(chunk)
-            onOutput(String(decoding: stdout, as: UTF8.self), process)
-        }
-        var status: Int32 = -1
-        for await value in statuses { status = value }
-        return Outcome(status: status, stdout: String(decoding: stdout, as: UTF8.self), stderr: await errorText.value)
-    }
-
-    /// The chunks a file handle delivers until end of file, read on a dispatch thread.
-    private static func chunks(of handle: FileHandle) -> AsyncStream<Data> {
-        AsyncStream { continuation in
-            DispatchQueue.global().async {
-                while case let chunk = handle.availableData, !chunk.isEmpty { continuation.yield(chunk) }
-                continuation.finish()
-            }
-        }
-    }
-
-    /// Everything a file handle delivers until end of file, read on a dispatch thread.
-    private static func readToEnd(_ handle: FileHandle) async -> Data {
-        await withCheckedContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(returning: handle.readDataToEndOfFile()) }
-        }
+        try await ChildProcess.run(try executable(name), arguments, onOutput: onOutput)
     }
 }
