@@ -6,8 +6,9 @@ extension LlamaEngine {
     ///
     /// The prompt is tokenized (BOS added per `options.addSpecialTokens`) and decoded from an empty context in
     /// batches of `batchSize`, then tokens are sampled (`llama_sampler_sample`) and decoded (`llama_decode`) one at
-    /// a time on the engine's queue. Before every decode the loop checks whether the consumer is gone (the stream
-    /// was dropped, or the iterating task cancelled) or the engine is unloading, and stops if so.
+    /// a time on the engine's queue. Before every decode, and between the operations of a decode (libllama's abort
+    /// callback), the loop checks whether the consumer is gone (the stream was dropped, or the iterating task
+    /// cancelled) or the engine is unloading, and stops if so.
     /// - Parameters:
     ///   - prompt: The prompt text.
     ///   - options: Sampling and stop options.

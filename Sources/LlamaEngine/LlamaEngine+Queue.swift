@@ -44,9 +44,9 @@ extension LlamaEngine {
         }
     }
 
-    /// Tokens sampled by the latest generation, read on the queue (so after that generation has finished).
+    /// How the latest generation went, read on the queue (so after that generation has finished).
     /// For tests and diagnostics.
-    func lastGenerationLength() async throws -> Int? {
-        try await withSession { $0.lastGenerationLength }
+    func lastGeneration() async throws -> GenerationTrace? {
+        try await withSession { $0.lastGeneration }
     }
 }

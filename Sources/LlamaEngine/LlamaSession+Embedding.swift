@@ -21,7 +21,7 @@ extension LlamaSession {
                 setting: info.batchSize < info.contextLength ? "batchSize" : "contextLength")
         }
         context.clearMemory()
-        try decode(&tokens, from: 0, count: tokens.count)
+        _ = try decode(&tokens, from: 0, count: tokens.count)
         guard let vector = context.embedding(width: info.embeddingLength) else {
             throw LlamaError.embeddingUnavailable(model: info.name, reason: "libllama returned no embedding vector")
         }

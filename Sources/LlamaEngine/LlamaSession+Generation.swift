@@ -4,7 +4,7 @@ import CLlama
 
 extension LlamaSession {
     /// Runs one generation (queue only): decodes the prompt, then samples, emits and decodes one token at a time,
-    /// checking for cancellation before every decode.
+    /// checking for cancellation before every decode and, through libllama's abort callback, inside it.
     /// - Parameters:
     ///   - prompt: The prompt text.
     ///   - options: Sampling and stop options.
@@ -12,7 +12,7 @@ extension LlamaSession {
     ///   - emit: Delivers a piece; returns `false` when nobody listens any more.
     /// - Throws: ``LlamaError`` for a wrong model type, bad options, an empty or too long prompt, or a failed decode.
     func generate(
-        prompt: String, options: GenerationOptions, isCancelled: () -> Bool, emit: (GeneratedPiece) -> Bool
+        prompt: String, options: GenerationOptions, isCancelled: @Sendable () -> Bool, emit: (GeneratedPiece) -> Bool
     ) throws {
         guard !info.embeddingMode else {
             throw LlamaError.unsupportedOperation(
@@ -28,15 +28,22 @@ extension LlamaSession {
                 model: info.name, tokens: tokens.count, limit: info.contextLength - 1, setting: "contextLength")
         }
         context.clearMemory()
-        lastGenerationLength = 0
+        lastGeneration = GenerationTrace()
         var state = GenerationState(stops: options.stop)
-        func stopped() -> Bool { isCancelled() || isClosed }
+        @Sendable func stopped() -> Bool { isCancelled() || isClosed }
+        func decodeUnlessStopped(_ batch: inout [Int32], from start: Int, count: Int) throws -> Bool {
+            if stopped() { return false }
+            if try decode(&batch, from: start, count: count, stoppingWhen: stopped) { return true }
+            lastGeneration?.stoppedInsideDecode = true
+            return false
+        }
 
         var position = 0
         while position < tokens.count {
-            if stopped() { return state.finish(.cancelled, emit: emit) }
             let count = min(info.batchSize, tokens.count - position)
-            try decode(&tokens, from: position, count: count)
+            guard try decodeUnlessStopped(&tokens, from: position, count: count) else {
+                return state.finish(.cancelled, emit: emit)
+            }
             position += count
         }
 
@@ -48,7 +55,7 @@ extension LlamaSession {
             var token = [sampler.sample(from: context)]
             if model.isEndOfGeneration(token[0]) { return state.finish(.endOfSequence, emit: emit) }
             generated += 1
-            lastGenerationLength = generated
+            lastGeneration?.sampledTokens = generated
             switch state.append(model.piece(token[0])) {
             case .text(let text):
                 guard emit(GeneratedPiece(token: token[0], text: text)) else { return }
@@ -58,11 +65,18 @@ extension LlamaSession {
             }
             if generated >= options.maxTokens { return state.finish(.maxTokens, emit: emit) }
             if position >= info.contextLength { return state.finish(.contextFull, emit: emit) }
-            if stopped() { return state.finish(.cancelled, emit: emit) }
-            try decode(&token, from: 0, count: 1)
+            guard try decodeUnlessStopped(&token, from: 0, count: 1) else { return state.finish(.cancelled, emit: emit) }
             position += 1
         }
     }
+}
+
+/// What a generation did, kept by the session for tests and diagnostics.
+struct GenerationTrace: Sendable, Equatable {
+    /// Tokens sampled so far.
+    var sampledTokens = 0
+    /// Whether cancellation or an unload stopped it inside a `llama_decode`, through libllama's abort callback.
+    var stoppedInsideDecode = false
 }
 
 /// The text side of a generation: UTF-8 assembly, then stop-string matching.

@@ -17,15 +17,15 @@ struct LlamaModelInfo: Sendable {
 /// One loaded model: the context (which keeps the model alive) and what is known about them.
 ///
 /// `@unchecked Sendable` because the engine hands it to its serial queue: the native handles and
-/// `lastGenerationLength` are used only by blocks on that queue, one at a time. What other threads touch is
+/// `lastGeneration` are used only by blocks on that queue, one at a time. What other threads touch is
 /// `info` (immutable and `Sendable`) and the closed flag (an `Atomic`).
 final class LlamaSession: @unchecked Sendable {
     let info: LlamaModelInfo
     let context: LlamaContext
     var model: LlamaModel { context.model }
     private let closed = Atomic<Bool>(false)
-    /// Tokens sampled by the latest generation (queue only; read by tests to see that cancellation stopped it).
-    var lastGenerationLength: Int?
+    /// How the latest generation went (queue only; read by tests to see where cancellation stopped it).
+    var lastGeneration: GenerationTrace?
 
     private init(info: LlamaModelInfo, context: LlamaContext) {
         self.info = info
@@ -91,15 +91,20 @@ final class LlamaSession: @unchecked Sendable {
         return String(decoding: model.detokenize(tokens), as: UTF8.self)
     }
 
-    /// Decodes `count` tokens from `start` (queue only).
+    /// Decodes `count` tokens from `start` (queue only), abandoning the batch part-way once `shouldStop` says so.
+    /// - Returns: `false` when `shouldStop` stopped the decode, `true` when it completed.
     /// - Throws: ``LlamaError/decodeFailed(model:status:reason:)`` with libllama's message.
-    func decode(_ tokens: inout [Int32], from start: Int, count: Int) throws {
+    func decode(
+        _ tokens: inout [Int32], from start: Int, count: Int, stoppingWhen shouldStop: @Sendable () -> Bool = { false }
+    ) throws -> Bool {
         LlamaLog.beginCapture()
-        let status = context.decode(&tokens, from: start, count: count)
+        let status = context.decode(&tokens, from: start, count: count, abortingWhen: shouldStop)
         let captured = LlamaLog.takeCaptured()
+        if status == LlamaContext.abortedStatus { return false }
         guard status == 0 else {
             throw LlamaError.decodeFailed(
                 model: info.name, status: status, reason: captured ?? LlamaError.decodeStatusMeaning(status))
         }
+        return true
     }
 }

@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 @testable import LlamaEngine
 import ModelRegistry
 import Testing
@@ -20,7 +21,7 @@ import Testing
         #expect(received >= 1 && received < maxTokens)
 
         // The next call runs after the generation on the engine's serial queue, so it sees how far it got.
-        let generated = try #require(try await engine.lastGenerationLength())
+        let generated = try #require(try await engine.lastGeneration()).sampledTokens
         #expect(generated < maxTokens)
 
         let after = try await engine.complete(prompt: "hello", options: .init(maxTokens: 3))
@@ -49,6 +50,27 @@ import Testing
         while let piece = try await iterator.next() { last = piece }
         #expect(last?.token == nil)
         #expect(last?.stopReason == .cancelled)
+    }
+
+    @Test func cancelledWhileThePromptDecodes_stopsInsideThatDecode_andTheNextGenerationIsWhole() async throws {
+        let engine = try await LlamaFixtures.engine(contextLength: 2048)
+        let cancellation = CancelledAfterFirstCheck()
+        let (trace, pieces) = try await engine.withSession { session in
+            var pieces: [GeneratedPiece] = []
+            try session.generate(
+                prompt: "the cat sat on the mat", options: .init(maxTokens: 5), isCancelled: cancellation.isCancelled
+            ) { piece in
+                pieces.append(piece)
+                return true
+            }
+            return (session.lastGeneration, pieces)
+        }
+        #expect(trace == GenerationTrace(sampledTokens: 0, stoppedInsideDecode: true))
+        #expect(pieces == [GeneratedPiece(token: nil, text: "", stopReason: .cancelled)])
+
+        let after = try await engine.complete(prompt: "the cat sat on the mat", options: .init(maxTokens: 3))
+        #expect(after.tokens.count == 3 && after.stopReason == .maxTokens)
+        await engine.unload()
     }
 
     @Test func cancelledBeforeQueueRuns_throwsCancellationError() async throws {
@@ -82,4 +104,12 @@ import Testing
         #expect(await engine.healthCheck() == .healthy)
         await engine.unload()
     }
+}
+
+/// Answers "not cancelled" to the first check (the one before the prompt's decode) and "cancelled" to every later
+/// one, which libllama's abort callback asks while that decode runs.
+private final class CancelledAfterFirstCheck: Sendable {
+    private let checks = Atomic<Int>(0)
+
+    func isCancelled() -> Bool { checks.add(1, ordering: .relaxed).newValue > 1 }
 }

@@ -10,9 +10,10 @@
 ///   held back (an unfinished character becomes U+FFFD; text after a stop string is dropped).
 ///
 /// Joining every piece's `text` gives the whole output. When the consumer goes away (its task is cancelled, or it
-/// drops the stream), generation stops before its next decode step; pieces produced before that may still be
-/// delivered, then the stream finishes without a final piece. ``StopReason/cancelled`` reaches a consumer that is
-/// still listening, e.g. when the engine is unloaded mid-generation.
+/// drops the stream), generation stops at its next decode step, part-way through a long prompt batch if need be;
+/// pieces produced before that may still be delivered, then the stream finishes without a final piece.
+/// ``StopReason/cancelled`` reaches a consumer that is still listening, e.g. when the engine is unloaded
+/// mid-generation.
 ///
 /// ```swift
 /// for try await piece in engine.generate(prompt: "Once upon a time", options: .init(maxTokens: 16)) {

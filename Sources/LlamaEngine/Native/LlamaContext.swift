@@ -56,12 +56,39 @@ final class LlamaContext {
         if let memory = llama_get_memory(pointer) { llama_memory_clear(memory, true) }
     }
 
+    /// `llama_decode`'s status when the abort callback stopped the computation.
+    static let abortedStatus: Int32 = 2
+
     /// Decodes `count` tokens starting at `start` as one batch of sequence 0 (`llama_batch_get_one` + `llama_decode`).
-    /// - Returns: `llama_decode`'s status: 0 on success, 1 when no KV slot is free, 2 when aborted, < 0 on errors.
-    func decode(_ tokens: inout [Int32], from start: Int, count: Int) -> Int32 {
-        tokens.withUnsafeMutableBufferPointer { buffer in
-            guard let base = buffer.baseAddress, start >= 0, count > 0, start + count <= buffer.count else { return -1 }
-            return llama_decode(pointer, llama_batch_get_one(base + start, Int32(count)))
+    ///
+    /// `shouldAbort` is installed as the context's abort callback (`llama_set_abort_callback`) for this call only:
+    /// ggml asks it between the graph's operations, so a long batch stops part-way instead of running to its end.
+    /// It may be called from one of ggml's compute threads, hence `@Sendable`.
+    /// - Parameters:
+    ///   - tokens: The token ids.
+    ///   - start: The first token of the batch.
+    ///   - count: How many tokens to decode.
+    ///   - shouldAbort: Returns `true` to abandon the decode.
+    /// - Returns: `llama_decode`'s status: 0 on success, 1 when no KV slot is free, ``abortedStatus`` when
+    ///   `shouldAbort` stopped it, < 0 on errors.
+    func decode(
+        _ tokens: inout [Int32], from start: Int, count: Int, abortingWhen shouldAbort: @Sendable () -> Bool
+    ) -> Int32 {
+        withoutActuallyEscaping(shouldAbort) { check in
+            let probe = AbortProbe(check)
+            llama_set_abort_callback(pointer, { data in
+                guard let data else { return false }
+                return Unmanaged<AbortProbe>.fromOpaque(data).takeUnretainedValue().shouldAbort()
+            }, Unmanaged.passUnretained(probe).toOpaque())
+            defer { llama_set_abort_callback(pointer, nil, nil) }
+            return withExtendedLifetime(probe) {
+                tokens.withUnsafeMutableBufferPointer { buffer in
+                    guard let base = buffer.baseAddress, start >= 0, count > 0, start + count <= buffer.count else {
+                        return -1
+                    }
+                    return llama_decode(pointer, llama_batch_get_one(base + start, Int32(count)))
+                }
+            }
         }
     }
 
@@ -74,4 +101,10 @@ final class LlamaContext {
         guard let vector else { return nil }
         return Array(UnsafeBufferPointer(start: vector, count: width))
     }
+}
+
+/// Carries a decode's abort check through the `void *` of libllama's abort callback; lives only for that decode.
+private final class AbortProbe {
+    let shouldAbort: @Sendable () -> Bool
+    init(_ shouldAbort: @escaping @Sendable () -> Bool) { self.shouldAbort = shouldAbort }
 }
