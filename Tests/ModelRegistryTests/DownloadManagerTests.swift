@@ -22,6 +22,29 @@ import Testing
         }
     }
 
+    @Test func download_removesTemporaryFilesAKilledProcessLeft_butNotLiveOnesOrOtherModels() async throws {
+        try await DownloadTestServer.run { server async throws in
+            try await DownloadSandbox.run { sandbox async throws in
+                let abandoned = ".m.bin.\(UUID().uuidString).partial"
+                let live = ".m.bin.\(UUID().uuidString).partial"
+                let otherModel = ".other.bin.\(UUID().uuidString).partial"
+                let notOurs = ".m.bin.notes.partial"
+                let hourAgo = Date(timeIntervalSinceNow: -3600)
+                for name in [abandoned, live, otherModel, notOurs] {
+                    #expect(FileManager.default.createFile(atPath: sandbox.file(name).path, contents: Data([1, 2, 3])))
+                }
+                for name in [abandoned, otherModel, notOurs] {
+                    try FileManager.default.setAttributes([.modificationDate: hourAgo], ofItemAtPath: sandbox.file(name).path)
+                }
+                let request = DownloadRequest(modelName: "m", url: server.url("/file/5000"), destination: sandbox.file("m.bin"))
+                _ = try await DownloadManager.forTests(idleTimeout: .seconds(10)).download(request)
+
+                #expect(try sandbox.contents() == [live, notOurs, otherModel, "m.bin"].sorted())
+                #expect(try sandbox.bytes(of: "m.bin") == DownloadTestServer.payload(size: 5000))
+            }
+        }
+    }
+
     @Test func progress_isMonotonic_andTheLastReportEqualsTheTotal() async throws {
         try await DownloadTestServer.run { server async throws in
             try await DownloadSandbox.run { sandbox async throws in

@@ -21,6 +21,7 @@ struct DownloadAttempt: Sendable {
     /// Runs the attempt; cancelling the calling task stops the transfer.
     /// - Returns: The destination, or why the attempt failed.
     func run() async -> Result<URL, DownloadError> {
+        PartialFile.removeAbandoned(for: request, unmodifiedFor: idleTimeout * 2)
         let partial: PartialFile
         do {
             partial = try PartialFile(for: request)

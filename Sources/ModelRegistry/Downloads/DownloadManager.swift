@@ -9,6 +9,8 @@ public import FoundationNetworking
 ///   renamed onto the destination only once the body is complete (its size equals `Content-Length` when the server
 ///   sent one) and its SHA-256 matches when one is expected; otherwise it is deleted. A failed, cancelled or
 ///   interrupted download never leaves a file that looks complete, and never touches an existing destination.
+///   Temporary files a killed process left are removed by the next download of the same destination once nothing
+///   has written to them for twice `idleTimeout`.
 /// - **Existing files:** when the destination exists and no checksum is expected, it is returned as is (only
 ///   complete files are ever renamed there). With a checksum, it is hashed: a match is returned without a request,
 ///   a mismatch is downloaded again and replaced only by the new, checked file.

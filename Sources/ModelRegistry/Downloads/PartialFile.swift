@@ -21,9 +21,7 @@ struct PartialFile: Sendable {
     init(for request: DownloadRequest) throws(DownloadError) {
         self.request = request
         let directory = request.destination.deletingLastPathComponent()
-        url = directory.appendingPathComponent(
-            ".\(request.destination.lastPathComponent.prefix(200)).\(UUID().uuidString).partial", isDirectory: false
-        )
+        url = directory.appendingPathComponent(Self.name(for: request, id: UUID()), isDirectory: false)
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         } catch {
@@ -62,6 +60,38 @@ struct PartialFile: Sendable {
     func discard() {
         try? handle.close()
         try? FileManager.default.removeItem(at: url)
+    }
+
+    /// Removes the temporary files of `request`'s destination that nothing has written to for longer than `age`:
+    /// those a killed process left behind. A live download writes at least once per idle timeout or gives up and
+    /// removes its file, so with `age` above the idle timeout only abandoned files go. Files that are not exactly
+    /// `.<destination name>.<UUID>.partial` are never touched; failures to remove are ignored (the next download
+    /// tries again).
+    /// - Parameters:
+    ///   - request: The download whose destination's leftovers to remove.
+    ///   - age: How long a file must have gone unmodified.
+    static func removeAbandoned(for request: DownloadRequest, unmodifiedFor age: Duration) {
+        let files = FileManager.default
+        let directory = request.destination.deletingLastPathComponent()
+        let prefix = String(name(for: request, id: nil))
+        let cutoff = Date(timeIntervalSinceNow: -age.seconds)
+        guard let names = try? files.contentsOfDirectory(atPath: directory.path) else { return }
+        for name in names where name.hasPrefix(prefix) && name.hasSuffix(".partial") {
+            let id = name.dropFirst(prefix.count).dropLast(".partial".count)
+            guard UUID(uuidString: String(id)) != nil else { continue }
+            let path = directory.appendingPathComponent(name, isDirectory: false).path
+            guard let modified = try? files.attributesOfItem(atPath: path)[.modificationDate] as? Date,
+                modified < cutoff
+            else { continue }
+            try? files.removeItem(atPath: path)
+        }
+    }
+
+    /// `.<destination name>.<id>.partial`, or without `id` the part before it (`.<destination name>.`).
+    private static func name(for request: DownloadRequest, id: UUID?) -> String {
+        let stem = ".\(request.destination.lastPathComponent.prefix(200))."
+        guard let id else { return stem }
+        return stem + id.uuidString + ".partial"
     }
 
     private static func failure(
