@@ -5,27 +5,47 @@ import ModelRegistry
 import Testing
 
 @Suite struct CancellationTests {
-    @Test func consumerCancelledAfterFirstPiece_streamFinishes_engineStillUsable() async throws {
+    // The generation runs on the engine's own queue, as fast as it can, whatever the consumer does; so that these
+    // tests do not depend on which side gets the CPU first, they hold the queue or the generation at a known point.
+
+    @Test func consumerCancelledBeforeItsGenerationRuns_streamFinishes_nothingSampled_engineStillUsable() async throws {
         let engine = try await LlamaFixtures.engine(contextLength: 2048)
-        let maxTokens = 2000
+        let gate = DispatchSemaphore(value: 0)
+        engine.queue.async { gate.wait() }  // the generation waits in the queue behind this
+        let stream = engine.generate(prompt: "the", options: .init(maxTokens: 2000))
         let consumer = Task {
+            withUnsafeCurrentTask { $0?.cancel() }  // cancel this consuming task
             var received = 0
-            for try await piece in engine.generate(prompt: "the", options: .init(maxTokens: maxTokens)) {
-                received += 1
-                if piece.token != nil { withUnsafeCurrentTask { $0?.cancel() } }  // cancel this consuming task
-            }
+            for try await _ in stream { received += 1 }
             return received
         }
-        // The iteration ends: pieces produced before the cancellation are still delivered, then the stream finishes.
-        let received = try await consumer.value
-        #expect(received >= 1 && received < maxTokens)
+        #expect(try await consumer.value == 0)
+        gate.signal()
 
         // The next call runs after the generation on the engine's serial queue, so it sees how far it got.
-        let generated = try #require(try await engine.lastGeneration()).sampledTokens
-        #expect(generated < maxTokens)
-
+        #expect(try await engine.lastGeneration() == GenerationTrace(sampledTokens: 0, stoppedInsideDecode: false))
         let after = try await engine.complete(prompt: "hello", options: .init(maxTokens: 3))
         #expect(after.tokens.count == 3 && after.stopReason == .maxTokens)
+        await engine.unload()
+    }
+
+    @Test func cancelledAfterTheFirstPiece_generationStopsBeforeItsNextDecode() async throws {
+        let engine = try await LlamaFixtures.engine(contextLength: 2048)
+        let cancelled = CancellationFlag()
+        let (trace, pieces) = try await engine.withSession { session in
+            var pieces: [GeneratedPiece] = []
+            try session.generate(
+                prompt: "the", options: .init(maxTokens: 2000), isCancelled: { cancelled.isSet }
+            ) { piece in
+                pieces.append(piece)
+                cancelled.set()
+                return true
+            }
+            return (session.lastGeneration, pieces)
+        }
+        #expect(trace == GenerationTrace(sampledTokens: 1, stoppedInsideDecode: false))
+        #expect(pieces.count == 2)
+        #expect(pieces.first?.token != nil && pieces.last?.stopReason == .cancelled)
         await engine.unload()
     }
 
@@ -41,15 +61,34 @@ import Testing
         await engine.unload()
     }
 
-    @Test func unloadDuringGeneration_finalPieceSaysCancelled() async throws {
+    @Test func unloadDuringGeneration_stopsItAtTheNextStep_finalPieceSaysCancelled() async throws {
         let engine = try await LlamaFixtures.engine(contextLength: 2048)
-        var iterator = engine.generate(prompt: "the", options: .init(maxTokens: 2000)).makeAsyncIterator()
-        _ = try await iterator.next()
-        await engine.unload()
-        var last: GeneratedPiece?
-        while let piece = try await iterator.next() { last = piece }
-        #expect(last?.token == nil)
-        #expect(last?.stopReason == .cancelled)
+        let firstPieceSeen = CancellationFlag()
+        let resume = DispatchSemaphore(value: 0)
+        let generation = Task {
+            try await engine.withSession { session in
+                var pieces: [GeneratedPiece] = []
+                try session.generate(prompt: "the", options: .init(maxTokens: 2000), isCancelled: { false }) { piece in
+                    pieces.append(piece)
+                    if pieces.count == 1 {  // hold the generation after its first token until the unload has begun
+                        firstPieceSeen.set()
+                        resume.wait()
+                    }
+                    return true
+                }
+                return pieces
+            }
+        }
+        while !firstPieceSeen.isSet { await Task.yield() }
+        let unload = Task { await engine.unload() }
+        while await !engine.healthCheck().description.contains("was unloaded") { await Task.yield() }
+        resume.signal()
+
+        let pieces = try await generation.value
+        await unload.value
+        #expect(pieces.count == 2)
+        #expect(pieces.last?.token == nil && pieces.last?.stopReason == .cancelled)
+        await #expect(throws: LlamaError.self) { try await engine.tokenize("hello", addSpecial: true) }
     }
 
     @Test func cancelledWhileThePromptDecodes_stopsInsideThatDecode_andTheNextGenerationIsWhole() async throws {
