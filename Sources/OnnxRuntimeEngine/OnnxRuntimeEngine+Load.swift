@@ -7,10 +7,17 @@ struct LoadSettings: Sendable {
     let path: String
     let threads: Int?
     let optimization: OnnxGraphOptimization?
+    /// Runs expected to take at most this long execute on the calling thread (see ``RunCostEstimate``).
+    let inlineRunBudget: Duration
+
+    /// The parameter that sets ``inlineRunBudget``, in microseconds.
+    static let inlineRunParameter = "inlineRunMicroseconds"
+    /// ``inlineRunBudget`` when the parameter is absent.
+    static let defaultInlineRunBudget = Duration.microseconds(50)
 
     /// Reads and checks the options.
-    /// - Throws: ``OnnxRuntimeError/invalidParameter(model:name:value:allowed:)`` for a negative thread count or an
-    ///   unknown `graphOptimization` level.
+    /// - Throws: ``OnnxRuntimeError/invalidParameter(model:name:value:allowed:)`` for a negative thread count, an
+    ///   unknown `graphOptimization` level, or an `inlineRunMicroseconds` that is not a whole number from 0.
     init(_ context: EngineLoadContext) throws(OnnxRuntimeError) {
         let configuration = context.configuration
         name = context.name
@@ -29,6 +36,16 @@ struct LoadSettings: Sendable {
             optimization = level
         } else {
             optimization = nil
+        }
+        if let text = configuration.parameters[Self.inlineRunParameter] {
+            guard let microseconds = Int(text.trimmingCharacters(in: .whitespaces)), microseconds >= 0 else {
+                throw .invalidParameter(
+                    model: name, name: Self.inlineRunParameter, value: text,
+                    allowed: "a whole number of microseconds from 0 (0 runs everything on the native queue)")
+            }
+            inlineRunBudget = .microseconds(microseconds)
+        } else {
+            inlineRunBudget = Self.defaultInlineRunBudget
         }
     }
 }
@@ -65,7 +82,9 @@ extension OnnxRuntimeEngine {
             try session.modelInfo()
         }
         let size = (try? FileManager.default.attributesOfItem(atPath: settings.path)[.size] as? NSNumber)?.intValue
-        return LoadedModel(name: name, path: settings.path, session: session, info: info, fileSize: size)
+        return LoadedModel(
+            name: name, path: settings.path, session: session, info: info, fileSize: size,
+            runCost: Locked(RunCostEstimate(inlineBudget: settings.inlineRunBudget)))
     }
 
     /// Runs an ORT call, turning its status into ``OnnxRuntimeError/native(model:operation:status:)``.

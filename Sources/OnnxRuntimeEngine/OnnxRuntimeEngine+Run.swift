@@ -6,7 +6,9 @@ extension OnnxRuntimeEngine {
     /// The inputs are checked in Swift first (names, element types, shapes, element counts). The run itself —
     /// copying the inputs into ORT values (`CreateTensorAsOrtValue`), `Run`, and reading the outputs
     /// (`GetTensorMutableData`, and `GetValueCount`/`GetValue` for sequences and maps) — happens on a dedicated
-    /// dispatch queue. Several runs may proceed at once: ONNX Runtime allows concurrent `Run` calls on a session.
+    /// dispatch queue, or on the calling thread once the model's runs are known to be shorter than the hop to that
+    /// queue (``RunCostEstimate``). Several runs may proceed at once: ONNX Runtime allows concurrent `Run` calls on a
+    /// session.
     /// Cancelling the calling task terminates the run (`RunOptionsSetTerminate`).
     ///
     /// ```swift
@@ -30,8 +32,22 @@ extension OnnxRuntimeEngine {
         let runOptions = try Self.native(model.name, "CreateRunOptions") { () throws(OnnxRuntimeStatus) in
             try ORTRunOptions(api: session.api)
         }
+        let elements = plan.inputs.reduce(0) { $0 + $1.tensor.count }
+        let work: @Sendable () -> Result<[String: OnnxValue], OnnxRuntimeError> = {
+            let start = ContinuousClock.now
+            let result = Self.execute(plan, session: session, options: runOptions, model: model.name)
+            if case .success = result {
+                let duration = ContinuousClock.now - start
+                model.runCost.withLock { $0.record(duration, elements: elements) }
+            }
+            return result
+        }
+        let placement = model.runCost.withLock { $0.placement(elements: elements) }
         let result = await withTaskCancellationHandler {
-            await NativeQueue.perform { Self.execute(plan, session: session, options: runOptions, model: model.name) }
+            switch placement {
+            case .inline: work()
+            case .nativeQueue: await NativeQueue.perform(work)
+            }
         } onCancel: {
             runOptions.terminate()
         }

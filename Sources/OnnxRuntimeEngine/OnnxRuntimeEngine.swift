@@ -5,7 +5,9 @@ public import ModelRegistry
 /// `load(_:)` opens the model file named by the configuration's `path`, applying `threads` (ORT's intra-op thread
 /// count) and the `graphOptimization` parameter (``OnnxGraphOptimization``). `run(_:outputs:)` checks the named
 /// input tensors against the model in Swift first, then runs ONNX Runtime on a dedicated dispatch queue, so blocking
-/// native work never occupies a thread of Swift's cooperative pool. Concurrent runs on one engine are allowed.
+/// native work does not occupy a thread of Swift's cooperative pool, except where a run is shorter than the hop to
+/// that queue: once a model's runs are measured to take at most `inlineRunMicroseconds` (a parameter, default 50;
+/// `0` turns this off), they execute on the calling thread. Concurrent runs on one engine are allowed.
 ///
 /// ```swift
 /// let engine = OnnxRuntimeEngine()
@@ -57,6 +59,8 @@ public final class OnnxRuntimeEngine: InferenceEngine {
         let session: ORTSession
         let info: OnnxModelInfo
         let fileSize: Int?
+        /// What its runs cost so far, which decides where the next one executes.
+        let runCost: Locked<RunCostEstimate>
     }
 
     let state = Locked<State>(.idle)
@@ -77,6 +81,12 @@ public final class OnnxRuntimeEngine: InferenceEngine {
 
     /// Whether a session is open.
     public var isLoaded: Bool { modelInfo != nil }
+
+    /// What the loaded model's runs have cost and how many went inline, or `nil` when no model is loaded.
+    /// For tests and diagnostics.
+    var runCost: RunCostEstimate? {
+        state.withLock { if case .loaded(let model) = $0 { model.runCost.withLock { $0 } } else { nil } }
+    }
 
     /// The loaded model, or why there is none.
     func loadedModel() throws(OnnxRuntimeError) -> LoadedModel {
