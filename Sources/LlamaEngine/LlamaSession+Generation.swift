@@ -65,7 +65,9 @@ extension LlamaSession {
             }
             if generated >= options.maxTokens { return state.finish(.maxTokens, emit: emit) }
             if position >= info.contextLength { return state.finish(.contextFull, emit: emit) }
-            guard try decodeUnlessStopped(&token, from: 0, count: 1) else { return state.finish(.cancelled, emit: emit) }
+            guard try decodeUnlessStopped(&token, from: 0, count: 1) else {
+                return state.finish(.cancelled, emit: emit)
+            }
             position += 1
         }
     }

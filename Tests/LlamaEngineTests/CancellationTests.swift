@@ -32,17 +32,9 @@ import Testing
     @Test func cancelledAfterTheFirstPiece_generationStopsBeforeItsNextDecode() async throws {
         let engine = try await LlamaFixtures.engine(contextLength: 2048)
         let cancelled = CancellationFlag()
-        let (trace, pieces) = try await engine.withSession { session in
-            var pieces: [GeneratedPiece] = []
-            try session.generate(
-                prompt: "the", options: .init(maxTokens: 2000), isCancelled: { cancelled.isSet }
-            ) { piece in
-                pieces.append(piece)
-                cancelled.set()
-                return true
-            }
-            return (session.lastGeneration, pieces)
-        }
+        let (trace, pieces) = try await engine.generateOnSession(
+            prompt: "the", options: .init(maxTokens: 2000), isCancelled: { cancelled.isSet }
+        ) { _ in cancelled.set() }
         #expect(trace == GenerationTrace(sampledTokens: 1, stoppedInsideDecode: false))
         #expect(pieces.count == 2)
         #expect(pieces.first?.token != nil && pieces.last?.stopReason == .cancelled)
@@ -66,17 +58,13 @@ import Testing
         let firstPieceSeen = CancellationFlag()
         let resume = DispatchSemaphore(value: 0)
         let generation = Task {
-            try await engine.withSession { session in
-                var pieces: [GeneratedPiece] = []
-                try session.generate(prompt: "the", options: .init(maxTokens: 2000), isCancelled: { false }) { piece in
-                    pieces.append(piece)
-                    if pieces.count == 1 {  // hold the generation after its first token until the unload has begun
-                        firstPieceSeen.set()
-                        resume.wait()
-                    }
-                    return true
-                }
-                return pieces
+            try await engine.generateOnSession(
+                prompt: "the", options: .init(maxTokens: 2000), isCancelled: { false }
+            ) { count in
+                // Hold the generation after its first token until the unload has begun.
+                guard count == 1 else { return }
+                firstPieceSeen.set()
+                resume.wait()
             }
         }
         while !firstPieceSeen.isSet { await Task.yield() }
@@ -84,7 +72,7 @@ import Testing
         while await !engine.healthCheck().description.contains("was unloaded") { await Task.yield() }
         resume.signal()
 
-        let pieces = try await generation.value
+        let (_, pieces) = try await generation.value
         await unload.value
         #expect(pieces.count == 2)
         #expect(pieces.last?.token == nil && pieces.last?.stopReason == .cancelled)
@@ -94,16 +82,8 @@ import Testing
     @Test func cancelledWhileThePromptDecodes_stopsInsideThatDecode_andTheNextGenerationIsWhole() async throws {
         let engine = try await LlamaFixtures.engine(contextLength: 2048)
         let cancellation = CancelledAfterFirstCheck()
-        let (trace, pieces) = try await engine.withSession { session in
-            var pieces: [GeneratedPiece] = []
-            try session.generate(
-                prompt: "the cat sat on the mat", options: .init(maxTokens: 5), isCancelled: cancellation.isCancelled
-            ) { piece in
-                pieces.append(piece)
-                return true
-            }
-            return (session.lastGeneration, pieces)
-        }
+        let (trace, pieces) = try await engine.generateOnSession(
+            prompt: "the cat sat on the mat", options: .init(maxTokens: 5), isCancelled: cancellation.isCancelled)
         #expect(trace == GenerationTrace(sampledTokens: 0, stoppedInsideDecode: true))
         #expect(pieces == [GeneratedPiece(token: nil, text: "", stopReason: .cancelled)])
 
@@ -151,4 +131,24 @@ private final class CancelledAfterFirstCheck: Sendable {
     private let checks = Atomic<Int>(0)
 
     func isCancelled() -> Bool { checks.add(1, ordering: .relaxed).newValue > 1 }
+}
+
+extension LlamaEngine {
+    /// Runs one generation straight on the session, on the engine's queue, so a test chooses what `isCancelled`
+    /// answers and when; `afterPiece` is called with the number of pieces so far, after each is collected.
+    /// - Returns: The session's trace of the generation and every piece it emitted.
+    func generateOnSession(
+        prompt: String, options: GenerationOptions, isCancelled: @escaping @Sendable () -> Bool,
+        afterPiece: @escaping @Sendable (Int) -> Void = { _ in }
+    ) async throws -> (GenerationTrace?, [GeneratedPiece]) {
+        try await withSession { session in
+            var pieces: [GeneratedPiece] = []
+            try session.generate(prompt: prompt, options: options, isCancelled: isCancelled) { piece in
+                pieces.append(piece)
+                afterPiece(pieces.count)
+                return true
+            }
+            return (session.lastGeneration, pieces)
+        }
+    }
 }

@@ -34,9 +34,11 @@ import Testing
                     #expect(FileManager.default.createFile(atPath: sandbox.file(name).path, contents: Data([1, 2, 3])))
                 }
                 for name in [abandoned, otherModel, notOurs] {
-                    try FileManager.default.setAttributes([.modificationDate: hourAgo], ofItemAtPath: sandbox.file(name).path)
+                    try FileManager.default.setAttributes(
+                        [.modificationDate: hourAgo], ofItemAtPath: sandbox.file(name).path)
                 }
-                let request = DownloadRequest(modelName: "m", url: server.url("/file/5000"), destination: sandbox.file("m.bin"))
+                let request = DownloadRequest(
+                    modelName: "m", url: server.url("/file/5000"), destination: sandbox.file("m.bin"))
                 _ = try await DownloadManager.forTests(idleTimeout: .seconds(10)).download(request)
 
                 #expect(try sandbox.contents() == [live, notOurs, otherModel, "m.bin"].sorted())
