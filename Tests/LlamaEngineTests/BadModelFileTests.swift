@@ -69,13 +69,8 @@ import Testing
         defer { try? FileManager.default.removeItem(at: directory) }
         let url = directory.appendingPathComponent("layers.gguf")
         // libllama GGML_ASSERTs block_count <= 512 while loading hyperparameters, aborting the process.
-        let script = """
-            import gguf, sys
-            w = gguf.GGUFWriter(sys.argv[1], "llama")
-            w.add_context_length(256); w.add_embedding_length(64); w.add_block_count(1000)
-            w.write_header_to_file(); w.write_kv_data_to_file(); w.write_tensors_to_file(); w.close()
-            """
-        _ = try await LlamaFixtures.python(["-c", script, url.path])
+        try await LlamaFixtures.writeGGUF(
+            to: url, metadata: "w.add_context_length(256); w.add_embedding_length(64); w.add_block_count(1000)")
         let error = try await LlamaFixtures.loadError(url)
         guard case .invalidModelFile(_, .malformed(_, let field, _)) = error else { Issue.record("unexpected \(error)"); return }
         #expect(field == "llama.block_count")
@@ -86,13 +81,8 @@ import Testing
         defer { try? FileManager.default.removeItem(at: directory) }
         let url = directory.appendingPathComponent("nul.gguf")
         // libllama reads tokens as C strings: "a\0b" becomes "a", which duplicates the token "a".
-        let script = """
-            import gguf, sys
-            w = gguf.GGUFWriter(sys.argv[1], "llama")
-            w.add_tokenizer_model("llama"); w.add_token_list(["<unk>", "a", "a\\x00b"])
-            w.write_header_to_file(); w.write_kv_data_to_file(); w.write_tensors_to_file(); w.close()
-            """
-        _ = try await LlamaFixtures.python(["-c", script, url.path])
+        try await LlamaFixtures.writeGGUF(
+            to: url, metadata: #"w.add_tokenizer_model("llama"); w.add_token_list(["<unk>", "a", "a\x00b"])"#)
         let error = try await LlamaFixtures.loadError(url)
         guard case .invalidModelFile(_, .duplicateToken(_, let token, let first, let second)) = error else {
             Issue.record("unexpected \(error)")
@@ -105,12 +95,7 @@ import Testing
         let directory = try NativeFixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let url = directory.appendingPathComponent("alien.gguf")
-        let script = """
-            import gguf, sys
-            w = gguf.GGUFWriter(sys.argv[1], "alien-arch")
-            w.write_header_to_file(); w.write_kv_data_to_file(); w.write_tensors_to_file(); w.close()
-            """
-        _ = try await LlamaFixtures.python(["-c", script, url.path])
+        try await LlamaFixtures.writeGGUF(to: url, architecture: "alien-arch")
         let error = try await LlamaFixtures.loadError(url)
         guard case .modelLoadFailed(_, _, let reason) = error else { Issue.record("unexpected \(error)"); return }
         #expect(reason.contains("alien-arch"))

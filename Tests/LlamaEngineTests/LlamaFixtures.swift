@@ -56,6 +56,21 @@ enum LlamaFixtures {
         return text.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    /// Writes a GGUF file with no tensors through the gguf package's `GGUFWriter` (named `w` in `metadata`).
+    /// - Parameters:
+    ///   - url: Where to write it.
+    ///   - architecture: The `general.architecture` value.
+    ///   - metadata: Python statements adding key-value pairs, e.g. `w.add_block_count(1000)`.
+    static func writeGGUF(to url: URL, architecture: String = "llama", metadata: String = "") async throws {
+        let script = """
+            import gguf, sys
+            w = gguf.GGUFWriter(sys.argv[1], sys.argv[2])
+            \(metadata)
+            w.write_header_to_file(); w.write_kv_data_to_file(); w.write_tensors_to_file(); w.close()
+            """
+        _ = try await python(["-c", script, url.path, architecture])
+    }
+
     /// An integer metadata value of a GGUF file, read by the gguf Python package.
     static func metadataInteger(_ key: String, in url: URL) async throws -> Int {
         let script = "import gguf, sys; f = gguf.GGUFReader(sys.argv[1]).fields[sys.argv[2]]; print(f.parts[f.data[0]][0])"
