@@ -36,7 +36,7 @@ struct RunCostEstimate: Sendable, Equatable {
     /// The placement for a run with `elements` input elements, counted as an inline run when it is one.
     mutating func placement(elements: Int) -> RunPlacement {
         guard inlineBudget > .zero, measuredRuns >= Self.warmUpRuns, let perElement = nanosecondsPerElement,
-            perElement * Double(max(1, elements)) <= Double(inlineBudget.nanoseconds)
+            perElement * Double(max(1, elements)) <= inlineBudget / .nanoseconds(1)
         else { return .nativeQueue }
         inlineRuns += 1
         return .inline
@@ -44,16 +44,8 @@ struct RunCostEstimate: Sendable, Equatable {
 
     /// Adds a successful run's duration (the native work only, without any hop) to the running average.
     mutating func record(_ duration: Duration, elements: Int) {
-        let sample = Double(duration.nanoseconds) / Double(max(1, elements))
+        let sample = duration / .nanoseconds(1) / Double(max(1, elements))
         nanosecondsPerElement = nanosecondsPerElement.map { $0 + Self.smoothing * (sample - $0) } ?? sample
         measuredRuns += 1
-    }
-}
-
-extension Duration {
-    /// The duration in whole nanoseconds.
-    var nanoseconds: Int64 {
-        let (seconds, attoseconds) = components
-        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
     }
 }
