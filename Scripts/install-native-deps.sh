@@ -2,9 +2,11 @@
 # Installs the native libraries ModelRegistry's engines link against, and the model fixtures its tests use.
 #
 #   - libonnxruntime, taken from the `onnxruntime` wheel on PyPI, plus the three ONNX models that wheel ships;
-#   - libllama and the ggml libraries (and llama.cpp's own `llama-bench`), built with cmake + ninja from the
-#     llama.cpp source vendored in the `llama-cpp-python` sdist on PyPI;
-#   - a Python virtual environment (onnxruntime, gguf, onnx) used to write GGUF test models and reference outputs;
+#   - libllama and the ggml libraries (and llama.cpp's own `llama-bench` and `llama-batched-bench`), built with cmake +
+#     ninja from the llama.cpp source vendored in the `llama-cpp-python` sdist on PyPI, plus that source's real
+#     tokenizer files (`models/ggml-vocab-*.gguf` with their expected-token files) and chat templates;
+#   - a Python virtual environment (onnxruntime, gguf, onnx, and the `openai` and `tritonclient[http]` clients) used
+#     to write test models and reference outputs and to drive the HTTP example as real clients do;
 #   - pkg-config files (`libonnxruntime.pc`, `llama.pc`) that SwiftPM's system library targets read.
 #
 # Everything goes into a cache outside the clone, keyed by the pinned versions, so a second run (or CI with the cache
@@ -19,7 +21,9 @@ LLAMA_CPP_PYTHON_VERSION=0.3.36
 GGUF_VERSION=0.19.0
 ONNX_VERSION=1.23.2
 NUMPY_VERSION=2.2.6
-SETUP_REVISION=3   # bump when this script's output layout changes
+OPENAI_VERSION=3.51.0
+TRITONCLIENT_VERSION=2.73.0
+SETUP_REVISION=4   # bump when this script's output layout changes
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cache=${MODELREGISTRY_NATIVE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/modelregistry-native}
@@ -43,14 +47,15 @@ register_with_loader() {
 }
 
 # Python tools (onnxruntime's Python API, gguf, onnx) for fixtures, reference outputs and benchmarks.
-venv="$cache/venv-py-ort-${ORT_VERSION}_gguf-${GGUF_VERSION}_onnx-${ONNX_VERSION}"
+venv="$cache/venv-py-ort-${ORT_VERSION}_gguf-${GGUF_VERSION}_onnx-${ONNX_VERSION}_openai-${OPENAI_VERSION}_triton-${TRITONCLIENT_VERSION}"
 ensure_python_tools() {
   if [ ! -f "$venv/.complete" ]; then
     log "creating the Python environment for fixtures and benchmarks"
     rm -rf "$venv"
     python3 -m venv "$venv"
     "$venv/bin/pip" install -q --disable-pip-version-check "onnxruntime==$ORT_VERSION" "gguf==$GGUF_VERSION" \
-      "onnx==$ONNX_VERSION" "numpy==$NUMPY_VERSION"
+      "onnx==$ONNX_VERSION" "numpy==$NUMPY_VERSION" "openai==$OPENAI_VERSION" \
+      "tritonclient[http]==$TRITONCLIENT_VERSION"
     touch "$venv/.complete"
   fi
   ln -sfn "$venv" "$prefix/venv"
@@ -130,7 +135,8 @@ if [ ${#need_apt[@]} -gt 0 ]; then
 fi
 command -v python3 >/dev/null || die "python3 is required"
 
-work="$cache/work-$key"
+# Downloads and the llama.cpp build tree depend on the versions only, so a new setup revision reuses them.
+work="$cache/work-ort-${ORT_VERSION}_llama-${LLAMA_CPP_PYTHON_VERSION}"
 stage="$prefix.partial"
 rm -rf "$stage"
 mkdir -p "$work/downloads" "$stage/lib" "$stage/include" "$stage/bin" "$stage/share/models"
@@ -167,10 +173,13 @@ cmake -S "$src" -B "$work/llama-build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DBUI
   -DGGML_NATIVE=OFF -DGGML_OPENMP=OFF \
   -DCMAKE_BUILD_WITH_INSTALL_RPATH=ON -DCMAKE_INSTALL_RPATH="$prefix/lib" >"$work/cmake-configure.log" 2>&1 \
   || { tail -n 40 "$work/cmake-configure.log" >&2; die "cmake configure failed (log: $work/cmake-configure.log)"; }
-cmake --build "$work/llama-build" --target llama llama-bench -j "$jobs" >"$work/cmake-build.log" 2>&1 \
+cmake --build "$work/llama-build" --target llama llama-bench llama-batched-bench -j "$jobs" >"$work/cmake-build.log" 2>&1 \
   || { tail -n 40 "$work/cmake-build.log" >&2; die "llama.cpp build failed (log: $work/cmake-build.log)"; }
 find "$work/llama-build" -name '*.so*' \( -type f -o -type l \) -exec cp -P {} "$stage/lib/" \;
-cp "$work/llama-build/bin/llama-bench" "$stage/bin/"
+cp "$work/llama-build/bin/llama-bench" "$work/llama-build/bin/llama-batched-bench" "$stage/bin/"
+mkdir -p "$stage/share/llama-vocab" "$stage/share/llama-templates"
+cp "$src"/models/ggml-vocab-*.gguf* "$stage/share/llama-vocab/"
+cp -R "$src"/models/templates/. "$stage/share/llama-templates/"
 cp "$src/include/llama.h" "$stage/include/"
 cp "$src"/ggml/include/*.h "$stage/include/"
 

@@ -2,7 +2,7 @@
 
 extension ModelConfiguration {
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case name, engine, path, maxWorkers, queueCapacity, contextLength, threads, batchSize, preload, parameters
+        case name, engine, path, maxWorkers, queueCapacity, contextLength, threads, batchSize, parallel, preload, parameters
         case keepAlive, pinned, sha256
         case modelType = "type"
         case loadTimeoutSeconds
@@ -23,6 +23,7 @@ extension ModelConfiguration {
         contextLength = try c.decodeIfPresent(Int.self, forKey: .contextLength)
         threads = try c.decodeIfPresent(Int.self, forKey: .threads)
         batchSize = try c.decodeIfPresent(Int.self, forKey: .batchSize)
+        parallel = try c.decodeIfPresent(Int.self, forKey: .parallel)
         preload = try c.decodeIfPresent(Bool.self, forKey: .preload) ?? false
         loadTimeout = try c.decodeIfPresent(Double.self, forKey: .loadTimeoutSeconds).map { .seconds($0) }
         parameters = try c.decodeIfPresent([String: String].self, forKey: .parameters) ?? [:]
@@ -44,6 +45,7 @@ extension ModelConfiguration {
         try c.encodeIfPresent(contextLength, forKey: .contextLength)
         try c.encodeIfPresent(threads, forKey: .threads)
         try c.encodeIfPresent(batchSize, forKey: .batchSize)
+        try c.encodeIfPresent(parallel, forKey: .parallel)
         try c.encode(preload, forKey: .preload)
         try c.encodeIfPresent(loadTimeout.map(\.seconds), forKey: .loadTimeoutSeconds)
         if !parameters.isEmpty { try c.encode(parameters, forKey: .parameters) }

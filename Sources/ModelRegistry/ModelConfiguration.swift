@@ -26,6 +26,9 @@ public struct ModelConfiguration: Sendable, Hashable, Codable {
     public var threads: Int?
     /// The batch size for engines that batch; `nil` means the engine's default.
     public var batchSize: Int?
+    /// How many requests an engine that can serve several at once runs concurrently (llama.cpp: sequences in one
+    /// context); `nil` means the engine's default (llama.cpp: 4 for `llm`, 1 for `embedding`).
+    public var parallel: Int?
     /// Whether ``ModelRegistry/loadAll()`` and preloading load the model at start-up.
     public var preload: Bool
     /// How long a load may take before it fails as timed out; `nil` means no limit.
@@ -50,6 +53,7 @@ public struct ModelConfiguration: Sendable, Hashable, Codable {
     ///   - contextLength: Context length for language models.
     ///   - threads: Threads the engine may use.
     ///   - batchSize: Batch size for engines that batch.
+    ///   - parallel: Requests served concurrently by engines that can.
     ///   - preload: Whether to load the model at start-up.
     ///   - loadTimeout: The longest a load may take.
     ///   - parameters: Engine-specific options.
@@ -59,7 +63,7 @@ public struct ModelConfiguration: Sendable, Hashable, Codable {
     public init(
         name: String, engine: EngineKind, modelType: ModelType, path: String, maxWorkers: Int = 1,
         queueCapacity: Int = 64, contextLength: Int? = nil, threads: Int? = nil, batchSize: Int? = nil,
-        preload: Bool = false, loadTimeout: Duration? = nil, parameters: [String: String] = [:],
+        parallel: Int? = nil, preload: Bool = false, loadTimeout: Duration? = nil, parameters: [String: String] = [:],
         keepAlive: KeepAlive? = nil, pinned: Bool = false, sha256: String? = nil
     ) {
         self.name = name
@@ -71,6 +75,7 @@ public struct ModelConfiguration: Sendable, Hashable, Codable {
         self.contextLength = contextLength
         self.threads = threads
         self.batchSize = batchSize
+        self.parallel = parallel
         self.preload = preload
         self.loadTimeout = loadTimeout
         self.parameters = parameters

@@ -73,6 +73,7 @@ extension ModelConfiguration {
         check("contextLength", contextLength != other.contextLength)
         check("threads", threads != other.threads)
         check("batchSize", batchSize != other.batchSize)
+        check("parallel", parallel != other.parallel)
         check("preload", preload != other.preload)
         check("loadTimeout", loadTimeout != other.loadTimeout)
         check("parameters", parameters != other.parameters)

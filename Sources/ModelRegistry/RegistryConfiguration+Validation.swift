@@ -18,7 +18,7 @@ extension RegistryConfiguration {
                 throw fail(model.name, "queueCapacity", "must be at least 1, not \(model.queueCapacity)")
             }
             for (field, value) in [("contextLength", model.contextLength), ("threads", model.threads),
-                                   ("batchSize", model.batchSize)] {
+                                   ("batchSize", model.batchSize), ("parallel", model.parallel)] {
                 if let value, value < 1 { throw fail(model.name, field, "must be at least 1, not \(value)") }
             }
             if let timeout = model.loadTimeout, timeout <= .zero {
