@@ -27,7 +27,8 @@ struct ModelEntry {
     }
 
     /// A caller waiting for a load; a `leasing` waiter gets a lease taken for it when the load completes, so a
-    /// keep-alive of zero cannot unload the model before the caller uses it.
+    /// keep-alive of zero cannot unload the model before the caller uses it. When an unload cancels the load, a
+    /// leasing waiter is resumed with ``LoadInterruptedByUnload`` and looks again (it loads the model anew).
     struct LoadWaiter {
         let continuation: LoadContinuation
         let leasing: Bool
@@ -46,8 +47,12 @@ struct ModelEntry {
     var loadDuration: Duration?
     var loadCount = 0
     var failureCount = 0
-    /// Unloads waiting for `activeLeases` to reach zero.
-    var drainWaiters: [UInt64: CheckedContinuation<Bool, Never>] = [:]
+    /// Unloads waiting for `activeLeases` to reach zero (resumed with `true` when drained, `false` at the deadline).
+    let drainWaiters = WaiterQueue<Bool>()
+    /// Lease requests waiting for an unload to end, to load the model again afterwards.
+    let unloadWaiters = WaiterQueue<Void>()
+    /// Set by `unregister` while it unloads the model: no new load starts, and waiting requests fail.
+    var isUnregistering = false
     /// Bytes the loaded engine reported holding (or its estimate when it cannot tell).
     var memoryBytes: Int?
     /// When the model was last leased, as a registry-wide counter: the lowest is the least recently used.

@@ -1,11 +1,19 @@
 extension ModelRegistry {
     /// Takes a lease on a model, loading it first if needed (lazy loading; concurrent callers share one load).
+    ///
+    /// A request never fails because the model happens to be unloading: one that arrives while the model unloads
+    /// (for an ``unload(_:drainTimeout:)``, keep-alive expiry or eviction), or whose load an unload cancels, waits
+    /// for the unload to end and then loads the model again, as a request for an unloaded model does. That wait is
+    /// bounded by the model's load timeout and ends when the caller's task is cancelled.
     /// - Parameter name: The public name.
     /// - Returns: The lease; call ``ModelLease/release()`` when done.
-    /// - Throws: What ``load(_:timeout:)`` throws, or ``RegistryError/unloading(name:)`` while the model unloads.
+    /// - Throws: What ``load(_:timeout:)`` throws; ``RegistryError/unregistered(name:)`` when the model is
+    ///   unregistered while the request waits.
     public func get(_ name: String) async throws(RegistryError) -> ModelLease {
+        let started = clock.now
         while true {
             var entry = try entry(name)
+            if entry.isUnregistering { throw .unregistered(name: name) }
             switch entry.phase {
             case .loaded(let id, let engine):
                 entry.activeLeases += 1
@@ -18,13 +26,38 @@ extension ModelRegistry {
                 entries[name] = entry
                 return ModelLease(name: name, modelID: id, engine: engine, registry: self)
             case .unloading:
-                throw .unloading(name: name)
+                try await waitForUnload(name, since: started)
             case .loading, .unloaded, .failed:
                 if let (id, engine) = try await waitForLoad(name, timeout: nil, leasing: true) {
                     return ModelLease(name: name, modelID: id, engine: engine, registry: self)
                 }
+                try checkRequestDeadline(name, since: started)
             }
         }
+    }
+
+    /// Waits for the model's unload to end (cancellable, bounded by the load timeout).
+    private func waitForUnload(_ name: String, since started: Duration) async throws(RegistryError) {
+        let entry = try entry(name)
+        let ticket = entry.unloadWaiters.enqueue()
+        var timer: Task<Void, Never>?
+        if let limit = entry.configuration.loadTimeout ?? options.defaultLoadTimeout {
+            let remaining = started + limit - clock.now
+            timer = schedule(after: max(remaining, .zero)) { [waiters = entry.unloadWaiters] _ in
+                waiters.resume(ticket, with: ())
+            }
+        }
+        defer { timer?.cancel() }
+        do { try await entry.unloadWaiters.wait(for: ticket) } catch { throw .loadCancelled(name: name) }
+        try checkRequestDeadline(name, since: started)
+    }
+
+    /// Throws when a request that waited on unloads has used up the model's load timeout.
+    private func checkRequestDeadline(_ name: String, since started: Duration) throws(RegistryError) {
+        guard let entry = entries[name] else { throw .unregistered(name: name) }
+        if entry.isUnregistering { throw .unregistered(name: name) }
+        guard let limit = entry.configuration.loadTimeout ?? options.defaultLoadTimeout else { return }
+        if clock.now - started >= limit { throw .loadTimedOut(name: name, after: limit) }
     }
 
     /// Runs `body` with a model's engine under a lease, loading the model first if needed.
@@ -72,11 +105,9 @@ extension ModelRegistry {
         guard var entry = entries[name], entry.activeLeases > 0 else { return }
         entry.activeLeases -= 1
         entry.lastUsedAt = .now
-        let waiters = entry.activeLeases == 0 ? entry.drainWaiters : [:]
-        if entry.activeLeases == 0 { entry.drainWaiters.removeAll() }
         entries[name] = entry
-        waiters.values.forEach { $0.resume(returning: true) }
         if entry.activeLeases == 0 {
+            entry.drainWaiters.resumeAll(with: true)
             scheduleIdleExpiry(name)
             capacityMayHaveChanged()
         }

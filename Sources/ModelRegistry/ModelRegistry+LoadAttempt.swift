@@ -60,7 +60,10 @@ extension ModelRegistry {
     }
 
     /// Settles the load with this id; returns `false` when the load was already settled (cancelled or timed out).
-    func finishLoad(_ name: String, id: ModelID, result: Result<Int?, RegistryError>) -> Bool {
+    /// When `byUnload`, leasing waiters are not failed but told to look again (see ``LoadInterruptedByUnload``).
+    func finishLoad(
+        _ name: String, id: ModelID, result: Result<Int?, RegistryError>, byUnload: Bool = false
+    ) -> Bool {
         guard var entry = entries[name], case .loading(let attempt) = entry.phase, attempt.id == id else {
             return false
         }
@@ -95,7 +98,13 @@ extension ModelRegistry {
             }
             entries[name] = entry
             publish(.loadFailed(error), for: name)
-            attempt.waiters.values.forEach { $0.continuation.resume(throwing: error) }
+            for waiter in attempt.waiters.values {
+                if byUnload && waiter.leasing {
+                    waiter.continuation.resume(throwing: LoadInterruptedByUnload())
+                } else {
+                    waiter.continuation.resume(throwing: error)
+                }
+            }
             capacityMayHaveChanged()
         }
         return true

@@ -55,6 +55,7 @@ extension ModelRegistry {
         _ name: String, timeout: Duration?, leasing: Bool
     ) async throws(RegistryError) -> (ModelID, any InferenceEngine)? {
         var entry = try entry(name)
+        if entry.isUnregistering { throw .unregistered(name: name) }
         switch entry.phase {
         case .loaded, .unloading: return nil
         case .unloaded: try startLoad(name, timeout: timeout)
@@ -69,11 +70,13 @@ extension ModelRegistry {
         }
         entry = try self.entry(name)
         guard case .loading(let attempt) = entry.phase else { return nil }
-        return (attempt.id, try await join(name, id: attempt.id, leasing: leasing))
+        guard let engine = try await join(name, id: attempt.id, leasing: leasing) else { return nil }
+        return (attempt.id, engine)
     }
 
     /// Waits for the load with this id to finish; a cancelled caller stops waiting but the load goes on.
-    private func join(_ name: String, id: ModelID, leasing: Bool) async throws(RegistryError) -> any InferenceEngine {
+    /// - Returns: The engine, or `nil` when an unload cancelled the load of this leasing waiter (look again).
+    private func join(_ name: String, id: ModelID, leasing: Bool) async throws(RegistryError) -> (any InferenceEngine)? {
         let waiterID = makeWaiterID()
         do {
             return try await withTaskCancellationHandler {
@@ -90,6 +93,8 @@ extension ModelRegistry {
             }
         } catch let error as RegistryError {
             throw error
+        } catch is LoadInterruptedByUnload {
+            return nil
         } catch {
             throw .loadCancelled(name: name)
         }
@@ -105,3 +110,6 @@ extension ModelRegistry {
 }
 
 typealias LoadContinuation = CheckedContinuation<any InferenceEngine, any Error>
+
+/// Resumes a leasing load waiter whose load an unload cancelled: the request looks again instead of failing.
+struct LoadInterruptedByUnload: Error {}

@@ -17,8 +17,9 @@ extension ModelRegistry {
         case .failed:
             entry.phase = .unloaded
             entries[name] = entry
-        case .loading:
-            try cancelLoad(name)
+        case .loading(let attempt):
+            attempt.work?.cancel()
+            _ = finishLoad(name, id: attempt.id, result: .failure(.loadCancelled(name: name)), byUnload: true)
             entries[name]?.phase = .unloaded
         case .unloading(_, _, let done):
             try await done.value.get()
@@ -64,6 +65,7 @@ extension ModelRegistry {
             entries[name]?.phase = .loaded(id: id, engine: engine)
             publish(.unloadAborted(error), for: name)
             scheduleIdleExpiry(name)
+            entries[name]?.unloadWaiters.resumeAll(with: ())
             return .failure(error)
         }
         await engine.unload()
@@ -75,26 +77,17 @@ extension ModelRegistry {
         if let configuration = entries[name]?.configuration {
             publishEvent(.unloaded, name: name, id: id, configuration: configuration)
         }
+        entries[name]?.unloadWaiters.resumeAll(with: ())
         return .success(())
     }
 
     /// Waits until the model holds no lease, or the deadline passes; returns whether the leases ended.
     private func waitForLeasesToEnd(_ name: String, deadline: Duration) async -> Bool {
-        let waiterID = makeWaiterID()
-        let timer = schedule(after: deadline) { registry in
-            registry.resumeDrainWaiter(name, waiterID: waiterID, drained: false)
-        }
+        guard let entry = entries[name], entry.activeLeases > 0 else { return true }
+        let waiters = entry.drainWaiters
+        let ticket = waiters.enqueue()
+        let timer = schedule(after: deadline) { _ in waiters.resume(ticket, with: false) }
         defer { timer.cancel() }
-        return await withCheckedContinuation { continuation in
-            guard let entry = entries[name], entry.activeLeases > 0 else {
-                continuation.resume(returning: true)
-                return
-            }
-            entries[name]?.drainWaiters[waiterID] = continuation
-        }
-    }
-
-    private func resumeDrainWaiter(_ name: String, waiterID: UInt64, drained: Bool) {
-        entries[name]?.drainWaiters.removeValue(forKey: waiterID)?.resume(returning: drained)
+        return (try? await waiters.wait(for: ticket)) ?? false
     }
 }

@@ -93,10 +93,21 @@ public actor ModelRegistry {
     }
 
     /// Unloads a model if it is loaded, then removes it, publishing ``RegistryEvent/Kind/unregistered``.
+    ///
+    /// Requests waiting for the model (for its load, or for its unload to end) fail with
+    /// ``RegistryError/unregistered(name:)``; this is the only way a waiting request fails for an unload.
     /// - Parameter name: The public name.
-    /// - Throws: ``RegistryError/modelNotFound(name:available:)``, or what ``unload(_:drainTimeout:)`` throws.
+    /// - Throws: ``RegistryError/modelNotFound(name:available:)``, or what ``unload(_:drainTimeout:)`` throws (the
+    ///   model then stays registered).
     public func unregister(_ name: String) async throws(RegistryError) {
-        try await unload(name)
+        _ = try entry(name)
+        entries[name]?.isUnregistering = true
+        do {
+            try await unload(name)
+        } catch {
+            entries[name]?.isUnregistering = false
+            throw error
+        }
         guard let entry = entries.removeValue(forKey: name) else { return }
         if defaultModelName == name { defaultModelName = nil }
         publishEvent(.unregistered, name: name, id: nil, configuration: entry.configuration)

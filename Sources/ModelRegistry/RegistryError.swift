@@ -10,12 +10,8 @@ public enum RegistryError: Error, Sendable, CustomStringConvertible, LocalizedEr
     case modelAlreadyRegistered(name: String)
     /// No engine type is registered for the model's (engine, model type) pair.
     case engineNotRegistered(model: String, pair: EnginePair, registered: [EnginePair])
-    /// The model is being loaded and the operation cannot wait for it.
-    case alreadyLoading(name: String)
-    /// The model is not loaded and the operation does not load it.
-    case notLoaded(name: String)
-    /// The model is being unloaded, so no new lease is handed out.
-    case unloading(name: String)
+    /// The model was unregistered while the request waited for it.
+    case unregistered(name: String)
     /// The engine threw while loading.
     case loadFailed(name: String, underlying: any Error)
     /// The model's file could not be downloaded (the download error names the URL and the cause).
@@ -72,12 +68,8 @@ public enum RegistryError: Error, Sendable, CustomStringConvertible, LocalizedEr
             "model \"\(name)\" is already registered; unregister it first or choose another name"
         case .engineNotRegistered(let model, let pair, let registered):
             "model \"\(model)\": no engine registered for \(pair); registered: \(Self.list(registered.map(\.description)))"
-        case .alreadyLoading(let name):
-            "model \"\(name)\" is already loading; wait for it with load(\"\(name)\") or get(\"\(name)\")"
-        case .notLoaded(let name):
-            "model \"\(name)\" is not loaded; call load(\"\(name)\") first"
-        case .unloading(let name):
-            "model \"\(name)\" is unloading; load it again once unloaded"
+        case .unregistered(let name):
+            "model \"\(name)\" was unregistered while the request waited for it; register it again to use it"
         case .loadFailed(let name, let underlying):
             "model \"\(name)\" failed to load: \(underlying); fix the cause, then call retry(\"\(name)\")"
         case .downloadFailed(let name, let underlying):

@@ -71,20 +71,52 @@ import Testing
         await lease.release()
     }
 
-    @Test func get_whileUnloading_isRefused() async throws {
-        let registry = Fixture().registry(["a"])
+    @Test func get_whileUnloading_waitsForTheUnload_thenLoadsAgain() async throws {
+        let fixture = Fixture()
+        let registry = fixture.registry(["a"])
+        let log = EventLog(registry)
         let lease = try await registry.get("a")
         let unloading = Task { try await registry.unload("a") }
-        while try await registry.state(of: "a").label != "unloading" { await Task.yield() }
+        await log.waitFor("a", "unloadStarted")
 
-        await #expect {
-            try await registry.get("a")
-        } throws: { error in
-            guard case RegistryError.unloading(let name) = error else { return false }
-            return name == "a"
-        }
+        let request = Task { try await registry.withModel("a", as: ScriptedEngine.self) { $0.echo(1) } }
         await lease.release()
         try await unloading.value
+        #expect(try await request.value == "a:1")
+        #expect(fixture.script.loads(of: "a") == 2)
+        #expect(fixture.script.unloads(of: "a") == 1)
+        #expect(try await registry.record(of: "a").activeLeases == 0)
+    }
+
+    @Test func get_whoseLoadAnUnloadCancels_loadsAgain() async throws {
+        let fixture = Fixture()
+        let registry = fixture.registry(["a"])
+        let gate = fixture.script.holdLoads(of: "a")
+        let request = Task { try await registry.withModel("a", as: ScriptedEngine.self) { $0.echo(2) } }
+        await gate.waitForWaiters()
+
+        try await registry.unload("a")
+        gate.open()
+        #expect(try await request.value == "a:2")
+        #expect(try await registry.record(of: "a").loadCount == 1)
+    }
+
+    @Test func unregister_failsTheRequestsWaitingForTheUnload() async throws {
+        let registry = Fixture().registry(["a"])
+        let log = EventLog(registry)
+        let lease = try await registry.get("a")
+        let unregistering = Task { try await registry.unregister("a") }
+        await log.waitFor("a", "unloadStarted")
+
+        let request = Task { try await registry.get("a") }
+        await lease.release()
+        try await unregistering.value
+        await #expect {
+            try await request.value
+        } throws: { error in
+            guard case RegistryError.unregistered(let name) = error else { return false }
+            return name == "a"
+        }
     }
 
     @Test func lease_asWrongEngineType_isAClearError() async throws {

@@ -1,0 +1,157 @@
+/// The one "wait your turn" primitive: a cancellable first-in, first-out queue of suspended tasks, each resumed
+/// with a value.
+///
+/// A caller first takes a ``Ticket`` with ``enqueue()`` (synchronous, so the queue order is the order of the calls
+/// and an actor can enqueue atomically with its own state change), then suspends in ``wait(for:)``. A waiter
+/// resumed before it suspends keeps its value until it asks. Cancelling the waiting task removes its ticket and
+/// makes ``wait(for:)`` throw `CancellationError`. Continuations are always resumed outside the lock.
+///
+/// Used by load slots, capacity waits, unload drains, unload waits, download slots and the worker queue.
+package final class WaiterQueue<Value: Sendable>: Sendable {
+    /// A place in the queue.
+    package struct Ticket: Hashable, Sendable {
+        fileprivate let id: UInt64
+    }
+
+    private let state = Locked(WaiterQueueState<Value>())
+
+    /// Creates an empty queue.
+    package init() {}
+
+    /// Tickets not yet resumed.
+    package var count: Int { state.withLock { $0.waitingCount } }
+
+    /// Whether no ticket waits.
+    package var isEmpty: Bool { count == 0 }
+
+    /// Takes the next place in the queue.
+    /// - Returns: The ticket to pass to ``wait(for:)`` (or to ``resume(_:with:)``).
+    package func enqueue() -> Ticket { Ticket(id: state.withLock { $0.enqueue() }) }
+
+    /// Suspends until the ticket is resumed.
+    /// - Parameter ticket: A ticket from ``enqueue()``, waited for once.
+    /// - Returns: The value it was resumed with.
+    /// - Throws: `CancellationError` when the task is cancelled first (the ticket is then removed).
+    package func wait(for ticket: Ticket) async throws(CancellationError) -> Value {
+        let result: Result<Value, CancellationError> = await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Result<Value, CancellationError>, Never>) in
+                let ready = state.withLock { $0.suspend(ticket.id, continuation, isCancelled: Task.isCancelled) }
+                if let ready { continuation.resume(returning: ready) }
+            }
+        } onCancel: {
+            state.withLock { $0.cancel(ticket.id) }?.resume(returning: .failure(CancellationError()))
+        }
+        return try result.get()
+    }
+
+    /// Resumes one ticket (e.g. when its own timer fires).
+    /// - Returns: Whether the ticket was still waiting.
+    @discardableResult
+    package func resume(_ ticket: Ticket, with value: Value) -> Bool {
+        let (found, continuation) = state.withLock { $0.resume(ticket.id, with: value) }
+        continuation?.resume(returning: .success(value))
+        return found
+    }
+
+    /// Resumes the oldest waiting ticket.
+    /// - Returns: Whether there was one.
+    @discardableResult
+    package func resumeFirst(with value: Value) -> Bool {
+        let (found, continuation) = state.withLock { $0.resumeFirst(with: value) }
+        continuation?.resume(returning: .success(value))
+        return found
+    }
+
+    /// Resumes every waiting ticket, oldest first.
+    package func resumeAll(with value: Value) {
+        for continuation in state.withLock({ $0.resumeAll(with: value) }) { continuation.resume(returning: .success(value)) }
+    }
+}
+
+/// The pure state of a ``WaiterQueue``: tickets in order, each reserved, suspended, or resumed early. Every method
+/// returns the continuation the caller must resume after leaving the lock.
+struct WaiterQueueState<Value: Sendable> {
+    typealias Continuation = CheckedContinuation<Result<Value, CancellationError>, Never>
+
+    enum Waiter {
+        /// Enqueued; its task has not suspended yet.
+        case reserved
+        /// Suspended in `wait(for:)`.
+        case suspended(Continuation)
+        /// Resumed before its task suspended.
+        case resumed(Value)
+    }
+
+    private(set) var order: [(id: UInt64, waiter: Waiter)] = []
+    private var nextID: UInt64 = 0
+
+    /// Tickets reserved or suspended (not yet resumed).
+    var waitingCount: Int { order.count { if case .resumed = $0.waiter { false } else { true } } }
+
+    mutating func enqueue() -> UInt64 {
+        defer { nextID += 1 }
+        order.append((nextID, .reserved))
+        return nextID
+    }
+
+    /// The ticket's task suspends: returns its result at once when it was resumed early, cancelled, or unknown.
+    mutating func suspend(_ id: UInt64, _ continuation: Continuation, isCancelled: Bool) -> Result<Value, CancellationError>? {
+        guard let index = order.firstIndex(where: { $0.id == id }) else { return .failure(CancellationError()) }
+        if case .resumed(let value) = order[index].waiter {
+            order.remove(at: index)
+            return .success(value)
+        }
+        if isCancelled {
+            order.remove(at: index)
+            return .failure(CancellationError())
+        }
+        order[index].waiter = .suspended(continuation)
+        return nil
+    }
+
+    /// Removes a cancelled ticket; returns its continuation when it was suspended.
+    mutating func cancel(_ id: UInt64) -> Continuation? {
+        guard let index = order.firstIndex(where: { $0.id == id }) else { return nil }
+        if case .suspended(let continuation) = order.remove(at: index).waiter { return continuation }
+        return nil
+    }
+
+    mutating func resume(_ id: UInt64, with value: Value) -> (Bool, Continuation?) {
+        guard let index = order.firstIndex(where: { $0.id == id }) else { return (false, nil) }
+        return resume(at: index, with: value)
+    }
+
+    mutating func resumeFirst(with value: Value) -> (Bool, Continuation?) {
+        guard let index = order.firstIndex(where: { if case .resumed = $0.waiter { false } else { true } }) else {
+            return (false, nil)
+        }
+        return resume(at: index, with: value)
+    }
+
+    mutating func resumeAll(with value: Value) -> [Continuation] {
+        var continuations: [Continuation] = []
+        var index = 0
+        while index < order.count {
+            let before = order.count
+            if case .resumed = order[index].waiter {
+                index += 1
+                continue
+            }
+            if let continuation = resume(at: index, with: value).1 { continuations.append(continuation) }
+            if order.count == before { index += 1 }
+        }
+        return continuations
+    }
+
+    private mutating func resume(at index: Int, with value: Value) -> (Bool, Continuation?) {
+        switch order[index].waiter {
+        case .resumed: return (false, nil)
+        case .reserved:
+            order[index].waiter = .resumed(value)
+            return (true, nil)
+        case .suspended(let continuation):
+            order.remove(at: index)
+            return (true, continuation)
+        }
+    }
+}
