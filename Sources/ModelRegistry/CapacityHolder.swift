@@ -8,8 +8,8 @@ public struct CapacityHolder: Sendable, Hashable, CustomStringConvertible {
     public var leases: Int
     /// Whether it is pinned (a pinned model is not evicted).
     public var pinned: Bool
-    /// Its lifecycle state label.
-    public var state: String
+    /// Its lifecycle state.
+    public var state: ModelState.Kind
 
     /// Creates a holder entry.
     /// - Parameters:
@@ -17,8 +17,8 @@ public struct CapacityHolder: Sendable, Hashable, CustomStringConvertible {
     ///   - bytes: Bytes held or reserved.
     ///   - leases: Leases held.
     ///   - pinned: Whether the model is pinned.
-    ///   - state: The state label.
-    public init(name: String, bytes: Int, leases: Int, pinned: Bool, state: String) {
+    ///   - state: The state.
+    public init(name: String, bytes: Int, leases: Int, pinned: Bool, state: ModelState.Kind) {
         self.name = name
         self.bytes = bytes
         self.leases = leases
@@ -28,7 +28,7 @@ public struct CapacityHolder: Sendable, Hashable, CustomStringConvertible {
 
     /// E.g. `big (4000 bytes, loaded, 1 lease, pinned)`.
     public var description: String {
-        var parts = ["\(bytes) bytes", state]
+        var parts = ["\(bytes) bytes", state.rawValue]
         if leases > 0 { parts.append("\(leases) lease\(leases == 1 ? "" : "s")") }
         if pinned { parts.append("pinned") }
         return "\(name) (\(parts.joined(separator: ", ")))"

@@ -1,12 +1,7 @@
 // MARK: - Codable
 
 extension ModelConfiguration {
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case name, engine, path, maxWorkers, queueCapacity, contextLength, threads, batchSize, parallel, preload, parameters
-        case keepAlive, pinned, sha256
-        case modelType = "type"
-        case loadTimeoutSeconds
-    }
+    typealias CodingKeys = Field
 
     /// Decodes one model entry. In a ``RegistryConfiguration`` file the name comes from the entry's key, so `name`
     /// may be absent here; it is then filled in from the coding path.

@@ -35,7 +35,7 @@ public enum ModelHealth: Sendable, Hashable, CustomStringConvertible {
         let checked = healths.filter { $0 != .unknown }
         guard !checked.isEmpty else { return .unknown }
         let healthy = checked.filter { $0 == .healthy }.count
-        let serving = checked.filter { $0.label != "unhealthy" }.count
+        let serving = checked.count { if case .unhealthy = $0 { false } else { true } }
         if healthy == checked.count { return .healthy }
         if serving == 0 { return .unhealthy(reason: "no model is serving") }
         return .degraded(reason: "\(healthy) of \(checked.count) models healthy")

@@ -106,7 +106,7 @@ extension ModelRegistry {
         entries.filter { $0.key != name && $0.value.occupiesSlot }.sorted { $0.key < $1.key }.map { key, entry in
             CapacityHolder(
                 name: key, bytes: entry.heldBytes, leases: entry.activeLeases, pinned: entry.configuration.pinned,
-                state: entry.state.label)
+                state: entry.state.kind)
         }
     }
 

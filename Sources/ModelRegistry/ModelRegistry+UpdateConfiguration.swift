@@ -1,6 +1,7 @@
 extension ModelRegistry {
     /// Settings a loaded model takes at once; every other change needs a reload.
-    public static let liveConfigurationFields: Set<String> = ["keepAlive", "pinned", "loadTimeout", "preload", "sha256"]
+    public static let liveConfigurationFields: Set<ModelConfiguration.Field> = Set(
+        ModelConfiguration.Field.allCases.filter(\.isLiveUpdatable))
 
     /// Changes a model's configuration. Never reloads silently: settings the loaded engine already used
     /// (path, engine, type, threads, context length, batch size, parameters, workers, queue) need `reload: true`.
@@ -30,11 +31,11 @@ extension ModelRegistry {
                 file: "updateConfiguration", model: name, field: "name",
                 reason: "a model cannot be renamed; register \"\(new.name)\" as a new model")
         }
-        let fields = old.changedFields(to: new)
-        guard !fields.isEmpty else { return old }
-        let needsReload = fields.filter { !Self.liveConfigurationFields.contains($0) }
-        let state = try entry(name).state
-        let engineInUse = state.isLoaded || state.label == "loading" || state.label == "unloading"
+        let changed = old.changedFields(to: new)
+        guard !changed.isEmpty else { return old }
+        let fields = changed.map(\.rawValue)
+        let needsReload = changed.filter { !$0.isLiveUpdatable }.map(\.rawValue)
+        let engineInUse = [.loaded, .loading, .unloading].contains(try entry(name).state.kind)
         if engineInUse && !needsReload.isEmpty {
             guard reload else { throw .reloadRequired(name: name, fields: needsReload) }
             try await unload(name)
@@ -56,30 +57,5 @@ extension ModelRegistry {
     private func setConfiguration(_ configuration: ModelConfiguration) {
         entries[configuration.name]?.configuration = configuration
         entries[configuration.name]?.downloadTo = Self.downloadDestination(of: configuration, options)
-    }
-}
-
-extension ModelConfiguration {
-    /// The names of the settings that differ between two configurations.
-    func changedFields(to other: ModelConfiguration) -> [String] {
-        var fields: [String] = []
-        func check(_ field: String, _ differs: Bool) { if differs { fields.append(field) } }
-        check("name", name != other.name)
-        check("engine", engine != other.engine)
-        check("type", modelType != other.modelType)
-        check("path", path != other.path)
-        check("maxWorkers", maxWorkers != other.maxWorkers)
-        check("queueCapacity", queueCapacity != other.queueCapacity)
-        check("contextLength", contextLength != other.contextLength)
-        check("threads", threads != other.threads)
-        check("batchSize", batchSize != other.batchSize)
-        check("parallel", parallel != other.parallel)
-        check("preload", preload != other.preload)
-        check("loadTimeout", loadTimeout != other.loadTimeout)
-        check("parameters", parameters != other.parameters)
-        check("keepAlive", keepAlive != other.keepAlive)
-        check("pinned", pinned != other.pinned)
-        check("sha256", sha256 != other.sha256)
-        return fields
     }
 }

@@ -29,19 +29,30 @@ public enum ModelState: Sendable, CustomStringConvertible {
     /// The last load failed; the error says why. Loading again retries.
     case failed(RegistryError)
 
-    /// `unloaded`, `loading`, `loaded`, `unloading` or `failed`.
-    public var label: String {
+    /// A state without its associated values, for comparing states as typed values.
+    public enum Kind: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+        case unloaded, notDownloaded, downloading, downloaded, loading, loaded, unloading, failed
+
+        /// The raw value, e.g. `notDownloaded`.
+        public var description: String { rawValue }
+    }
+
+    /// The state without its associated values.
+    public var kind: Kind {
         switch self {
-        case .unloaded: "unloaded"
-        case .notDownloaded: "notDownloaded"
-        case .downloading: "downloading"
-        case .downloaded: "downloaded"
-        case .loading: "loading"
-        case .loaded: "loaded"
-        case .unloading: "unloading"
-        case .failed: "failed"
+        case .unloaded: .unloaded
+        case .notDownloaded: .notDownloaded
+        case .downloading: .downloading
+        case .downloaded: .downloaded
+        case .loading: .loading
+        case .loaded: .loaded
+        case .unloading: .unloading
+        case .failed: .failed
         }
     }
+
+    /// The kind's name for display (`unloaded`, `loading`, `loaded`, …); compare ``kind`` instead.
+    public var label: String { kind.rawValue }
 
     /// The label, and the error for a failed model.
     public var description: String {

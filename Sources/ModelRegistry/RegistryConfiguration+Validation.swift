@@ -11,18 +11,8 @@ extension RegistryConfiguration {
                 let known = knownEngines.sorted().map(\.rawValue).joined(separator: ", ")
                 throw fail(model.name, "engine", "unknown engine \"\(model.engine)\"; known engines: \(known)")
             }
-            if model.name.isEmpty { throw fail(model.name, "name", "the model name is empty") }
-            if model.path.isEmpty { throw fail(model.name, "path", "the path is empty") }
-            if model.maxWorkers < 1 { throw fail(model.name, "maxWorkers", "must be at least 1, not \(model.maxWorkers)") }
-            if model.queueCapacity < 1 {
-                throw fail(model.name, "queueCapacity", "must be at least 1, not \(model.queueCapacity)")
-            }
-            for (field, value) in [("contextLength", model.contextLength), ("threads", model.threads),
-                                   ("batchSize", model.batchSize), ("parallel", model.parallel)] {
-                if let value, value < 1 { throw fail(model.name, field, "must be at least 1, not \(value)") }
-            }
-            if let timeout = model.loadTimeout, timeout <= .zero {
-                throw fail(model.name, "loadTimeoutSeconds", "must be positive")
+            for field in ModelConfiguration.Field.allCases {
+                if let problem = field.problem(in: model) { throw fail(model.name, field.rawValue, problem) }
             }
         }
         if let defaultModel, !models.contains(where: { $0.name == defaultModel }) {

@@ -36,11 +36,11 @@ extension ModelRegistry {
     /// Totals over every model: counts by state, loads, failures, evictions, leases and memory.
     public var statistics: RegistryStatistics {
         let values = Array(entries.values)
-        func count(_ label: String) -> Int { values.filter { $0.state.label == label }.count }
+        func count(_ kind: ModelState.Kind) -> Int { values.count { $0.state.kind == kind } }
         return RegistryStatistics(
-            registered: values.count, loaded: count("loaded"), loading: count("loading") + count("downloading"),
-            downloading: count("downloading"), activeDownloads: downloads.runningDownloads,
-            queuedDownloads: downloads.queuedDownloads, failed: count("failed"),
+            registered: values.count, loaded: count(.loaded), loading: count(.loading) + count(.downloading),
+            downloading: count(.downloading), activeDownloads: downloads.runningDownloads,
+            queuedDownloads: downloads.queuedDownloads, failed: count(.failed),
             activeLoads: loadSlotsInUse, queuedLoads: loadSlotQueue.count,
             totalLoads: values.reduce(0) { $0 + $1.loadCount }, totalFailures: values.reduce(0) { $0 + $1.failureCount },
             evictions: evictionCount, activeLeases: values.reduce(0) { $0 + $1.activeLeases },

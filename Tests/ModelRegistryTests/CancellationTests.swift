@@ -99,7 +99,7 @@ import Testing
         await gate.waitForWaiters()
         try await registry.unload("a")
         await #expect(throws: RegistryError.self) { try await waiter.value }
-        #expect(try await registry.state(of: "a").label == "unloaded")
+        #expect(try await registry.state(of: "a").kind == .unloaded)
         gate.open()
     }
 }

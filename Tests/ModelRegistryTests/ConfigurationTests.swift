@@ -81,6 +81,22 @@ import Testing
         try expectConfigurationError(
             #"{"models": {"m": {"engine": "llamacpp", "type": "llm", "path": "x", "threads": -2}}}"#,
             model: "m", field: "threads", reasonContains: "at least 1")
+        try expectConfigurationError(
+            #"{"models": {"m": {"engine": "llamacpp", "type": "llm", "path": "x", "parallel": 0}}}"#,
+            model: "m", field: "parallel", reasonContains: "at least 1")
+        try expectConfigurationError(
+            #"{"models": {"m": {"engine": "llamacpp", "type": "llm", "path": "x", "loadTimeoutSeconds": 0}}}"#,
+            model: "m", field: "loadTimeoutSeconds", reasonContains: "positive")
+    }
+
+    @Test func everyField_isAFileKey_andAFullyFilledConfigurationWritesThemAll() throws {
+        let model = ModelConfiguration(
+            name: "m", engine: .llamacpp, modelType: .llm, path: "/m.gguf", contextLength: 1, threads: 1,
+            batchSize: 1, parallel: 2, preload: true, loadTimeout: .seconds(1), parameters: ["k": "v"],
+            keepAlive: .forever, pinned: true, sha256: "00")
+        let object = try JSONSerialization.jsonObject(with: JSONEncoder().encode(model)) as? [String: Any]
+        #expect(Set(try #require(object).keys) == Set(ModelConfiguration.Field.allCases.map(\.rawValue)))
+        #expect(ModelRegistry.liveConfigurationFields == [.keepAlive, .pinned, .loadTimeoutSeconds, .preload, .sha256])
     }
 
     @Test func unknownDefaultModel_isRejected() throws {

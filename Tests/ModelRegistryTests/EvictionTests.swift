@@ -67,7 +67,7 @@ import Testing
         let lease = try await registry.get("a")
         let loading = Task { try await registry.load("b") }
         await fixture.clock.waitForSleepers()
-        #expect(try await registry.state(of: "b").label == "loading")
+        #expect(try await registry.state(of: "b").kind == .loading)
 
         await lease.release()
         let record = try await loading.value

@@ -11,13 +11,13 @@ import Testing
 
         let unloading = Task { try await registry.unload("a") }
         await log.waitFor("a", "unloadStarted")
-        #expect(try await registry.state(of: "a").label == "unloading")
+        #expect(try await registry.state(of: "a").kind == .unloading)
         #expect(fixture.script.unloads(of: "a") == 0)
 
         await lease.release()
         try await unloading.value
         #expect(fixture.script.unloads(of: "a") == 1)
-        #expect(try await registry.state(of: "a").label == "unloaded")
+        #expect(try await registry.state(of: "a").kind == .unloaded)
     }
 
     @Test func withModel_holdsTheLeaseForTheBodyOnly() async throws {
@@ -32,7 +32,7 @@ import Testing
         }
         while try await registry.record(of: "a").activeLeases == 0 { await Task.yield() }
         let unloading = Task { try await registry.unload("a") }
-        while try await registry.state(of: "a").label != "unloading" { await Task.yield() }
+        while try await registry.state(of: "a").kind != .unloading { await Task.yield() }
         #expect(fixture.script.unloads(of: "a") == 0)
 
         inside.open()

@@ -9,10 +9,10 @@ import Testing
         let log = EventLog(registry)
         let gate = fixture.script.holdLoads(of: "a")
 
-        #expect(try await registry.state(of: "a").label == "unloaded")
+        #expect(try await registry.state(of: "a").kind == .unloaded)
         let loading = Task { try await registry.load("a") }
         await gate.waitForWaiters()
-        #expect(try await registry.state(of: "a").label == "loading")
+        #expect(try await registry.state(of: "a").kind == .loading)
         gate.open()
         let record = try await loading.value
 
@@ -32,7 +32,7 @@ import Testing
         try await registry.load("a")
         try await registry.unload("a")
 
-        #expect(try await registry.state(of: "a").label == "unloaded")
+        #expect(try await registry.state(of: "a").kind == .unloaded)
         #expect(fixture.script.unloads(of: "a") == 1)
         await log.waitFor("a", "unloaded")
         #expect(log.labels() == ["a loadStarted", "a loaded", "a unloadStarted", "a unloaded"])

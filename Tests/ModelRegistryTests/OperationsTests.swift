@@ -53,6 +53,18 @@ import Testing
         #expect(log.labels(for: "a").contains("a configurationUpdated"))
     }
 
+    @Test func changedFields_useTheFileKeys() async throws {
+        let registry = Fixture().registry(["a"])
+        let log = EventLog(registry)
+        try await registry.load("a")
+        try await registry.updateConfiguration("a") { $0.loadTimeout = .seconds(9) }
+        await log.waitFor("a", "configurationUpdated")
+        let fields = log.all.compactMap { event -> [String]? in
+            if case .configurationUpdated(let fields) = event.kind { fields } else { nil }
+        }
+        #expect(fields == [["loadTimeoutSeconds"]])
+    }
+
     @Test func engineSetting_onALoadedModel_needsAnExplicitReload() async throws {
         let fixture = Fixture()
         let registry = fixture.registry(["a"])

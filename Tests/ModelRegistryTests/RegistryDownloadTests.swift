@@ -24,7 +24,7 @@ import Testing
             let sha = try await server.sha256(ofPayloadOfSize: 300_000)
             let registry = registry(fixture, url: server.url("/file/300000"), sha256: sha, directory: directory)
             let log = EventLog(registry)
-            #expect(try await registry.state(of: "remote").label == "notDownloaded")
+            #expect(try await registry.state(of: "remote").kind == .notDownloaded)
 
             try await registry.load("remote")
             let context = try #require(fixture.script.contexts.last)
@@ -43,7 +43,7 @@ import Testing
             #expect(progress == progress.sorted())
 
             try await registry.unload("remote")
-            #expect(try await registry.state(of: "remote").label == "downloaded")
+            #expect(try await registry.state(of: "remote").kind == .downloaded)
         }
     }
 
@@ -102,7 +102,7 @@ import Testing
                 if case .downloadProgress(let progress) = event.kind { return progress.bytesReceived > 0 }
                 return false
             }
-            #expect(try await registry.state(of: "remote").label == "downloading")
+            #expect(try await registry.state(of: "remote").kind == .downloading)
             try await registry.cancelLoad("remote")
             await #expect(throws: RegistryError.self) { try await loading.value }
             try await server.open(gate: "held")

@@ -56,8 +56,8 @@ import Testing
         slowGate.open()
 
         #expect(await registry.loadedModels.isEmpty)
-        #expect(try await registry.state(of: "good").label == "unloaded")
-        #expect(try await registry.state(of: "slow").label != "loaded")
+        #expect(try await registry.state(of: "good").kind == .unloaded)
+        #expect(try await registry.state(of: "slow").kind != .loaded)
         await log.waitFor("good", "unloaded")
         #expect(fixture.script.unloads(of: "good") == 1)
     }

@@ -66,7 +66,7 @@ import Testing
             return name == "a"
         }
         #expect(await registry.isLoaded("a") == false)
-        #expect(try await registry.state(of: "a").label == "unloading")
+        #expect(try await registry.state(of: "a").kind == .unloading)
 
         running.open()
         #expect(try await first.value == "first")

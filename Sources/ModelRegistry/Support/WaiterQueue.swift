@@ -70,10 +70,10 @@ package final class WaiterQueue<Value: Sendable>: Sendable {
 
 /// The pure state of a ``WaiterQueue``: tickets in order, each reserved, suspended, or resumed early. Every method
 /// returns the continuation the caller must resume after leaving the lock.
-struct WaiterQueueState<Value: Sendable> {
-    typealias Continuation = CheckedContinuation<Result<Value, CancellationError>, Never>
+package struct WaiterQueueState<Value: Sendable> {
+    package typealias Continuation = CheckedContinuation<Result<Value, CancellationError>, Never>
 
-    enum Waiter {
+    package enum Waiter {
         /// Enqueued; its task has not suspended yet.
         case reserved
         /// Suspended in `wait(for:)`.
@@ -82,20 +82,22 @@ struct WaiterQueueState<Value: Sendable> {
         case resumed(Value)
     }
 
-    private(set) var order: [(id: UInt64, waiter: Waiter)] = []
+    package private(set) var order: [(id: UInt64, waiter: Waiter)] = []
     private var nextID: UInt64 = 0
 
     /// Tickets reserved or suspended (not yet resumed).
-    var waitingCount: Int { order.count { if case .resumed = $0.waiter { false } else { true } } }
+    package var waitingCount: Int { order.count { if case .resumed = $0.waiter { false } else { true } } }
 
-    mutating func enqueue() -> UInt64 {
+    package init() {}
+
+    package mutating func enqueue() -> UInt64 {
         defer { nextID += 1 }
         order.append((nextID, .reserved))
         return nextID
     }
 
     /// The ticket's task suspends: returns its result at once when it was resumed early, cancelled, or unknown.
-    mutating func suspend(_ id: UInt64, _ continuation: Continuation, isCancelled: Bool) -> Result<Value, CancellationError>? {
+    package mutating func suspend(_ id: UInt64, _ continuation: Continuation, isCancelled: Bool) -> Result<Value, CancellationError>? {
         guard let index = order.firstIndex(where: { $0.id == id }) else { return .failure(CancellationError()) }
         if case .resumed(let value) = order[index].waiter {
             order.remove(at: index)
@@ -110,25 +112,25 @@ struct WaiterQueueState<Value: Sendable> {
     }
 
     /// Removes a cancelled ticket; returns its continuation when it was suspended.
-    mutating func cancel(_ id: UInt64) -> Continuation? {
+    package mutating func cancel(_ id: UInt64) -> Continuation? {
         guard let index = order.firstIndex(where: { $0.id == id }) else { return nil }
         if case .suspended(let continuation) = order.remove(at: index).waiter { return continuation }
         return nil
     }
 
-    mutating func resume(_ id: UInt64, with value: Value) -> (Bool, Continuation?) {
+    package mutating func resume(_ id: UInt64, with value: Value) -> (Bool, Continuation?) {
         guard let index = order.firstIndex(where: { $0.id == id }) else { return (false, nil) }
         return resume(at: index, with: value)
     }
 
-    mutating func resumeFirst(with value: Value) -> (Bool, Continuation?) {
+    package mutating func resumeFirst(with value: Value) -> (Bool, Continuation?) {
         guard let index = order.firstIndex(where: { if case .resumed = $0.waiter { false } else { true } }) else {
             return (false, nil)
         }
         return resume(at: index, with: value)
     }
 
-    mutating func resumeAll(with value: Value) -> [Continuation] {
+    package mutating func resumeAll(with value: Value) -> [Continuation] {
         var continuations: [Continuation] = []
         var index = 0
         while index < order.count {
