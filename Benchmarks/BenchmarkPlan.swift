@@ -45,7 +45,7 @@ struct BenchmarkPlan {
                 path: files.fixture("logreg_iris.onnx").path, threads: 1)),
         ], cycles: cycles).run()
         results += try await RegistryBenchmark(
-            model: files.fixture("logreg_iris.onnx"), runs: runs, lookups: quick ? 4_000 : 40_000,
+            model: files.fixture("logreg_iris.onnx"), runs: runs, lookups: quick ? 40_000 : 400_000,
             events: quick ? 200 : 2_000
         ).run()
         let mlp = try await files.benchMLP(batch: 32, inputs: 256, hidden: 512, layers: 3)

@@ -24,34 +24,37 @@ struct RegistryBenchmark {
         return results
     }
 
-    /// `withModel` on a loaded model: one task in a loop, and 8 tasks at once.
+    /// `withModel` on a loaded model (the lease fast path, no actor hop): one task in a loop, and 8 tasks at once,
+    /// each compared with the same calls through the actor (`get` then `release`), runs alternating.
     private func lookupThroughput() async throws -> [Measurement] {
         let registry = ModelRegistry(factory: .builtIn, models: [configuration])
         _ = try await registry.load("iris")
-        var single: [Double] = []
-        var concurrent: [Double] = []
-        for _ in 0..<runs {
+        let perTask = lookups / 8
+        func rate(tasks: Int, _ call: @escaping @Sendable () async throws -> Void) async throws -> Double {
+            let calls = tasks == 1 ? lookups : perTask
             let seconds = try await Statistics.time {
-                for _ in 0..<lookups { try await registry.withModel("iris") { _ in } }
-            }
-            single.append(Double(lookups) / seconds)
-            let perTask = lookups / 8
-            let parallelSeconds = try await Statistics.time {
                 try await withThrowingTaskGroup(of: Void.self) { group in
-                    for _ in 0..<8 {
-                        group.addTask { for _ in 0..<perTask { try await registry.withModel("iris") { _ in } } }
-                    }
+                    for _ in 0..<tasks { group.addTask { for _ in 0..<calls { try await call() } } }
                     try await group.waitForAll()
                 }
             }
-            concurrent.append(Double(perTask * 8) / parallelSeconds)
+            return Double(calls * tasks) / seconds
+        }
+        let fast: @Sendable () async throws -> Void = { try await registry.withModel("iris") { _ in } }
+        let actor: @Sendable () async throws -> Void = { try await registry.get("iris").release() }
+        var (single, singleActor, concurrent, concurrentActor) = ([Double](), [Double](), [Double](), [Double]())
+        for _ in 0..<runs {
+            single.append(try await rate(tasks: 1, fast))
+            singleActor.append(try await rate(tasks: 1, actor))
+            concurrent.append(try await rate(tasks: 8, fast))
+            concurrentActor.append(try await rate(tasks: 8, actor))
         }
         await registry.shutdown()
         return [
             Measurement("registry", "withModel on a loaded model, 1 task", runs: single, unit: "lookups/s",
-                        higherIsBetter: true),
+                        higherIsBetter: true, comparison: ("get + release (actor)", singleActor)),
             Measurement("registry", "withModel on a loaded model, 8 tasks", runs: concurrent, unit: "lookups/s",
-                        higherIsBetter: true),
+                        higherIsBetter: true, comparison: ("get + release (actor)", concurrentActor)),
         ]
     }
 

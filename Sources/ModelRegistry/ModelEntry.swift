@@ -41,13 +41,10 @@ struct ModelEntry {
     var health: ModelHealth = .unknown
     let registeredAt: Date
     var loadedAt: Date?
-    var lastUsedAt: Date?
-    var useCount = 0
-    var activeLeases = 0
     var loadDuration: Duration?
     var loadCount = 0
     var failureCount = 0
-    /// Unloads waiting for `activeLeases` to reach zero (resumed with `true` when drained, `false` at the deadline).
+    /// Unloads waiting for the model's leases (in the registry's ``LeaseTable``) to reach zero (resumed with `true` when drained, `false` at the deadline).
     let drainWaiters = WaiterQueue<Bool>()
     /// Lease requests waiting for an unload to end, to load the model again afterwards.
     let unloadWaiters = WaiterQueue<Void>()
@@ -55,8 +52,6 @@ struct ModelEntry {
     var isUnregistering = false
     /// Bytes the loaded engine reported holding (or its estimate when it cannot tell).
     var memoryBytes: Int?
-    /// When the model was last leased, as a registry-wide counter: the lowest is the least recently used.
-    var lastUseTick: UInt64 = 0
     /// Unloads the model when its keep-alive expires; cancelled when a lease begins.
     var idleTimer: Task<Void, Never>?
     /// Loads that failed in a row (reset by a successful load).
@@ -111,12 +106,12 @@ struct ModelEntry {
         }
     }
 
-    /// A value snapshot of the entry.
-    func record(name: String) -> ModelRecord {
+    /// A value snapshot of the entry, with its lease figures.
+    func record(name: String, leases: LeaseTable.Figures) -> ModelRecord {
         ModelRecord(
             id: currentID, name: name, configuration: configuration, state: state, health: health,
-            registeredAt: registeredAt, loadedAt: loadedAt, lastUsedAt: lastUsedAt, useCount: useCount,
-            activeLeases: activeLeases, loadDuration: loadDuration, loadCount: loadCount, failureCount: failureCount,
+            registeredAt: registeredAt, loadedAt: loadedAt, lastUsedAt: leases.lastUsedAt, useCount: leases.uses,
+            activeLeases: leases.leases, loadDuration: loadDuration, loadCount: loadCount, failureCount: failureCount,
             consecutiveFailures: consecutiveFailures, memoryBytes: memoryBytes
         )
     }

@@ -50,7 +50,7 @@ public final class ModelLease: Sendable {
     /// Ends the lease. Calling it again does nothing.
     public func release() async {
         guard !released.exchange(true, ordering: .acquiringAndReleasing) else { return }
-        await registry.releaseLease(name)
+        await registry.endLease(name)
     }
 
     /// Whether ``release()`` has run.
@@ -58,6 +58,7 @@ public final class ModelLease: Sendable {
 
     deinit {
         guard !released.load(ordering: .acquiring) else { return }
-        Task { [registry, name] in await registry.releaseLease(name) }
+        guard registry.leaseTable.release(name) else { return }
+        Task { [registry, name] in await registry.leaseEnded(name) }
     }
 }

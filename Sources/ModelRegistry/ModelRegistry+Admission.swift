@@ -12,40 +12,23 @@ extension ModelRegistry {
             try await makeRoom(for: name, id: id, needing: Self.estimatedBytes(of: configuration))
         } catch {
             releaseLoadSlot()
+            refreshFastPaths()
             throw error
         }
     }
 
     /// Takes a load slot, waiting in order while all are in use.
     private func acquireLoadSlot() async throws {
-        guard let limit = options.maxConcurrentLoads, loadSlotsInUse >= limit || !loadSlotQueue.isEmpty else {
+        guard let limit = options.maxConcurrentLoads, loadSlotsInUse >= limit || !loadSlotWaiters.isEmpty else {
             loadSlotsInUse += 1
             return
         }
-        let waiterID = makeWaiterID()
-        try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                if Task.isCancelled { continuation.resume(throwing: CancellationError()) } else {
-                    loadSlotQueue.append((waiterID, continuation))
-                }
-            }
-        } onCancel: {
-            Task { await self.dropSlotWaiter(waiterID) }
-        }
-    }
-
-    private func dropSlotWaiter(_ waiterID: UInt64) {
-        guard let index = loadSlotQueue.firstIndex(where: { $0.id == waiterID }) else { return }
-        loadSlotQueue.remove(at: index).continuation.resume(throwing: CancellationError())
+        try await loadSlotWaiters.wait(for: loadSlotWaiters.enqueue())  // the releaser hands its slot over
     }
 
     /// Frees a load slot, handing it to the oldest waiter if there is one.
     func releaseLoadSlot() {
-        if loadSlotQueue.isEmpty {
-            loadSlotsInUse -= 1
-        } else {
-            loadSlotQueue.removeFirst().continuation.resume()
-        }
+        if !loadSlotWaiters.resumeFirst(with: ()) { loadSlotsInUse -= 1 }
     }
 
     private func makeRoom(for name: String, id: ModelID, needing needed: Int) async throws {
@@ -58,8 +41,10 @@ extension ModelRegistry {
             guard let reason = shortfall else {
                 attempt.reservedBytes = needed
                 entries[name]?.phase = .loading(attempt)
+                refreshFastPaths()
                 return
             }
+            leaseTable.closeAll()  // from now on every lease ending reaches the actor and wakes this wait
             if let victim = evictionCandidate(sparing: name) {
                 await evict(victim, reason: "to make room for \"\(name)\" (\(reason))")
                 continue
@@ -98,14 +83,14 @@ extension ModelRegistry {
     private func evictionCandidate(sparing name: String) -> String? {
         entries.filter { key, entry in
             guard key != name, case .loaded = entry.phase else { return false }
-            return entry.activeLeases == 0 && !entry.configuration.pinned
-        }.min { $0.value.lastUseTick < $1.value.lastUseTick }?.key
+            return leaseTable.figures(key).leases == 0 && !entry.configuration.pinned
+        }.min { leaseTable.figures($0.key).lastUseTick < leaseTable.figures($1.key).lastUseTick }?.key
     }
 
     private func capacityHolders(sparing name: String) -> [CapacityHolder] {
         entries.filter { $0.key != name && $0.value.occupiesSlot }.sorted { $0.key < $1.key }.map { key, entry in
             CapacityHolder(
-                name: key, bytes: entry.heldBytes, leases: entry.activeLeases, pinned: entry.configuration.pinned,
+                name: key, bytes: entry.heldBytes, leases: leaseTable.figures(key).leases, pinned: entry.configuration.pinned,
                 state: entry.state.kind)
         }
     }
@@ -119,25 +104,16 @@ extension ModelRegistry {
 
     /// Waits until capacity may have changed (a lease ended, a model unloaded or failed) or the deadline passes.
     private func waitForCapacityChange(until deadline: Duration) async throws {
-        let waiterID = makeWaiterID()
-        let timer = schedule(after: deadline - clock.now) { registry in registry.wakeCapacityWaiter(waiterID) }
-        defer { timer.cancel() }
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { continuation in capacityWaiters[waiterID] = continuation }
-        } onCancel: {
-            Task { await self.wakeCapacityWaiter(waiterID) }
+        let ticket = capacityWaiters.enqueue()
+        let timer = schedule(after: deadline - clock.now) { [waiters = capacityWaiters] _ in
+            waiters.resume(ticket, with: ())
         }
-        try Task.checkCancellation()
+        defer { timer.cancel() }
+        try await capacityWaiters.wait(for: ticket)
     }
-
-    private func wakeCapacityWaiter(_ waiterID: UInt64) { capacityWaiters.removeValue(forKey: waiterID)?.resume() }
 
     /// Wakes every load waiting for capacity, so each checks again.
-    func capacityMayHaveChanged() {
-        let waiters = capacityWaiters
-        capacityWaiters.removeAll()
-        waiters.values.forEach { $0.resume() }
-    }
+    func capacityMayHaveChanged() { capacityWaiters.resumeAll(with: ()) }
 
     /// The bytes a model is expected to hold before it loads: the size of its file, or of its folder's files.
     static func estimatedBytes(of configuration: ModelConfiguration) -> Int {

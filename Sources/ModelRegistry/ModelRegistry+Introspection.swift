@@ -25,10 +25,14 @@ extension ModelRegistry {
     /// - Parameter name: The public name.
     /// - Returns: The record.
     /// - Throws: ``RegistryError/modelNotFound(name:available:)``.
-    public func record(of name: String) throws(RegistryError) -> ModelRecord { try entry(name).record(name: name) }
+    public func record(of name: String) throws(RegistryError) -> ModelRecord {
+        try entry(name).record(name: name, leases: leaseTable.figures(name))
+    }
 
     /// Snapshots of every model's record, sorted by name.
-    public var records: [ModelRecord] { availableModels.compactMap { entries[$0]?.record(name: $0) } }
+    public var records: [ModelRecord] {
+        availableModels.compactMap { entries[$0]?.record(name: $0, leases: leaseTable.figures($0)) }
+    }
 
     /// A model's state.
     /// - Parameter name: The public name.

@@ -10,30 +10,36 @@ extension ModelRegistry {
     /// - Throws: What ``load(_:timeout:)`` throws; ``RegistryError/unregistered(name:)`` when the model is
     ///   unregistered while the request waits.
     public func get(_ name: String) async throws(RegistryError) -> ModelLease {
+        let (id, engine) = try await acquireLease(name)
+        return ModelLease(name: name, modelID: id, engine: engine, registry: self)
+    }
+
+    /// Takes a lease on the actor: the slow path, for a model not loaded, unloading, or whose leases the actor
+    /// must see (see ``LeaseTable``).
+    func acquireLease(_ name: String) async throws(RegistryError) -> (ModelID, any InferenceEngine) {
         let started = clock.now
         while true {
             var entry = try entry(name)
             if entry.isUnregistering { throw .unregistered(name: name) }
             switch entry.phase {
             case .loaded(let id, let engine):
-                entry.activeLeases += 1
-                entry.useCount += 1
-                entry.lastUsedAt = .now
-                useTick += 1
-                entry.lastUseTick = useTick
+                leaseTable.lease(name)
                 entry.idleTimer?.cancel()
                 entry.idleTimer = nil
                 entries[name] = entry
-                return ModelLease(name: name, modelID: id, engine: engine, registry: self)
+                return (id, engine)
             case .unloading:
                 try await waitForUnload(name, since: started)
             case .loading, .unloaded, .failed:
-                if let (id, engine) = try await waitForLoad(name, timeout: nil, leasing: true) {
-                    return ModelLease(name: name, modelID: id, engine: engine, registry: self)
-                }
+                if let loaded = try await waitForLoad(name, timeout: nil, leasing: true) { return loaded }
                 try checkRequestDeadline(name, since: started)
             }
         }
+    }
+
+    /// Ends a lease; only the last lease of a model whose fast path is closed reaches the actor.
+    func endLease(_ name: String, isolation: isolated (any Actor)? = #isolation) async {
+        if leaseTable.release(name) { await leaseEnded(name) }
     }
 
     /// Waits for the model's unload to end (cancellable, bounded by the load timeout).
@@ -73,15 +79,16 @@ extension ModelRegistry {
         _ name: String, isolation: isolated (any Actor)? = #isolation,
         _ body: (any InferenceEngine) async throws -> Result
     ) async throws -> Result {
-        let lease = try await get(name)
-        do {
-            let result = try await body(lease.engine)
-            await lease.release()
-            return result
-        } catch {
-            await lease.release()
-            throw error
+        let engine: any InferenceEngine
+        if let open = leaseTable.tryLease(name) {
+            engine = open  // loaded, and nothing watches its leases: no actor hop
+        } else {
+            engine = try await acquireLease(name).1
         }
+        let result: Swift.Result<Result, any Error>
+        do { result = .success(try await body(engine)) } catch { result = .failure(error) }
+        if leaseTable.release(name) { await leaseEnded(name) }
+        return try result.get()
     }
 
     /// Runs `body` with a model's engine as its concrete type, under a lease.
@@ -100,16 +107,12 @@ extension ModelRegistry {
         try await withModel(name) { engine in try await body(ModelLease.cast(engine, of: name, to: type)) }
     }
 
-    /// Ends one lease; the last one to end lets a waiting unload proceed.
-    func releaseLease(_ name: String) {
-        guard var entry = entries[name], entry.activeLeases > 0 else { return }
-        entry.activeLeases -= 1
-        entry.lastUsedAt = .now
-        entries[name] = entry
-        if entry.activeLeases == 0 {
-            entry.drainWaiters.resumeAll(with: true)
-            scheduleIdleExpiry(name)
-            capacityMayHaveChanged()
-        }
+    /// Hears that a model's last lease ended while its fast path was closed: lets a waiting unload proceed, starts
+    /// the keep-alive countdown and wakes loads waiting for capacity.
+    func leaseEnded(_ name: String) {
+        guard let entry = entries[name], leaseTable.figures(name).leases == 0 else { return }
+        entry.drainWaiters.resumeAll(with: true)
+        scheduleIdleExpiry(name)
+        capacityMayHaveChanged()
     }
 }

@@ -77,13 +77,10 @@ extension ModelRegistry {
             entry.memoryBytes = reportedBytes ?? attempt.reservedBytes
             entry.consecutiveFailures = 0
             entry.retryNotBefore = nil
-            useTick += 1
-            entry.lastUseTick = useTick
-            let leases = attempt.waiters.values.filter(\.leasing).count
-            entry.activeLeases += leases
-            entry.useCount += leases
-            if leases > 0 { entry.lastUsedAt = .now }
+            let leases = attempt.waiters.values.count(where: \.leasing)
+            if leases > 0 { leaseTable.lease(name, count: leases) } else { leaseTable.touch(name) }
             entries[name] = entry
+            refreshFastPath(name)
             publish(.loaded(duration: entry.loadDuration ?? .zero), for: name)
             attempt.waiters.values.forEach { $0.continuation.resume(returning: attempt.engine) }
             scheduleIdleExpiry(name)

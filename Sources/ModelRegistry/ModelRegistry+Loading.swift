@@ -18,7 +18,7 @@ extension ModelRegistry {
         while true {
             let entry = try entry(name)
             switch entry.phase {
-            case .loaded: return entry.record(name: name)
+            case .loaded: return entry.record(name: name, leases: leaseTable.figures(name))
             case .unloading(_, _, let done): _ = await done.value
             case .loading, .unloaded, .failed: _ = try await waitForLoad(name, timeout: timeout, leasing: false)
             }

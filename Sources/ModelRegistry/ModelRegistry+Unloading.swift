@@ -26,6 +26,7 @@ extension ModelRegistry {
         case .loaded(let id, let engine):
             entry.idleTimer?.cancel()
             entry.idleTimer = nil
+            leaseTable.close(name)  // every lease from now on goes through the actor, which sees the unloading phase
             let deadline = drainTimeout ?? options.unloadDrainTimeout
             let done = Task { await self.finishUnload(name, id: id, engine: engine, deadline: deadline) }
             entry.phase = .unloading(id: id, engine: engine, done: done)
@@ -61,8 +62,9 @@ extension ModelRegistry {
     ) async -> Result<Void, RegistryError> {
         guard await waitForLeasesToEnd(name, deadline: deadline) else {
             let error = RegistryError.leasesStillHeld(
-                name: name, count: entries[name]?.activeLeases ?? 0, waited: deadline)
+                name: name, count: leaseTable.figures(name).leases, waited: deadline)
             entries[name]?.phase = .loaded(id: id, engine: engine)
+            refreshFastPath(name)
             publish(.unloadAborted(error), for: name)
             scheduleIdleExpiry(name)
             entries[name]?.unloadWaiters.resumeAll(with: ())
@@ -83,7 +85,7 @@ extension ModelRegistry {
 
     /// Waits until the model holds no lease, or the deadline passes; returns whether the leases ended.
     private func waitForLeasesToEnd(_ name: String, deadline: Duration) async -> Bool {
-        guard let entry = entries[name], entry.activeLeases > 0 else { return true }
+        guard let entry = entries[name], leaseTable.figures(name).leases > 0 else { return true }
         let waiters = entry.drainWaiters
         let ticket = waiters.enqueue()
         let timer = schedule(after: deadline) { _ in waiters.resume(ticket, with: false) }

@@ -45,6 +45,7 @@ extension ModelRegistry {
             return new
         }
         setConfiguration(new)
+        refreshFastPath(name)
         publish(.configurationUpdated(fields: fields), for: name)
         scheduleIdleExpiry(name)
         capacityMayHaveChanged()

@@ -30,11 +30,11 @@ public actor ModelRegistry {
     /// Loads holding one of `maxConcurrentLoads` slots.
     var loadSlotsInUse = 0
     /// Loads waiting for a slot, in request order.
-    var loadSlotQueue: [(id: UInt64, continuation: CheckedContinuation<Void, any Error>)] = []
+    let loadSlotWaiters = WaiterQueue<Void>()
     /// Loads waiting for capacity to free up (a lease ending, an unload, a failed load).
-    var capacityWaiters: [UInt64: CheckedContinuation<Void, Never>] = [:]
-    /// Counts leases over the registry's life, to order models by recent use.
-    var useTick: UInt64 = 0
+    let capacityWaiters = WaiterQueue<Void>()
+    /// Every model's lease count and use figures, shared with lease holders (the lease fast path).
+    let leaseTable = LeaseTable()
     /// Models evicted (for keep-alive or capacity) over the registry's life.
     var evictionCount = 0
     /// The periodic health check started by ``run()``.
@@ -60,6 +60,7 @@ public actor ModelRegistry {
         self.defaultModelName = defaultModel
         let now = Date()
         for model in models {
+            leaseTable.add(model.name)
             entries[model.name] = ModelEntry(
                 configuration: model, registeredAt: now, downloadTo: Self.downloadDestination(of: model, options))
         }
@@ -86,6 +87,7 @@ public actor ModelRegistry {
     /// - Throws: ``RegistryError/modelAlreadyRegistered(name:)`` when the name is taken.
     public func register(_ configuration: ModelConfiguration) throws(RegistryError) {
         guard entries[configuration.name] == nil else { throw .modelAlreadyRegistered(name: configuration.name) }
+        leaseTable.add(configuration.name)
         entries[configuration.name] = ModelEntry(
             configuration: configuration, registeredAt: Date(),
             downloadTo: Self.downloadDestination(of: configuration, options))
@@ -102,13 +104,16 @@ public actor ModelRegistry {
     public func unregister(_ name: String) async throws(RegistryError) {
         _ = try entry(name)
         entries[name]?.isUnregistering = true
+        refreshFastPath(name)
         do {
             try await unload(name)
         } catch {
             entries[name]?.isUnregistering = false
+            refreshFastPath(name)
             throw error
         }
         guard let entry = entries.removeValue(forKey: name) else { return }
+        leaseTable.remove(name)
         if defaultModelName == name { defaultModelName = nil }
         publishEvent(.unregistered, name: name, id: nil, configuration: entry.configuration)
     }

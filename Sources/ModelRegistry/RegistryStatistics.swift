@@ -41,9 +41,9 @@ extension ModelRegistry {
             registered: values.count, loaded: count(.loaded), loading: count(.loading) + count(.downloading),
             downloading: count(.downloading), activeDownloads: downloads.runningDownloads,
             queuedDownloads: downloads.queuedDownloads, failed: count(.failed),
-            activeLoads: loadSlotsInUse, queuedLoads: loadSlotQueue.count,
+            activeLoads: loadSlotsInUse, queuedLoads: loadSlotWaiters.count,
             totalLoads: values.reduce(0) { $0 + $1.loadCount }, totalFailures: values.reduce(0) { $0 + $1.failureCount },
-            evictions: evictionCount, activeLeases: values.reduce(0) { $0 + $1.activeLeases },
+            evictions: evictionCount, activeLeases: entries.keys.reduce(0) { $0 + leaseTable.figures($1).leases },
             memoryInUse: values.reduce(0) { $0 + $1.heldBytes }, memoryBudget: options.memoryBudget,
             droppedEvents: droppedEventCount)
     }

@@ -7,7 +7,7 @@ import OnnxRuntimeEngine
 import Testing
 
 /// The registry driving the real engines: ONNX Runtime and llama.cpp, on model files the setup installs.
-@Suite struct RealEnginesTests {
+@Suite(.timeLimit(.minutes(2))) struct RealEnginesTests {
     private func registry() throws -> ModelRegistry {
         let json = """
             {"defaultModel": "iris",

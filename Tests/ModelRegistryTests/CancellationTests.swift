@@ -2,7 +2,7 @@ import ModelRegistry
 import ModelRegistryTestSupport
 import Testing
 
-@Suite struct CancellationTests {
+@Suite(.timeLimit(.minutes(2))) struct CancellationTests {
     @Test func cancelLoad_failsWaitersWithCancelled_andUnloadsTheLateEngine() async throws {
         let fixture = Fixture()
         let registry = fixture.registry(["a"])

@@ -4,7 +4,7 @@ import Testing
 
 /// Writers in several processes and tasks at once must not lose each other's versions: every change is a
 /// read-modify-write under an exclusive `flock` on the sidecar lock file.
-@Suite struct CatalogConcurrencyTests {
+@Suite(.timeLimit(.minutes(2))) struct CatalogConcurrencyTests {
     @Test func register_twoProcessesAndTasksAtOnce_keepsEveryVersion() async throws {
         let (directory, file) = try CatalogFixtures.catalogURL()
         defer { try? FileManager.default.removeItem(at: directory) }

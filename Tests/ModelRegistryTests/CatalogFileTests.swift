@@ -2,7 +2,7 @@ import Foundation
 import ModelRegistry
 import Testing
 
-@Suite struct CatalogFileTests {
+@Suite(.timeLimit(.minutes(2))) struct CatalogFileTests {
     @Test(arguments: [
         "{ not json", #"{"formatVersion": 1, "versions": [{"name": "iris"}]}"#,
         #"{"formatVersion": 99, "versions": []}"#, "",

@@ -4,7 +4,7 @@ import ModelRegistryTestSupport
 import Testing
 
 /// The registry loading "the production version of X" from a catalog.
-@Suite struct CatalogRegistryTests {
+@Suite(.timeLimit(.minutes(2))) struct CatalogRegistryTests {
     private func catalog() throws -> ModelCatalog {
         let catalog = try ModelCatalog(fileURL: try CatalogFixtures.catalogURL().file)
         for version: SemanticVersion in ["1.0.0", "1.1.0"] {

@@ -2,7 +2,7 @@ import Foundation
 import ModelRegistry
 import Testing
 
-@Suite struct CatalogTests {
+@Suite(.timeLimit(.minutes(2))) struct CatalogTests {
     @Test func open_missingFile_isEmptyAndCreatesNoFile() throws {
         let (directory, file) = try CatalogFixtures.catalogURL()
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -3,7 +3,7 @@ import ModelRegistry
 import ModelRegistryTestSupport
 import Testing
 
-@Suite struct ConfigurationTests {
+@Suite(.timeLimit(.minutes(2))) struct ConfigurationTests {
     private func write(_ json: String) throws -> URL {
         let folder = try NativeFixtures.temporaryDirectory()
         let url = folder.appendingPathComponent("models.json")

@@ -36,16 +36,23 @@ enum DiscoveryFixtures {
             w.add_tensor("weight", numpy.zeros((4, 4), dtype=numpy.float32))
             w.write_header_to_file(); w.write_kv_data_to_file(); w.write_tensors_to_file(); w.close()
             """
+        guard FileManager.default.isExecutableFile(atPath: NativeFixtures.python.path) else {
+            throw FixtureError(description: "no Python at \(NativeFixtures.python.path): run `make setup`")
+        }
         let process = Process()
         process.executableURL = NativeFixtures.python
         process.arguments = ["-c", script, url.path, architecture, "\(contextLength)", "\(fileType)"]
         try process.run()
         process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [:]) }
+        guard process.terminationStatus == 0 else {
+            throw FixtureError(description: "the gguf writer exited with status \(process.terminationStatus)")
+        }
     }
 
-    /// Whether the Python `gguf` package is available.
-    static var hasPython: Bool { FileManager.default.isExecutableFile(atPath: NativeFixtures.python.path) }
+    /// Why a fixture could not be built; the discovery tests fail with it (the setup provides Python).
+    struct FixtureError: Error, CustomStringConvertible {
+        var description: String
+    }
 
     /// Builds the directory:
     /// - `logreg_iris.onnx`, `sigmoid.onnx`: model files (real fixtures);

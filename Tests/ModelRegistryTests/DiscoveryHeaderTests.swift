@@ -4,7 +4,7 @@ import Testing
 
 @testable import ModelRegistry
 
-@Suite(.enabled(if: DiscoveryFixtures.hasPython, "needs the setup's Python venv (Scripts/install-native-deps.sh)"))
+@Suite(.timeLimit(.minutes(2)))
 struct DiscoveryHeaderTests {
     @Test func parse_pythonWrittenFile_readsTheValuesItWasGiven() throws {
         let bytes = try Self.ggufBytes(architecture: "gpt2", contextLength: 1024, fileType: 15)

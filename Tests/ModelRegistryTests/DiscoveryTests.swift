@@ -3,7 +3,7 @@ import ModelRegistry
 import ModelRegistryTestSupport
 import Testing
 
-@Suite(.enabled(if: DiscoveryFixtures.hasPython, "needs the setup's Python venv (Scripts/install-native-deps.sh)"))
+@Suite(.timeLimit(.minutes(2)))
 struct DiscoveryTests {
     @Test func scan_mixedDirectory_registersModelsAndReportsUnreadableEntries() throws {
         let layout = try DiscoveryFixtures.makeModelsDirectory()

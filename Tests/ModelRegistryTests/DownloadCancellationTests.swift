@@ -3,7 +3,7 @@ import ModelRegistry
 import ModelRegistryTestSupport
 import Testing
 
-@Suite struct DownloadCancellationTests {
+@Suite(.timeLimit(.minutes(2))) struct DownloadCancellationTests {
     @Test func cancelMidDownload_throwsCancelled_andLeavesNoTemporaryFile() async throws {
         try await DownloadTestServer.run { server async throws in
             try await DownloadSandbox.run { sandbox async throws in

@@ -2,7 +2,7 @@ import Foundation
 import ModelRegistry
 import Testing
 
-@Suite struct DownloadConcurrencyTests {
+@Suite(.timeLimit(.minutes(2))) struct DownloadConcurrencyTests {
     @Test func limitOfTwo_fiveSlowDownloads_serverNeverSeesMoreThanTwo_andAllComplete() async throws {
         try await DownloadTestServer.run { server async throws in
             try await DownloadSandbox.run { sandbox async throws in

@@ -3,7 +3,7 @@ import ModelRegistry
 import ModelRegistryTestSupport
 import Testing
 
-@Suite struct DownloadFailureTests {
+@Suite(.timeLimit(.minutes(2))) struct DownloadFailureTests {
     @Test func checksumMismatch_failsWithoutRetry_leavingNoFile() async throws {
         try await DownloadTestServer.run { server async throws in
             try await DownloadSandbox.run { sandbox async throws in

@@ -2,7 +2,7 @@ import Foundation
 import ModelRegistry
 import Testing
 
-@Suite struct DownloadManagerTests {
+@Suite(.timeLimit(.minutes(2))) struct DownloadManagerTests {
     @Test func download_completeFile_landsWithServedBytesAndChecksum_andNothingElse() async throws {
         try await DownloadTestServer.run { server async throws in
             try await DownloadSandbox.run { sandbox async throws in

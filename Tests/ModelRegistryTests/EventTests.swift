@@ -2,7 +2,7 @@ import ModelRegistry
 import ModelRegistryTestSupport
 import Testing
 
-@Suite struct EventTests {
+@Suite(.timeLimit(.minutes(2))) struct EventTests {
     @Test func twoSubscribers_seeTheSameEventsInTheSameOrder() async throws {
         let registry = Fixture().registry(["a", "b"])
         let first = EventLog(registry)

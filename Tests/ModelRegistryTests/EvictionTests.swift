@@ -2,7 +2,7 @@ import ModelRegistry
 import ModelRegistryTestSupport
 import Testing
 
-@Suite struct EvictionTests {
+@Suite(.timeLimit(.minutes(2))) struct EvictionTests {
     @Test func maxLoadedModels_evictsTheLeastRecentlyUsedIdleModel() async throws {
         let fixture = Fixture()
         let registry = fixture.registry(

@@ -3,7 +3,7 @@ import ModelRegistry
 import ModelRegistryTestSupport
 import Testing
 
-@Suite struct IntrospectionTests {
+@Suite(.timeLimit(.minutes(2))) struct IntrospectionTests {
     @Test func names_andIsLoaded_neverTriggerALoad() async throws {
         let fixture = Fixture()
         let registry = fixture.registry(["b", "a"])

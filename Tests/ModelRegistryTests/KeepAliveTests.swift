@@ -3,7 +3,7 @@ import ModelRegistry
 import ModelRegistryTestSupport
 import Testing
 
-@Suite struct KeepAliveTests {
+@Suite(.timeLimit(.minutes(2))) struct KeepAliveTests {
     private func setUp(_ keepAlive: KeepAlive) -> (Fixture, ModelRegistry, EventLog) {
         let fixture = Fixture()
         let registry = fixture.registry(["a"], options: RegistryOptions(defaultKeepAlive: keepAlive))

@@ -2,7 +2,7 @@ import ModelRegistry
 import ModelRegistryTestSupport
 import Testing
 
-@Suite struct LeaseTests {
+@Suite(.timeLimit(.minutes(2))) struct LeaseTests {
     @Test func unload_whileLeaseHeld_waitsForTheLeaseToEnd() async throws {
         let fixture = Fixture()
         let registry = fixture.registry(["a"])

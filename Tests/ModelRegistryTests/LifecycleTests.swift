@@ -2,7 +2,7 @@ import ModelRegistry
 import ModelRegistryTestSupport
 import Testing
 
-@Suite struct LifecycleTests {
+@Suite(.timeLimit(.minutes(2))) struct LifecycleTests {
     @Test func load_movesThroughLoadingToLoaded_andPublishesEvents() async throws {
         let fixture = Fixture()
         let registry = fixture.registry(["a"])

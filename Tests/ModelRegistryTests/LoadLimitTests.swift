@@ -2,7 +2,7 @@ import ModelRegistry
 import ModelRegistryTestSupport
 import Testing
 
-@Suite struct LoadLimitTests {
+@Suite(.timeLimit(.minutes(2))) struct LoadLimitTests {
     @Test func maxConcurrentLoads_runsOneAtATime_inRequestOrder() async throws {
         let fixture = Fixture()
         let names = ["a", "b", "c"]

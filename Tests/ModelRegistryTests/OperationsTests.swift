@@ -2,7 +2,7 @@ import ModelRegistry
 import ModelRegistryTestSupport
 import Testing
 
-@Suite struct OperationsTests {
+@Suite(.timeLimit(.minutes(2))) struct OperationsTests {
     @Test func periodicHealthChecks_publishChanges() async throws {
         let fixture = Fixture()
         let registry = fixture.registry(["a"], options: RegistryOptions(healthCheckInterval: .seconds(10)))

@@ -5,7 +5,7 @@ import Testing
 
 /// A model whose path is a URL: downloaded by the registry's load, with its status and events, before the engine
 /// loads the local file. The server is the loopback test server (`Scripts/test_http_server.py`).
-@Suite struct RegistryDownloadTests {
+@Suite(.timeLimit(.minutes(2))) struct RegistryDownloadTests {
     /// A registry with one remote model; downloads are not retried (retries wait on the registry's manual clock).
     private func registry(
         _ fixture: Fixture, url: URL, sha256: String? = nil, directory: URL

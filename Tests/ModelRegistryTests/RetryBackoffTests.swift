@@ -2,7 +2,7 @@ import ModelRegistry
 import ModelRegistryTestSupport
 import Testing
 
-@Suite struct RetryBackoffTests {
+@Suite(.timeLimit(.minutes(2))) struct RetryBackoffTests {
     @Test func failedModel_refusesLoadsDuringItsCooldown_thenLoadsAfterIt() async throws {
         let fixture = Fixture()
         let registry = fixture.registry(["a"])

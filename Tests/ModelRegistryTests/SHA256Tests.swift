@@ -2,7 +2,7 @@ import Foundation
 import ModelRegistry
 import Testing
 
-@Suite struct SHA256Tests {
+@Suite(.timeLimit(.minutes(2))) struct SHA256Tests {
     /// Digests published with FIPS 180-2 / NIST's examples and in RFC 6234.
     @Test(arguments: [
         ("", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),

@@ -2,7 +2,7 @@ import Foundation
 import ModelRegistry
 import Testing
 
-@Suite struct SemanticVersionTests {
+@Suite(.timeLimit(.minutes(2))) struct SemanticVersionTests {
     @Test func parse_releaseAndPreRelease_readsEveryPart() throws {
         let release = try SemanticVersion(parsing: "1.22.333")
         #expect((release.major, release.minor, release.patch) == (1, 22, 333))

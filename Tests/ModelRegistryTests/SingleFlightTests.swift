@@ -2,7 +2,7 @@ import ModelRegistry
 import ModelRegistryTestSupport
 import Testing
 
-@Suite struct SingleFlightTests {
+@Suite(.timeLimit(.minutes(2))) struct SingleFlightTests {
     @Test func thousandConcurrentGets_ofAnUnloadedModel_loadTheEngineOnce() async throws {
         let fixture = Fixture()
         let registry = fixture.registry(["a"])

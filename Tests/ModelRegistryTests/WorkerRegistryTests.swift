@@ -2,7 +2,7 @@ import ModelRegistry
 import ModelRegistryTestSupport
 import Testing
 
-@Suite struct WorkerRegistryTests {
+@Suite(.timeLimit(.minutes(2))) struct WorkerRegistryTests {
     private func setUp(workers: Int = 2, queue: Int = 8) async -> (Fixture, ModelRegistry, WorkerRegistry, EventLog) {
         let fixture = Fixture()
         let registry = ModelRegistry(

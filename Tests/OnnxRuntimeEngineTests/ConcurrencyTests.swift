@@ -3,7 +3,7 @@ import OnnxRuntimeEngine
 import Testing
 
 /// Several runs on one session at once each get their own correct result; cancelling a run's task stops it.
-@Suite struct ConcurrencyTests {
+@Suite(.timeLimit(.minutes(2))) struct ConcurrencyTests {
     @Test func run_manyAtOnceOnOneSession_eachGetsItsOwnResult() async throws {
         let engine = try await EngineFixtures.loaded(EngineFixtures.sigmoid)
         let results = try await withThrowingTaskGroup(of: (Int, [Float]).self) { group in
