@@ -1,9 +1,10 @@
-
 /// A first-in, first-out queue of limited capacity shared by producers and consumer tasks, guarded by a lock
 /// (each submission passes through it, so it avoids an actor hop per request).
 ///
-/// `send` suspends while the queue is full (backpressure); `receive` suspends while it is empty. Every suspension
-/// honours task cancellation. Continuations are resumed after the lock is released.
+/// `send` suspends while the queue is full (backpressure); `receive` suspends while it is empty. Both wait on the
+/// registry's one waiter primitive (``WaiterQueue``), so every suspension honours task cancellation. Waiters are
+/// resumed while the buffer's lock is held (resuming only schedules the task), so a hand-over and the buffer change
+/// are one step; the buffer's lock is always taken before a waiter queue's, never the other way round.
 final class BoundedQueue<Element: Sendable>: Sendable {
     /// Why an element was not accepted.
     enum SendError: Error { case closed, full, cancelled }
@@ -12,11 +13,8 @@ final class BoundedQueue<Element: Sendable>: Sendable {
         var buffer: [Element] = []
         var head = 0
         var closed = false
-        var receivers: [UInt64: CheckedContinuation<Element?, Never>] = [:]
-        var receiverOrder: [UInt64] = []
-        var senders: [UInt64: (element: Element, continuation: CheckedContinuation<Void, any Error>)] = [:]
-        var senderOrder: [UInt64] = []
-        var nextID: UInt64 = 0
+        /// Senders waiting for room, with their elements, in order.
+        var pending: [(ticket: WaiterQueue<Result<Void, SendError>>.Ticket, element: Element)] = []
 
         var count: Int { buffer.count - head }
 
@@ -30,26 +28,12 @@ final class BoundedQueue<Element: Sendable>: Sendable {
             }
             return element
         }
-
-        mutating func takeReceiver() -> CheckedContinuation<Element?, Never>? {
-            while let id = receiverOrder.first {
-                receiverOrder.removeFirst()
-                if let receiver = receivers.removeValue(forKey: id) { return receiver }
-            }
-            return nil
-        }
-
-        mutating func takeSender() -> (element: Element, continuation: CheckedContinuation<Void, any Error>)? {
-            while let id = senderOrder.first {
-                senderOrder.removeFirst()
-                if let sender = senders.removeValue(forKey: id) { return sender }
-            }
-            return nil
-        }
     }
 
     let capacity: Int
     private let state = Locked(State())
+    private let receivers = WaiterQueue<Element?>()
+    private let senders = WaiterQueue<Result<Void, SendError>>()
 
     /// Creates a queue.
     /// - Parameter capacity: Elements that may wait before `send` suspends (at least 1).
@@ -63,52 +47,35 @@ final class BoundedQueue<Element: Sendable>: Sendable {
 
     /// Adds an element, or fails at once when the queue is full or closed.
     func trySend(_ element: Element) throws(SendError) {
-        let receiver: CheckedContinuation<Element?, Never>? = try state.withLock { (state) throws(SendError) in
+        try state.withLock { (state) throws(SendError) in
             if state.closed { throw .closed }
-            if let receiver = state.takeReceiver() { return receiver }
+            if receivers.resumeFirst(with: element) { return }
             if state.count >= capacity { throw .full }
             state.buffer.append(element)
-            return nil
         }
-        receiver?.resume(returning: element)
     }
 
     /// Adds an element, suspending while the queue is full.
     /// - Throws: `.closed` when the queue closes first, `.cancelled` when the task is cancelled while waiting.
     func send(_ element: Element) async throws(SendError) {
-        do {
-            try trySend(element)
-            return
-        } catch .full {
-        } catch { throw error }
-        let id = state.withLock { state in
-            defer { state.nextID += 1 }
-            return state.nextID
-        }
-        do {
-            try await withTaskCancellationHandler {
-                try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                    let (outcome, receiver) = state.withLock { state -> (Result<Void, SendError>?, CheckedContinuation<Element?, Never>?) in
-                        if state.closed { return (.failure(.closed), nil) }
-                        if Task.isCancelled { return (.failure(.cancelled), nil) }
-                        if let receiver = state.takeReceiver() { return (.success(()), receiver) }
-                        if state.count < capacity {
-                            state.buffer.append(element)
-                            return (.success(()), nil)
-                        }
-                        state.senders[id] = (element, continuation)
-                        state.senderOrder.append(id)
-                        return (nil, nil)
-                    }
-                    receiver?.resume(returning: element)
-                    if let outcome { continuation.resume(with: outcome.mapError { $0 }) }
-                }
-            } onCancel: {
-                state.withLock { $0.senders.removeValue(forKey: id) }?.continuation.resume(throwing: SendError.cancelled)
+        let ticket = try state.withLock { (state) throws(SendError) -> WaiterQueue<Result<Void, SendError>>.Ticket? in
+            if state.closed { throw .closed }
+            if receivers.resumeFirst(with: element) { return nil }
+            if state.count < capacity {
+                state.buffer.append(element)
+                return nil
             }
+            let ticket = senders.enqueue()
+            state.pending.append((ticket, element))
+            return ticket
+        }
+        guard let ticket else { return }
+        do {
+            try await senders.wait(for: ticket).get()
         } catch let error as SendError {
             throw error
         } catch {
+            state.withLock { $0.pending.removeAll { $0.ticket == ticket } }
             throw .cancelled
         }
     }
@@ -116,28 +83,42 @@ final class BoundedQueue<Element: Sendable>: Sendable {
     /// Takes the oldest element, suspending while the queue is empty.
     /// - Returns: The element, or `nil` once the queue is closed and empty, or the task is cancelled.
     func receive() async -> Element? {
-        let id = state.withLock { state in
-            defer { state.nextID += 1 }
-            return state.nextID
-        }
-        return await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Element?, Never>) in
-                let (ready, element, unblocked) = state.withLock { state -> (Bool, Element?, CheckedContinuation<Void, any Error>?) in
-                    if let element = state.popFirst() {
-                        guard let sender = state.takeSender() else { return (true, element, nil) }
-                        state.buffer.append(sender.element)
-                        return (true, element, sender.continuation)
-                    }
-                    if state.closed || Task.isCancelled { return (true, nil, nil) }
-                    state.receivers[id] = continuation
-                    state.receiverOrder.append(id)
-                    return (false, nil, nil)
-                }
-                unblocked?.resume()
-                if ready { continuation.resume(returning: element) }
+        let ticket: WaiterQueue<Element?>.Ticket
+        switch state.withLock({ state -> Result<Element?, Never>? in
+            if let element = state.popFirst() {
+                admitPendingSender(&state)
+                return .success(element)
             }
-        } onCancel: {
-            state.withLock { $0.receivers.removeValue(forKey: id) }?.resume(returning: nil)
+            return state.closed ? .success(nil) : nil
+        }) {
+        case .success(let element): return element
+        case nil: ticket = enqueueReceiver()
+        }
+        return (try? await receivers.wait(for: ticket)) ?? nil
+    }
+
+    /// Enqueues a receiver, unless an element or the close arrived since the caller looked.
+    private func enqueueReceiver() -> WaiterQueue<Element?>.Ticket {
+        state.withLock { state in
+            let ticket = receivers.enqueue()
+            if let element = state.popFirst() {
+                admitPendingSender(&state)
+                receivers.resume(ticket, with: element)
+            } else if state.closed {
+                receivers.resume(ticket, with: nil)
+            }
+            return ticket
+        }
+    }
+
+    /// Moves the oldest waiting sender's element into the room just made.
+    private func admitPendingSender(_ state: inout State) {
+        while !state.pending.isEmpty {
+            let (ticket, element) = state.pending.removeFirst()
+            if senders.resume(ticket, with: .success(())) {
+                state.buffer.append(element)
+                return
+            }
         }
     }
 
@@ -147,20 +128,16 @@ final class BoundedQueue<Element: Sendable>: Sendable {
     /// - Returns: The discarded elements.
     @discardableResult
     func close(discardingBuffered: Bool) -> [Element] {
-        let (discarded, receivers, senders) = state.withLock { state in
+        state.withLock { state in
             state.closed = true
             var discarded: [Element] = []
             if discardingBuffered {
                 while let element = state.popFirst() { discarded.append(element) }
             }
-            let receivers = state.count == 0 ? Array(state.receivers.values) : []
-            if state.count == 0 { state.receivers.removeAll() }
-            let senders = Array(state.senders.values)
-            state.senders.removeAll()
-            return (discarded, receivers, senders)
+            if state.count == 0 { receivers.resumeAll(with: nil) }
+            for (ticket, _) in state.pending { senders.resume(ticket, with: .failure(.closed)) }
+            state.pending.removeAll()
+            return discarded
         }
-        receivers.forEach { $0.resume(returning: nil) }
-        senders.forEach { $0.continuation.resume(throwing: SendError.closed) }
-        return discarded
     }
 }
