@@ -34,13 +34,10 @@ extension ModelRegistry {
     private func makeRoom(for name: String, id: ModelID, needing needed: Int) async throws {
         let deadline = clock.now + options.capacityWaitTimeout
         while true {
-            guard case .loading(var attempt) = entries[name]?.phase, attempt.id == id else {
-                throw CancellationError()
-            }
+            guard entries[name]?.lifecycle.isCurrentLoad(id) == true else { throw CancellationError() }
             let shortfall = capacityShortfall(for: name, needing: needed)
             guard let reason = shortfall else {
-                attempt.reservedBytes = needed
-                entries[name]?.phase = .loading(attempt)
+                _ = entries[name]?.lifecycle.admitted(bytes: needed, load: id)
                 refreshFastPaths()
                 return
             }
@@ -69,11 +66,11 @@ extension ModelRegistry {
     private func capacityShortfall(for name: String, needing needed: Int) -> String? {
         let others = entries.filter { $0.key != name }.values
         if let limit = options.maxLoadedModels {
-            let occupied = others.filter(\.occupiesSlot).count
+            let occupied = others.count(where: \.lifecycle.occupiesSlot)
             if occupied + 1 > limit { return "\(occupied) of at most \(limit) models are loaded" }
         }
         if let budget = options.memoryBudget {
-            let used = others.reduce(0) { $0 + $1.heldBytes }
+            let used = others.reduce(0) { $0 + $1.lifecycle.heldBytes }
             if used + needed > budget { return "\(used) of \(budget) budget bytes are in use" }
         }
         return nil
@@ -82,15 +79,15 @@ extension ModelRegistry {
     /// The idle, unpinned loaded model used least recently, other than `name`.
     private func evictionCandidate(sparing name: String) -> String? {
         entries.filter { key, entry in
-            guard key != name, case .loaded = entry.phase else { return false }
+            guard key != name, entry.lifecycle.loaded != nil else { return false }
             return leaseTable.figures(key).leases == 0 && !entry.configuration.pinned
         }.min { leaseTable.figures($0.key).lastUseTick < leaseTable.figures($1.key).lastUseTick }?.key
     }
 
     private func capacityHolders(sparing name: String) -> [CapacityHolder] {
-        entries.filter { $0.key != name && $0.value.occupiesSlot }.sorted { $0.key < $1.key }.map { key, entry in
+        entries.filter { $0.key != name && $0.value.lifecycle.occupiesSlot }.sorted { $0.key < $1.key }.map { key, entry in
             CapacityHolder(
-                name: key, bytes: entry.heldBytes, leases: leaseTable.figures(key).leases, pinned: entry.configuration.pinned,
+                name: key, bytes: entry.lifecycle.heldBytes, leases: leaseTable.figures(key).leases, pinned: entry.configuration.pinned,
                 state: entry.state.kind)
         }
     }

@@ -39,9 +39,8 @@ extension ModelRegistry {
         case .failure(let error):
             throw .downloadFailed(name: name, underlying: error)
         case .success(let file):
-            if case .loading(var attempt) = entries[name]?.phase, attempt.id == id, downloading {
-                attempt.download = nil
-                entries[name]?.phase = .loading(attempt)
+            entries[name]?.isDownloaded = true
+            if downloading, entries[name]?.lifecycle.downloadProgressed(nil, load: id) == true {
                 publish(.downloaded(path: file.path), for: name)
                 publish(.loadStarted, for: name)
             }
@@ -53,10 +52,9 @@ extension ModelRegistry {
 
     /// Records a download's progress on its load attempt and publishes it.
     private func setDownloadProgress(_ name: String, id: ModelID, _ progress: DownloadProgress) {
-        guard case .loading(var attempt) = entries[name]?.phase, attempt.id == id else { return }
+        guard let attempt = entries[name]?.lifecycle.attempt, attempt.id == id else { return }
         let starting = attempt.download == nil && progress.bytesReceived == 0 && progress.totalBytes == nil
-        attempt.download = progress
-        entries[name]?.phase = .loading(attempt)
+        _ = entries[name]?.lifecycle.downloadProgressed(progress, load: id)
         if starting, let url = entries[name]?.downloadTo?.url {
             publish(.downloadStarted(url: url), for: name)
         } else {

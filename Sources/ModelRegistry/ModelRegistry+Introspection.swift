@@ -53,9 +53,9 @@ extension ModelRegistry {
     public func checkHealth() async -> [String: ModelHealth] {
         var results: [String: ModelHealth] = [:]
         for name in loadedModels {
-            guard case .loaded(let id, let engine) = entries[name]?.phase else { continue }
-            let health = await engine.healthCheck()
-            guard entries[name]?.currentID == id, let old = entries[name]?.health else { continue }
+            guard let loaded = entries[name]?.lifecycle.loaded else { continue }
+            let health = await loaded.engine.healthCheck()
+            guard entries[name]?.lifecycle.currentID == loaded.id, let old = entries[name]?.health else { continue }
             results[name] = health
             entries[name]?.health = health
             if old != health { publish(.healthChanged(from: old, to: health), for: name) }

@@ -19,21 +19,12 @@ extension ModelRegistry {
     func acquireLease(_ name: String) async throws(RegistryError) -> (ModelID, any InferenceEngine) {
         let started = clock.now
         while true {
-            var entry = try entry(name)
-            if entry.isUnregistering { throw .unregistered(name: name) }
-            switch entry.phase {
-            case .loaded(let id, let engine):
-                leaseTable.lease(name)
-                entry.idleTimer?.cancel()
-                entry.idleTimer = nil
-                entries[name] = entry
-                return (id, engine)
-            case .unloading:
+            if case .unloading = try entry(name).lifecycle.phase {
                 try await waitForUnload(name, since: started)
-            case .loading, .unloaded, .failed:
-                if let loaded = try await waitForLoad(name, timeout: nil, leasing: true) { return loaded }
-                try checkRequestDeadline(name, since: started)
+                continue
             }
+            if let leased = try await waitForLoad(name, timeout: nil, leasing: true) { return leased }
+            try checkRequestDeadline(name, since: started)
         }
     }
 

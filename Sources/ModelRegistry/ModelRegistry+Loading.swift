@@ -11,17 +11,14 @@ extension ModelRegistry {
     /// - Throws: ``RegistryError/modelNotFound(name:available:)``,
     ///   ``RegistryError/engineNotRegistered(model:pair:registered:)``, ``RegistryError/loadFailed(name:underlying:)``,
     ///   ``RegistryError/loadTimedOut(name:after:)``, ``RegistryError/loadCancelled(name:)``,
-    ///   ``RegistryError/insufficientCapacity(name:needed:reason:holders:)``, or
-    ///   ``RegistryError/retryCooldown(name:retryIn:failures:lastError:)`` while a failed model backs off.
+    ///   ``RegistryError/insufficientCapacity(name:needed:reason:holders:)``,
+    ///   ``RegistryError/retryCooldown(name:retryIn:failures:lastError:)`` while a failed model backs off, or
+    ///   ``RegistryError/unregistered(name:)``.
     @discardableResult
     public func load(_ name: String, timeout: Duration? = nil) async throws(RegistryError) -> ModelRecord {
         while true {
-            let entry = try entry(name)
-            switch entry.phase {
-            case .loaded: return entry.record(name: name, leases: leaseTable.figures(name))
-            case .unloading(_, _, let done): _ = await done.value
-            case .loading, .unloaded, .failed: _ = try await waitForLoad(name, timeout: timeout, leasing: false)
-            }
+            if try entry(name).lifecycle.loaded != nil { return try record(of: name) }
+            _ = try await waitForLoad(name, timeout: timeout, leasing: false)
         }
     }
 
@@ -34,7 +31,7 @@ extension ModelRegistry {
     @discardableResult
     public func retry(_ name: String, timeout: Duration? = nil) async throws(RegistryError) -> ModelRecord {
         _ = try entry(name)
-        entries[name]?.retryNotBefore = nil
+        entries[name]?.lifecycle.clearBackoff()
         return try await load(name, timeout: timeout)
     }
 
@@ -43,53 +40,55 @@ extension ModelRegistry {
     /// - Parameter name: The public name.
     /// - Throws: ``RegistryError/modelNotFound(name:available:)``.
     public func cancelLoad(_ name: String) throws(RegistryError) {
-        guard case .loading(let attempt) = try entry(name).phase else { return }
-        attempt.work?.cancel()
-        _ = finishLoad(name, id: attempt.id, result: .failure(.loadCancelled(name: name)))
+        guard let attempt = try entry(name).lifecycle.attempt else { return }
+        finishLoad(name, id: attempt.id, result: .failure(.loadCancelled(name: name)))
     }
 
-    /// Starts a load when none is running (or the model is loaded), then waits for it to settle.
-    /// - Returns: The load's id and engine when this call waited for a load (with a lease taken when `leasing`);
-    ///   `nil` when the model was already loaded or unloading, so the caller should look again.
+    /// Asks the model's lifecycle for it and carries out the answer: uses the loaded engine, waits for an unload,
+    /// joins the running load or starts one.
+    /// - Returns: The load's id and engine (with a lease taken when `leasing`); `nil` when the caller should ask
+    ///   again (the model was unloading, or an unload cancelled the load this leasing caller waited for).
     func waitForLoad(
         _ name: String, timeout: Duration?, leasing: Bool
     ) async throws(RegistryError) -> (ModelID, any InferenceEngine)? {
-        var entry = try entry(name)
-        if entry.isUnregistering { throw .unregistered(name: name) }
-        switch entry.phase {
-        case .loaded, .unloading: return nil
-        case .unloaded: try startLoad(name, timeout: timeout)
-        case .failed(_, let error):
-            if let notBefore = entry.retryNotBefore, clock.now < notBefore {
-                throw .retryCooldown(
-                    name: name, retryIn: notBefore - clock.now, failures: entry.consecutiveFailures,
-                    lastError: "\(error)")
-            }
-            try startLoad(name, timeout: timeout)
-        case .loading: break
+        guard !(try entry(name)).isUnregistering else { throw .unregistered(name: name) }
+        let action = entries[name]!.lifecycle.request(leasing: leasing, now: clock.now)
+        switch action {
+        case .use(let id, let engine, let cancel):
+            cancel?.cancel()
+            if leasing { leaseTable.lease(name) }
+            return (id, engine)
+        case .waitForUnload(let done):
+            _ = await done.value
+            return nil
+        case .refuse(let retryIn, let failures, let lastError):
+            throw .retryCooldown(name: name, retryIn: retryIn, failures: failures, lastError: "\(lastError)")
+        case .startLoad:
+            let id = try startLoad(name, timeout: timeout)
+            guard let engine = try await join(name, id: id, leasing: leasing) else { return nil }
+            return (id, engine)
+        case .join(let id):
+            guard let engine = try await join(name, id: id, leasing: leasing) else { return nil }
+            return (id, engine)
         }
-        entry = try self.entry(name)
-        guard case .loading(let attempt) = entry.phase else { return nil }
-        guard let engine = try await join(name, id: attempt.id, leasing: leasing) else { return nil }
-        return (attempt.id, engine)
     }
 
     /// Waits for the load with this id to finish; a cancelled caller stops waiting but the load goes on.
-    /// - Returns: The engine, or `nil` when an unload cancelled the load of this leasing waiter (look again).
+    /// - Returns: The engine, or `nil` when an unload cancelled the load of this leasing waiter (ask again).
     private func join(_ name: String, id: ModelID, leasing: Bool) async throws(RegistryError) -> (any InferenceEngine)? {
-        let waiterID = makeWaiterID()
+        let key = makeWaiterID()
         do {
             return try await withTaskCancellationHandler {
                 try await withCheckedThrowingContinuation { (continuation: LoadContinuation) in
-                    guard !Task.isCancelled, case .loading(var attempt) = entries[name]?.phase, attempt.id == id else {
+                    let waiter = ModelLifecycle.LoadWaiter(continuation: continuation, leasing: leasing)
+                    guard !Task.isCancelled, entries[name]?.lifecycle.addWaiter(waiter, key: key, toLoad: id) == true
+                    else {
                         continuation.resume(throwing: RegistryError.loadCancelled(name: name))
                         return
                     }
-                    attempt.waiters[waiterID] = ModelEntry.LoadWaiter(continuation: continuation, leasing: leasing)
-                    entries[name]?.phase = .loading(attempt)
                 }
             } onCancel: {
-                Task { await self.dropLoadWaiter(name, id: id, waiterID: waiterID) }
+                Task { await self.dropLoadWaiter(name, id: id, key: key) }
             }
         } catch let error as RegistryError {
             throw error
@@ -100,16 +99,110 @@ extension ModelRegistry {
         }
     }
 
-    private func dropLoadWaiter(_ name: String, id: ModelID, waiterID: UInt64) {
-        guard case .loading(var attempt) = entries[name]?.phase, attempt.id == id,
-            let waiter = attempt.waiters.removeValue(forKey: waiterID)
-        else { return }
-        entries[name]?.phase = .loading(attempt)
-        waiter.continuation.resume(throwing: RegistryError.loadCancelled(name: name))
+    private func dropLoadWaiter(_ name: String, id: ModelID, key: UInt64) {
+        entries[name]?.lifecycle.removeWaiter(key, fromLoad: id)?.continuation
+            .resume(throwing: RegistryError.loadCancelled(name: name))
+    }
+
+    /// Creates the engine and starts the load and its timeout in the background.
+    /// - Returns: The new load's id.
+    private func startLoad(_ name: String, timeout: Duration?) throws(RegistryError) -> ModelID {
+        let configuration = try entry(name).configuration
+        let engine: any InferenceEngine
+        do {
+            engine = try factory.makeEngine(for: configuration)
+        } catch {
+            entries[name]?.lifecycle.engineCreationFailed(error)
+            publish(.loadFailed(error), for: name)
+            throw error
+        }
+        let id = ModelID()
+        entries[name]?.lifecycle.loadStarted(ModelLifecycle.LoadAttempt(id: id, engine: engine, startedAt: .now))
+        let work = Task {
+            let result = await self.performLoad(name, id: id, engine: engine, configuration: configuration)
+            if !self.finishLoad(name, id: id, result: result), case .success = result {
+                await engine.unload()  // the load was cancelled or timed out meanwhile: free what it holds
+            }
+        }
+        var timer: Task<Void, Never>?
+        if let limit = timeout ?? configuration.loadTimeout ?? options.defaultLoadTimeout {
+            timer = schedule(after: limit) { registry in
+                registry.finishLoad(name, id: id, result: .failure(.loadTimedOut(name: name, after: limit)))
+            }
+        }
+        entries[name]?.lifecycle.setTasks(work: work, timer: timer, load: id)
+        if !needsDownload(name) { publish(.loadStarted, for: name) }  // remote models announce it once downloaded
+        return id
+    }
+
+    /// Downloads a remote model's file, waits for admission (load slot, capacity), then runs the engine's load;
+    /// returns the bytes the engine reports.
+    private func performLoad(
+        _ name: String, id: ModelID, engine: any InferenceEngine, configuration requested: ModelConfiguration
+    ) async -> Result<Int?, RegistryError> {
+        let context: EngineLoadContext
+        do {
+            var configuration = requested
+            if entries[name]?.downloadTo != nil {
+                configuration = try await fetchModelFile(name, id: id, configuration: requested)
+            }
+            context = EngineLoadContext(modelID: id, configuration: configuration)
+            try await admit(name, id: id, configuration: configuration)
+        } catch let error as RegistryError {
+            return .failure(error)
+        } catch {
+            return .failure(.loadCancelled(name: name))
+        }
+        defer { releaseLoadSlot() }
+        do {
+            try await engine.load(context)
+            return .success(await engine.memoryFootprint())
+        } catch {
+            return .failure(.loadFailed(name: name, underlying: error))
+        }
+    }
+
+    /// Settles the load with this id and carries out what follows; returns `false` when the load was already
+    /// settled (cancelled, timed out, or cancelled by an unload).
+    @discardableResult
+    func finishLoad(_ name: String, id: ModelID, result: Result<Int?, RegistryError>) -> Bool {
+        guard entries[name] != nil else { return false }
+        switch result {
+        case .success(let reportedBytes):
+            guard let settled = entries[name]!.lifecycle.loadSucceeded(
+                load: id, reportedBytes: reportedBytes, at: .now, date: Date())
+            else { return false }
+            settled.timer?.cancel()
+            let leases = settled.waiters.count(where: \.leasing)
+            if leases > 0 { leaseTable.lease(name, count: leases) } else { leaseTable.touch(name) }
+            refreshFastPath(name)
+            publish(.loaded(duration: entries[name]?.lifecycle.loadDuration ?? .zero), for: name)
+            settled.waiters.forEach { $0.continuation.resume(returning: settled.engine) }
+            scheduleIdleExpiry(name)
+        case .failure(let error):
+            guard let settled = entries[name]!.lifecycle.loadFailed(
+                load: id, error: error, now: clock.now, backoff: options.retryBackoff)
+            else { return false }
+            loadEnded(name, settled, error: error, byUnload: false)
+        }
+        return true
+    }
+
+    /// Carries out a failed or cancelled load: cancels its tasks, publishes the failure and resumes its waiters
+    /// (when `byUnload`, leasing waiters ask again instead of failing).
+    func loadEnded(_ name: String, _ settled: ModelLifecycle.SettledLoad, error: RegistryError, byUnload: Bool) {
+        settled.timer?.cancel()
+        settled.work?.cancel()
+        if let configuration = entries[name]?.configuration {
+            publishEvent(.loadFailed(error), name: name, id: settled.id, configuration: configuration)
+        }
+        for waiter in settled.waiters {
+            if byUnload && waiter.leasing {
+                waiter.continuation.resume(throwing: LoadInterruptedByUnload())
+            } else {
+                waiter.continuation.resume(throwing: error)
+            }
+        }
+        capacityMayHaveChanged()
     }
 }
-
-typealias LoadContinuation = CheckedContinuation<any InferenceEngine, any Error>
-
-/// Resumes a leasing load waiter whose load an unload cancelled: the request looks again instead of failing.
-struct LoadInterruptedByUnload: Error {}

@@ -10,27 +10,20 @@ extension ModelRegistry {
     ///   when leases outlast the deadline (the model then stays loaded and ``RegistryEvent/Kind/unloadAborted(_:)``
     ///   is published).
     public func unload(_ name: String, drainTimeout: Duration? = nil) async throws(RegistryError) {
-        var entry = try entry(name)
-        switch entry.phase {
-        case .unloaded:
+        _ = try entry(name)
+        switch entries[name]!.lifecycle.unloadRequested(cancellation: .loadCancelled(name: name)) {
+        case .none:
             return
-        case .failed:
-            entry.phase = .unloaded
-            entries[name] = entry
-        case .loading(let attempt):
-            attempt.work?.cancel()
-            _ = finishLoad(name, id: attempt.id, result: .failure(.loadCancelled(name: name)), byUnload: true)
-            entries[name]?.phase = .unloaded
-        case .unloading(_, _, let done):
+        case .cancelledLoad(let settled, let error):
+            loadEnded(name, settled, error: error, byUnload: true)
+        case .join(let done):
             try await done.value.get()
-        case .loaded(let id, let engine):
-            entry.idleTimer?.cancel()
-            entry.idleTimer = nil
+        case .startUnload(let id, let engine, let idleTimer):
+            idleTimer?.cancel()
             leaseTable.close(name)  // every lease from now on goes through the actor, which sees the unloading phase
             let deadline = drainTimeout ?? options.unloadDrainTimeout
             let done = Task { await self.finishUnload(name, id: id, engine: engine, deadline: deadline) }
-            entry.phase = .unloading(id: id, engine: engine, done: done)
-            entries[name] = entry
+            entries[name]?.lifecycle.unloadStarted(done)
             publish(.unloadStarted, for: name)
             try await done.value.get()
         }
@@ -40,7 +33,7 @@ extension ModelRegistry {
     /// - Parameter drainTimeout: How long each unload waits for leases to end.
     /// - Throws: The first error an unload throws, after every unload has settled.
     public func unloadAll(drainTimeout: Duration? = nil) async throws(RegistryError) {
-        let names = entries.filter { if case .unloaded = $0.value.phase { false } else { true } }.keys
+        let names = entries.filter { if case .unloaded = $0.value.lifecycle.phase { false } else { true } }.keys
         let results = await withTaskGroup(of: RegistryError?.self) { group in
             for name in names {
                 group.addTask {
@@ -61,9 +54,8 @@ extension ModelRegistry {
         _ name: String, id: ModelID, engine: any InferenceEngine, deadline: Duration
     ) async -> Result<Void, RegistryError> {
         guard await waitForLeasesToEnd(name, deadline: deadline) else {
-            let error = RegistryError.leasesStillHeld(
-                name: name, count: leaseTable.figures(name).leases, waited: deadline)
-            entries[name]?.phase = .loaded(id: id, engine: engine)
+            let error = RegistryError.leasesStillHeld(name: name, count: leaseTable.figures(name).leases, waited: deadline)
+            entries[name]?.lifecycle.unloadFinished(drained: false)
             refreshFastPath(name)
             publish(.unloadAborted(error), for: name)
             scheduleIdleExpiry(name)
@@ -71,9 +63,7 @@ extension ModelRegistry {
             return .failure(error)
         }
         await engine.unload()
-        entries[name]?.phase = .unloaded
-        entries[name]?.loadedAt = nil
-        entries[name]?.memoryBytes = nil
+        entries[name]?.lifecycle.unloadFinished(drained: true)
         entries[name]?.health = .unknown
         capacityMayHaveChanged()
         if let configuration = entries[name]?.configuration {

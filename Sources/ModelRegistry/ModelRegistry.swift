@@ -142,7 +142,7 @@ public actor ModelRegistry {
 
     func publish(_ kind: RegistryEvent.Kind, for name: String) {
         guard let entry = entries[name] else { return }
-        publishEvent(kind, name: name, id: entry.currentID, configuration: entry.configuration)
+        publishEvent(kind, name: name, id: entry.lifecycle.currentID, configuration: entry.configuration)
     }
 
     func publishEvent(_ kind: RegistryEvent.Kind, name: String, id: ModelID?, configuration: ModelConfiguration) {

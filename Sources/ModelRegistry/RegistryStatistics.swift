@@ -42,9 +42,10 @@ extension ModelRegistry {
             downloading: count(.downloading), activeDownloads: downloads.runningDownloads,
             queuedDownloads: downloads.queuedDownloads, failed: count(.failed),
             activeLoads: loadSlotsInUse, queuedLoads: loadSlotWaiters.count,
-            totalLoads: values.reduce(0) { $0 + $1.loadCount }, totalFailures: values.reduce(0) { $0 + $1.failureCount },
+            totalLoads: values.reduce(0) { $0 + $1.lifecycle.loadCount },
+            totalFailures: values.reduce(0) { $0 + $1.lifecycle.failureCount },
             evictions: evictionCount, activeLeases: entries.keys.reduce(0) { $0 + leaseTable.figures($1).leases },
-            memoryInUse: values.reduce(0) { $0 + $1.heldBytes }, memoryBudget: options.memoryBudget,
+            memoryInUse: values.reduce(0) { $0 + $1.lifecycle.heldBytes }, memoryBudget: options.memoryBudget,
             droppedEvents: droppedEventCount)
     }
 }
