@@ -15,7 +15,7 @@ struct IrisDemo {
 
     func run() async throws {
         let configuration = try loadConfiguration()
-        let registry = ModelRegistry(factory: .builtIn, configuration: configuration)
+        let registry = try ModelRegistry(factory: .builtIn, configuration: configuration)
         let name = (try? await registry.defaultModel()) ?? configuration.models[0].name
 
         // Subscribe before anything happens; `.unbounded` so that no event is dropped.
@@ -47,10 +47,9 @@ struct IrisDemo {
 
     /// Reads the configuration file, or writes one for the model file and reads it back.
     private func loadConfiguration() throws -> RegistryConfiguration {
-        let known = EngineFactory.builtIn.registeredEngines
         if let configFile {
             print("config: \(configFile.path)")
-            return try RegistryConfiguration.load(contentsOf: configFile, knownEngines: known)
+            return try RegistryConfiguration.load(contentsOf: configFile)
         }
         let iris = ModelConfiguration(
             name: "iris", engine: .onnxruntime, modelType: .classifier, path: modelFile.path, threads: 1)
@@ -61,7 +60,7 @@ struct IrisDemo {
         try data.write(to: file)
         print("wrote config: \(file.path)")
         print(String(decoding: data, as: UTF8.self))
-        return try RegistryConfiguration.load(contentsOf: file, knownEngines: known)
+        return try RegistryConfiguration.load(contentsOf: file)
     }
 
     private func milliseconds(_ duration: Duration?) -> String {

@@ -10,7 +10,6 @@
 /// ```
 public struct EngineFactory: Sendable {
     private var constructors: [EnginePair: @Sendable () -> any InferenceEngine] = [:]
-    private var typeNames: [EnginePair: String] = [:]
 
     /// Creates an empty factory.
     public init() {}
@@ -38,7 +37,6 @@ public struct EngineFactory: Sendable {
     ) {
         let pair = EnginePair(engine: engine, modelType: modelType)
         constructors[pair] = make
-        typeNames[pair] = String(describing: type)
     }
 
     /// The pairs that have an engine type, in a stable order.
@@ -46,11 +44,6 @@ public struct EngineFactory: Sendable {
 
     /// The engine kinds with at least one registered pair.
     public var registeredEngines: Set<EngineKind> { Set(constructors.keys.map(\.engine)) }
-
-    /// The name of the engine type registered for a pair, if any.
-    /// - Parameter pair: The pair to look up.
-    /// - Returns: The type's name, e.g. `"OnnxRuntimeEngine"`.
-    public func engineTypeName(for pair: EnginePair) -> String? { typeNames[pair] }
 
     /// Creates a new, unloaded engine for a model.
     /// - Parameter configuration: The model's configuration; its pair selects the engine type.

@@ -6,7 +6,7 @@ import Foundation
 /// ```swift
 /// var factory = EngineFactory()
 /// factory.register(OnnxRuntimeEngine.self, engine: .onnxruntime, modelType: .classifier)
-/// let registry = ModelRegistry(factory: factory, configuration: try .load(contentsOf: configURL))
+/// let registry = try ModelRegistry(factory: factory, configuration: try .load(contentsOf: configURL))
 /// let events = registry.events()
 /// let label = try await registry.withModel("iris", as: OnnxRuntimeEngine.self) { engine in
 ///     try await engine.run(["float_input": input])
@@ -39,6 +39,9 @@ public actor ModelRegistry {
     var evictionCount = 0
     /// The periodic health check started by ``run()``.
     var healthChecks: Task<Void, Never>?
+    /// Called on the actor when a model has loaded, before its `loaded` event and before its waiters resume (so a
+    /// ``WorkerRegistry``'s pool exists once `load` returns), by hook id.
+    var loadHooks: [UInt64: @Sendable (String, ModelConfiguration) -> Void] = [:]
 
     /// Creates a registry.
     /// - Parameters:
@@ -66,14 +69,21 @@ public actor ModelRegistry {
         }
     }
 
-    /// Creates a registry from a configuration file's contents.
+    /// Creates a registry from a configuration file's contents, checking that the factory has an engine for every
+    /// configured model's (engine, type) pair.
     /// - Parameters:
     ///   - factory: Creates an engine for each (engine kind, model type) pair.
     ///   - configuration: The models, the default model and the registry-wide settings.
     ///   - clock: The clock for timeouts and deadlines.
+    /// - Throws: ``RegistryError/engineNotRegistered(model:pair:registered:)`` naming the first model (by name)
+    ///   whose pair the factory cannot serve, and the pairs it can.
     public init(
         factory: EngineFactory, configuration: RegistryConfiguration, clock: any Clock<Duration> = ContinuousClock()
-    ) {
+    ) throws(RegistryError) {
+        let registered = Set(factory.registeredPairs)
+        if let model = configuration.models.first(where: { !registered.contains($0.pair) }) {
+            throw .engineNotRegistered(model: model.name, pair: model.pair, registered: factory.registeredPairs)
+        }
         self.init(
             factory: factory, models: configuration.models, defaultModel: configuration.defaultModel,
             options: configuration.options, clock: clock
@@ -160,6 +170,15 @@ public actor ModelRegistry {
         guard let entry = entries[name] else { throw .modelNotFound(name: name, available: entries.keys.sorted()) }
         return entry
     }
+
+    /// Adds a hook run whenever a model loads (see ``loadHooks``); returns its id for ``removeLoadHook(_:)``.
+    func addLoadHook(_ hook: @escaping @Sendable (String, ModelConfiguration) -> Void) -> UInt64 {
+        let id = makeWaiterID()
+        loadHooks[id] = hook
+        return id
+    }
+
+    func removeLoadHook(_ id: UInt64) { loadHooks.removeValue(forKey: id) }
 
     func makeWaiterID() -> UInt64 {
         defer { nextWaiterID += 1 }

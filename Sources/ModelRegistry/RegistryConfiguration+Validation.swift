@@ -1,16 +1,12 @@
 import Foundation
 
 extension RegistryConfiguration {
-    /// Checks values the JSON decoder cannot: engines, counts, paths and the default model.
-    func validate(file: String, knownEngines: Set<EngineKind>?) throws(RegistryError) {
+    /// Checks values the JSON decoder cannot: counts, paths, timeouts and the default model.
+    func validate(file: String) throws(RegistryError) {
         func fail(_ model: String?, _ field: String?, _ reason: String) -> RegistryError {
             .invalidConfiguration(file: file, model: model, field: field, reason: reason)
         }
         for model in models {
-            if let knownEngines, !knownEngines.contains(model.engine) {
-                let known = knownEngines.sorted().map(\.rawValue).joined(separator: ", ")
-                throw fail(model.name, "engine", "unknown engine \"\(model.engine)\"; known engines: \(known)")
-            }
             for field in ModelConfiguration.Field.allCases {
                 if let problem = field.problem(in: model) { throw fail(model.name, field.rawValue, problem) }
             }

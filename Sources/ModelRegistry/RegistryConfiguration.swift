@@ -33,18 +33,14 @@ public struct RegistryConfiguration: Sendable, Hashable {
         self.options = options
     }
 
-    /// Reads and checks a configuration file.
-    /// - Parameters:
-    ///   - url: The file.
-    ///   - knownEngines: The engine kinds a model may name; `nil` accepts any. Pass
-    ///     `factory.registeredEngines` to reject engines the registry cannot create.
+    /// Reads and checks a configuration file. Whether each model's (engine, type) pair has an engine is checked by
+    /// ``ModelRegistry/init(factory:configuration:clock:)``, which knows the factory.
+    /// - Parameter url: The file.
     /// - Returns: The configuration, with relative model paths made absolute.
     /// - Throws: ``RegistryError/invalidConfiguration(file:model:field:reason:)`` naming the file, and where it
-    ///   applies the model and the field: unreadable file, bad JSON, a missing or mistyped field, an unknown engine,
-    ///   a bad value, or a default model that is not configured.
-    public static func load(
-        contentsOf url: URL, knownEngines: Set<EngineKind>? = nil
-    ) throws(RegistryError) -> RegistryConfiguration {
+    ///   applies the model and the field: unreadable file, bad JSON, a missing or mistyped field, a bad value, or a
+    ///   default model that is not configured.
+    public static func load(contentsOf url: URL) throws(RegistryError) -> RegistryConfiguration {
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
             throw .invalidConfiguration(file: url.path, model: nil, field: nil, reason: "cannot read the file: \(error)")
@@ -55,7 +51,7 @@ public struct RegistryConfiguration: Sendable, Hashable {
             let path = configuration.models[index].path
             if !path.hasPrefix("/") { configuration.models[index].path = folder.appendingPathComponent(path).path }
         }
-        try configuration.validate(file: url.path, knownEngines: knownEngines)
+        try configuration.validate(file: url.path)
         return configuration
     }
 

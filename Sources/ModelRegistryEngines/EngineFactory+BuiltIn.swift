@@ -11,10 +11,9 @@ extension EngineFactory {
     /// import ModelRegistry
     /// import ModelRegistryEngines
     ///
-    /// let registry = ModelRegistry(factory: .builtIn, configuration: try .load(contentsOf: url,
-    ///                              knownEngines: EngineFactory.builtIn.registeredEngines))
+    /// let registry = try ModelRegistry(factory: .builtIn, configuration: try .load(contentsOf: url))
     /// ```
-    public static var builtIn: EngineFactory {
+    public static let builtIn: EngineFactory = {
         var factory = EngineFactory()
         for modelType in [ModelType.classifier, .tensor, .embedding] {
             factory.register(OnnxRuntimeEngine.self, engine: .onnxruntime, modelType: modelType)
@@ -23,5 +22,5 @@ extension EngineFactory {
             factory.register(LlamaEngine.self, engine: .llamacpp, modelType: modelType)
         }
         return factory
-    }
+    }()
 }

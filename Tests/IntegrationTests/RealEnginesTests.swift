@@ -23,9 +23,7 @@ import Testing
         let folder = try NativeFixtures.temporaryDirectory()
         let url = folder.appendingPathComponent("models.json")
         try Data(json.utf8).write(to: url)
-        let configuration = try RegistryConfiguration.load(
-            contentsOf: url, knownEngines: EngineFactory.builtIn.registeredEngines)
-        return ModelRegistry(factory: .builtIn, configuration: configuration)
+        return try ModelRegistry(factory: .builtIn, configuration: RegistryConfiguration.load(contentsOf: url))
     }
 
     /// Three iris rows (the model takes exactly 3 × 2 floats).
@@ -69,26 +67,28 @@ import Testing
         let workers = WorkerRegistry(registry: registry)
         await workers.start()
         try await registry.loadAll(["iris", "embed"])
-        while workers.models != ["embed", "iris"] { await Task.yield() }
+        #expect(workers.models == ["embed", "iris"])  // pools exist once the loads return
         #expect(workers.status(of: "iris")?.workers == 2)
 
         let rows = irisRows
         let labels = try await withThrowingTaskGroup(of: [Int64].self) { group in
             for _ in 0..<6 {
                 group.addTask {
-                    try await workers.submit(to: "iris") { engine in
-                        let outputs = try await (engine as! OnnxRuntimeEngine).run(["float_input": rows])
-                        return outputs["label"]?.tensor?.int64s ?? []
+                    try await workers.submit(to: "iris", as: OnnxRuntimeEngine.self) { engine in
+                        let outputs = try await engine.run(["float_input": rows])
+                        return try #require(outputs["label"]?.tensor?.int64s)
                     }
                 }
             }
             return try await group.reduce(into: [[Int64]]()) { $0.append($1) }
         }
+        #expect(labels.count == 6)
         #expect(Set(labels).count == 1)
-        let vector = try await workers.submit(to: "embed") { engine in
-            try await (engine as! LlamaEngine).embed("hello world")
+        #expect(labels[0].count == 3)
+        let (vector, dimension) = try await workers.submit(to: "embed", as: LlamaEngine.self) { engine in
+            (try await engine.embed("hello world"), engine.embeddingDimension)
         }
-        #expect(vector.count == 64)
+        #expect(vector.count == (try #require(dimension)))
         #expect(vector.allSatisfy { $0.isFinite })
         await workers.stop()
         await registry.shutdown()

@@ -23,7 +23,7 @@ import Testing
             return
         }
         gate.open()
-        while fixture.script.unloads(of: "a") == 0 { await Task.yield() }
+        await fixture.script.waitForUnload(of: "a")
         #expect(fixture.script.unloads(of: "a") == 1)
         #expect(try await registry.state(of: "a").isFailed)
         #expect(log.labels().prefix(2) == ["a loadStarted", "a loadFailed"])
@@ -65,7 +65,7 @@ import Testing
             return
         }
         gate.open()
-        while fixture.script.unloads(of: "a") == 0 { await Task.yield() }
+        await fixture.script.waitForUnload(of: "a")
     }
 
     @Test func configuredLoadTimeout_applies() async throws {

@@ -12,11 +12,11 @@ import Testing
     }
 
     private func expectConfigurationError(
-        _ json: String, model: String?, field: String?, reasonContains: String, known: Set<EngineKind>? = nil
+        _ json: String, model: String?, field: String?, reasonContains: String
     ) throws {
         let url = try write(json)
         #expect {
-            try RegistryConfiguration.load(contentsOf: url, knownEngines: known)
+            try RegistryConfiguration.load(contentsOf: url)
         } throws: { error in
             guard case RegistryError.invalidConfiguration(let file, let m, let f, let reason) = error else { return false }
             return file == url.path && m == model && f == field && reason.contains(reasonContains)
@@ -32,7 +32,7 @@ import Testing
                         "threads": 2, "preload": true, "loadTimeoutSeconds": 1.5, "parameters": {"seed": "42"}}
              }}
             """)
-        let configuration = try RegistryConfiguration.load(contentsOf: url, knownEngines: [.onnxruntime, .llamacpp])
+        let configuration = try RegistryConfiguration.load(contentsOf: url)
         #expect(configuration.defaultModel == "iris")
         #expect(configuration.models.map(\.name) == ["iris", "tiny"])
         let iris = configuration.models[0]
@@ -67,11 +67,17 @@ import Testing
             model: "iris", field: "maxWorkers", reasonContains: "expected Int")
     }
 
-    @Test func unknownEngine_namesTheModelFieldAndKnownEngines() throws {
-        try expectConfigurationError(
-            #"{"models": {"m": {"engine": "tensorflow", "type": "llm", "path": "x"}}}"#,
-            model: "m", field: "engine", reasonContains: "unknown engine \"tensorflow\"; known engines: llamacpp, onnxruntime",
-            known: [.llamacpp, .onnxruntime])
+    @Test func unknownEngine_isRefusedByTheRegistry_namingTheModelAndTheRegisteredPairs() throws {
+        let url = try write(#"{"models": {"m": {"engine": "tensorflow", "type": "llm", "path": "x"}}}"#)
+        let configuration = try RegistryConfiguration.load(contentsOf: url)
+        let factory = Fixture().factory()
+        #expect {
+            try ModelRegistry(factory: factory, configuration: configuration)
+        } throws: { error in
+            guard case RegistryError.engineNotRegistered(let model, let pair, let registered) = error else { return false }
+            return model == "m" && pair.engine.rawValue == "tensorflow" && registered == factory.registeredPairs
+                && "\(error)".contains("no engine registered for tensorflow/llm")
+        }
     }
 
     @Test func badValues_areRejected() throws {

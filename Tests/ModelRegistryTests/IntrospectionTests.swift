@@ -86,4 +86,24 @@ import Testing
         #expect(await registry.loadedModels.isEmpty)
         #expect(fixture.script.unloads(of: "eager") == 1)
     }
+
+    @Test func runAsService_whenAPreloadFails_shutsDownAndThrowsTheLoadError() async throws {
+        let fixture = Fixture()
+        var good = Fixture.model("good")
+        good.preload = true
+        var bad = Fixture.model("bad")
+        bad.preload = true
+        fixture.script.failLoads(of: "bad")
+        let registry = ModelRegistry(factory: fixture.factory(), models: [good, bad], clock: fixture.clock)
+        let events = registry.events(bufferingPolicy: .unbounded)
+        let collected = Task { await events.reduce(into: [String]()) { $0.append("\($1.name) \($1.kind.label)") } }
+        await #expect {
+            try await registry.run()
+        } throws: { error in
+            guard case RegistryError.loadFailed(let name, _) = error else { return false }
+            return name == "bad"
+        }
+        #expect(await registry.loadedModels.isEmpty)
+        #expect(await collected.value.contains { $0.hasPrefix("bad loadFailed") })  // returns: shutdown ended the stream
+    }
 }

@@ -74,6 +74,11 @@ import Testing
         await fixture.clock.waitForSleepers()
         fixture.clock.advance(by: .seconds(2))
         await log.waitFor("a", "unloaded")
+        #expect(await !registry.isLoaded("a"))
+        let reasons = log.all.compactMap { event -> String? in
+            if case .evicted(let reason) = event.kind { reason } else { nil }
+        }
+        #expect(reasons == ["idle for its keep-alive of 2.0 seconds"])
     }
 
     @Test func keepAlive_decodesForeverAndSeconds() throws {

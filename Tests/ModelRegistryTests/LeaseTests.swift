@@ -23,6 +23,7 @@ import Testing
     @Test func withModel_holdsTheLeaseForTheBodyOnly() async throws {
         let fixture = Fixture()
         let registry = fixture.registry(["a"])
+        let log = EventLog(registry)
         let inside = Gate()
         let body = Task {
             try await registry.withModel("a", as: ScriptedEngine.self) { engine in
@@ -30,9 +31,11 @@ import Testing
                 return engine.echo(7)
             }
         }
-        while try await registry.record(of: "a").activeLeases == 0 { await Task.yield() }
+        await inside.waitForWaiters()  // the body runs, under its lease
+        #expect(try await registry.record(of: "a").activeLeases == 1)
         let unloading = Task { try await registry.unload("a") }
-        while try await registry.state(of: "a").kind != .unloading { await Task.yield() }
+        await log.waitFor("a", "unloadStarted")
+        #expect(try await registry.state(of: "a").kind == .unloading)
         #expect(fixture.script.unloads(of: "a") == 0)
 
         inside.open()
@@ -131,7 +134,7 @@ import Testing
     @Test func droppedLease_isReleasedWhenDeallocated() async throws {
         let registry = Fixture().registry(["a"])
         do { _ = try await registry.get("a") }
-        while try await registry.record(of: "a").activeLeases > 0 { await Task.yield() }
+        #expect(try await registry.record(of: "a").activeLeases == 0)  // counted down in the lease's deinit
         try await registry.unload("a")
         #expect(await !registry.isLoaded("a"))
     }

@@ -78,11 +78,16 @@ import Testing
 
     @Test func engine_receivesThePublicNameAndConfiguration() async throws {
         let fixture = Fixture()
-        let registry = fixture.registry(["public-name"])
+        var model = Fixture.model("public-name")
+        model.path = "/models/a-file-named-otherwise.bin"
+        model.threads = 3
+        model.parameters = ["seed": "9"]
+        let registry = ModelRegistry(factory: fixture.factory(), models: [model], clock: fixture.clock)
         let record = try await registry.load("public-name")
         let context = try #require(fixture.script.contexts.first)
+        #expect(fixture.script.contexts.count == 1)
         #expect(context.name == "public-name")
-        #expect(context.configuration.path == "/models/public-name.bin")
+        #expect(context.configuration == model)
         #expect(context.modelID == record.id)
     }
 

@@ -24,6 +24,15 @@ public final class ManualClock: Clock, Sendable {
         var now = Instant(offset: .zero)
         var sleepers: [UInt64: Sleeper] = [:]
         var nextID: UInt64 = 0
+        /// Tests waiting for a number of sleepers.
+        var watchers: [(count: Int, continuation: CheckedContinuation<Void, Never>)] = []
+
+        /// Removes and returns the watchers whose count of sleepers is reached.
+        mutating func satisfiedWatchers() -> [CheckedContinuation<Void, Never>] {
+            let count = sleepers.count
+            defer { watchers.removeAll { $0.count <= count } }
+            return watchers.filter { $0.count <= count }.map(\.continuation)
+        }
     }
 
     private let state = Locked(State())
@@ -49,15 +58,16 @@ public final class ManualClock: Clock, Sendable {
         }
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                let due = state.withLock { state in
-                    if deadline <= state.now { return true }
+                let (due, watchers) = state.withLock { state -> (Bool, [CheckedContinuation<Void, Never>]) in
+                    if deadline <= state.now { return (true, []) }
                     if Task.isCancelled {
                         continuation.resume(throwing: CancellationError())
-                        return false
+                        return (false, [])
                     }
                     state.sleepers[id] = Sleeper(deadline: deadline, continuation: continuation)
-                    return false
+                    return (false, state.satisfiedWatchers())
                 }
+                watchers.forEach { $0.resume() }
                 if due { continuation.resume() }
             }
         } onCancel: {
@@ -78,9 +88,16 @@ public final class ManualClock: Clock, Sendable {
         due.forEach { $0.resume() }
     }
 
-    /// Waits (yielding) until at least `count` tasks sleep on the clock, so a test can advance past their deadline.
+    /// Waits until at least `count` tasks sleep on the clock, so a test can advance past their deadline.
     /// - Parameter count: The number of sleepers to wait for.
     public func waitForSleepers(_ count: Int = 1) async {
-        while sleeperCount < count { await Task.yield() }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let ready = state.withLock { state in
+                if state.sleepers.count >= count { return true }
+                state.watchers.append((count, continuation))
+                return false
+            }
+            if ready { continuation.resume() }
+        }
     }
 }

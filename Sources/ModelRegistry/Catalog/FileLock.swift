@@ -25,9 +25,9 @@ final class FileLock: Sendable {
     let path: String
     /// The open descriptor this object owns and closes in `deinit`.
     private let descriptor: Int32
-    /// Serialises the threads of this process that use this descriptor.
-    /// Whether a thread of this process holds the lock (a zero-sized value would confuse the thread sanitizer).
-    private let threads = Locked(false)
+    /// The descriptor again, behind a lock that serialises the threads of this process using it (`flock` locks
+    /// belong to the open file, so threads sharing it would not exclude each other).
+    private let threads: Locked<Int32>
 
     /// Opens (creating it if needed) the lock file. A lock file that exists but cannot be opened for writing
     /// (a read-only directory) is opened read-only, which `flock` accepts.
@@ -42,6 +42,7 @@ final class FileLock: Sendable {
         }
         guard descriptor >= 0 else { throw SystemCall.error(path: path, operation: "open the lock file") }
         self.descriptor = descriptor
+        threads = Locked(descriptor)
     }
 
     deinit { SystemCall.close(descriptor) }
@@ -56,14 +57,10 @@ final class FileLock: Sendable {
     func withLock<Result: Sendable>(
         _ mode: Mode, _ body: () throws(RegistryError) -> Result
     ) throws(RegistryError) -> Result {
-        try threads.withLock { held throws(RegistryError) -> Result in
+        try threads.withLock { descriptor throws(RegistryError) -> Result in
             let operation = mode == .shared ? LOCK_SH : LOCK_EX
-            try SystemCall.retrying(path: path, operation: "lock") { flock(descriptor, operation) }
-            held = true
-            defer {
-                held = false
-                _ = flock(descriptor, LOCK_UN)
-            }
+            try SystemCall.retrying(path: path, operation: "lock") { [descriptor] in flock(descriptor, operation) }
+            defer { _ = flock(descriptor, LOCK_UN) }
             return try body()
         }
     }

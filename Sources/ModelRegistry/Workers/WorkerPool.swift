@@ -46,9 +46,6 @@ final class WorkerPool: Sendable {
         for task in workers.withLock({ $0 }) { await task.value }
     }
 
-    /// Cancels the workers (used when the pool is discarded without a drain).
-    func cancelWorkers() { workers.withLock { $0 }.forEach { $0.cancel() } }
-
     /// The pool's figures right now.
     var status: WorkerPoolStatus {
         let (inFlight, completed) = counters.withLock { ($0.inFlight, $0.completed) }

@@ -13,6 +13,20 @@ extension WorkerRegistry {
         try await enqueue(name, operation, waitForRoom: true)
     }
 
+    /// Queues a request for a model's workers with the engine as its concrete type, and waits for its result.
+    /// - Parameters:
+    ///   - name: The public name.
+    ///   - type: The engine type expected, e.g. `OnnxRuntimeEngine.self`.
+    ///   - operation: The work to run with the engine, under a lease.
+    /// - Returns: What `operation` returns.
+    /// - Throws: What ``submit(to:_:)`` throws, or ``RegistryError/engineTypeMismatch(name:expected:actual:)``.
+    public nonisolated func submit<Engine: InferenceEngine, Result: Sendable>(
+        to name: String, as type: Engine.Type, _ operation: @escaping @Sendable (Engine) async throws -> Result
+    ) async throws -> Result {
+        try await enqueue(name, { engine in try await operation(ModelLease.cast(engine, of: name, to: type)) },
+                          waitForRoom: true)
+    }
+
     /// Queues a request without waiting for room: a full queue is an error.
     /// - Parameters:
     ///   - name: The public name.

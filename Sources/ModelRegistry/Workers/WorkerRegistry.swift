@@ -21,14 +21,20 @@ public actor WorkerRegistry {
     /// Pools by model name, read without an actor hop on the submission path.
     private let pools = Locked<[String: WorkerPool]>([:])
     private var listener: Task<Void, Never>?
+    private var loadHook: UInt64?
 
     /// Creates a worker registry for a model registry. Call ``start()`` (or ``run()``) to begin.
     /// - Parameter registry: The registry whose events drive the workers.
     public init(registry: ModelRegistry) { self.registry = registry }
 
-    /// Subscribes to the registry's events and starts workers for the models already loaded.
+    /// Subscribes to the registry's events and starts workers for the models already loaded. From then on a model's
+    /// workers exist as soon as its load returns (they are started before the load's callers resume).
     public func start() async {
         guard listener == nil else { return }
+        let pools = pools
+        loadHook = await registry.addLoadHook { [registry] name, configuration in
+            Self.startPool(for: name, configuration: configuration, in: pools, registry: registry)
+        }
         let events = registry.events(bufferingPolicy: .unbounded)
         listener = Task { [weak self] in
             for await event in events {
@@ -50,6 +56,8 @@ public actor WorkerRegistry {
     public func stop() async {
         listener?.cancel()
         listener = nil
+        if let loadHook { await registry.removeLoadHook(loadHook) }
+        loadHook = nil
         let all = pools.withLock { pools in
             defer { pools.removeAll() }
             return Array(pools.values)
@@ -88,11 +96,24 @@ public actor WorkerRegistry {
 
     private func startPool(for name: String) async {
         guard pool(name) == nil, await registry.isLoaded(name),
-            let configuration = try? await registry.configuration(of: name), pool(name) == nil
+            let configuration = try? await registry.configuration(of: name)
         else { return }
-        let pool = WorkerPool(name: name, workerCount: configuration.maxWorkers, capacity: configuration.queueCapacity)
-        pools.withLock { $0[name] = pool }
-        pool.start(registry: registry)
+        Self.startPool(for: name, configuration: configuration, in: pools, registry: registry)
+    }
+
+    /// Creates and starts a model's pool unless it has one.
+    private static func startPool(
+        for name: String, configuration: ModelConfiguration, in pools: Locked<[String: WorkerPool]>,
+        registry: ModelRegistry
+    ) {
+        let pool = pools.withLock { pools -> WorkerPool? in
+            guard pools[name] == nil else { return nil }
+            let pool = WorkerPool(
+                name: name, workerCount: configuration.maxWorkers, capacity: configuration.queueCapacity)
+            pools[name] = pool
+            return pool
+        }
+        pool?.start(registry: registry)
     }
 
     private func removePool(_ name: String) async {

@@ -14,6 +14,8 @@ final class EngineScript: Sendable {
         var failures: [String: Int] = [:]
         var gates: [String: Gate] = [:]
         var health: [String: ModelHealth] = [:]
+        /// Tests waiting for an engine of a model to unload.
+        var unloadWatchers: [(name: String, continuation: CheckedContinuation<Void, Never>)] = []
     }
 
     private let state = Locked(State())
@@ -47,6 +49,25 @@ final class EngineScript: Sendable {
         state.withLock { $0.loads[context.name, default: 0] += 1 }
     }
 
-    func unload(_ name: String) { state.withLock { $0.unloads[name, default: 0] += 1 } }
+    func unload(_ name: String) {
+        let watchers = state.withLock { state in
+            state.unloads[name, default: 0] += 1
+            defer { state.unloadWatchers.removeAll { $0.name == name } }
+            return state.unloadWatchers.filter { $0.name == name }.map(\.continuation)
+        }
+        watchers.forEach { $0.resume() }
+    }
+
+    /// Waits until an engine of `name` has unloaded at least once.
+    func waitForUnload(of name: String) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let done = state.withLock { state in
+                if (state.unloads[name] ?? 0) > 0 { return true }
+                state.unloadWatchers.append((name, continuation))
+                return false
+            }
+            if done { continuation.resume() }
+        }
+    }
     func health(_ name: String) -> ModelHealth { state.withLock { $0.health[name] ?? .healthy } }
 }

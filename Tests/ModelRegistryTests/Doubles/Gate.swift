@@ -2,18 +2,28 @@ import ModelRegistry
 
 /// A gate tasks wait at until a test opens it; tells how many are waiting.
 final class Gate: Sendable {
-    private let state = Locked((open: false, waiters: [CheckedContinuation<Void, Never>]()))
+    private struct State {
+        var open = false
+        var waiters: [CheckedContinuation<Void, Never>] = []
+        /// Tests waiting for a number of tasks at the gate.
+        var watchers: [(count: Int, continuation: CheckedContinuation<Void, Never>)] = []
+    }
+
+    private let state = Locked(State())
 
     init(open: Bool = false) { state.withLock { $0.open = open } }
 
     /// Waits until the gate is open.
     func wait() async {
         await withCheckedContinuation { continuation in
-            let passed = state.withLock { state in
-                if state.open { return true }
+            let (passed, watchers) = state.withLock { state -> (Bool, [CheckedContinuation<Void, Never>]) in
+                if state.open { return (true, []) }
                 state.waiters.append(continuation)
-                return false
+                let count = state.waiters.count
+                defer { state.watchers.removeAll { $0.count <= count } }
+                return (false, state.watchers.filter { $0.count <= count }.map(\.continuation))
             }
+            watchers.forEach { $0.resume() }
             if passed { continuation.resume() }
         }
     }
@@ -31,8 +41,15 @@ final class Gate: Sendable {
     /// Tasks waiting right now.
     var waiting: Int { state.withLock { $0.waiters.count } }
 
-    /// Yields until `count` tasks wait at the gate.
+    /// Waits until `count` tasks wait at the gate.
     func waitForWaiters(_ count: Int = 1) async {
-        while waiting < count { await Task.yield() }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let ready = state.withLock { state in
+                if state.waiters.count >= count { return true }
+                state.watchers.append((count, continuation))
+                return false
+            }
+            if ready { continuation.resume() }
+        }
     }
 }
