@@ -15,6 +15,10 @@ let package = Package(
         .library(name: "ModelRegistry", targets: ["ModelRegistry"]),
         /// The ONNX Runtime and llama.cpp engines, and a factory with both registered.
         .library(name: "ModelRegistryEngines", targets: ["ModelRegistryEngines", "OnnxRuntimeEngine", "LlamaEngine"]),
+        /// The ONNX Runtime engine alone (an ONNX-only app does not link libllama).
+        .library(name: "OnnxRuntimeEngine", targets: ["OnnxRuntimeEngine"]),
+        /// The llama.cpp engine alone.
+        .library(name: "LlamaEngine", targets: ["LlamaEngine"]),
     ],
     targets: [
         // Core

@@ -28,7 +28,7 @@ public enum KeepAlive: Sendable, Hashable, Codable, CustomStringConvertible {
                 codingPath: decoder.codingPath,
                 debugDescription: "keepAlive must be \"forever\" or a number of seconds (0 or more)"))
         }
-        self = .idle(.milliseconds(Int64((seconds * 1000).rounded())))
+        self = .idle(Duration(seconds: seconds))
     }
 
     /// Writes `"forever"` or a number of seconds.

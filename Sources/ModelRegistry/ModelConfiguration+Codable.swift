@@ -20,7 +20,7 @@ extension ModelConfiguration {
         batchSize = try c.decodeIfPresent(Int.self, forKey: .batchSize)
         parallel = try c.decodeIfPresent(Int.self, forKey: .parallel)
         preload = try c.decodeIfPresent(Bool.self, forKey: .preload) ?? false
-        loadTimeout = try c.decodeIfPresent(Double.self, forKey: .loadTimeoutSeconds).map { .seconds($0) }
+        loadTimeout = try c.decodeSecondsIfPresent(forKey: .loadTimeoutSeconds)
         parameters = try c.decodeIfPresent([String: String].self, forKey: .parameters) ?? [:]
         keepAlive = try c.decodeIfPresent(KeepAlive.self, forKey: .keepAlive)
         pinned = try c.decodeIfPresent(Bool.self, forKey: .pinned) ?? false

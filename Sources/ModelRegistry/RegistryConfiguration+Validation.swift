@@ -21,23 +21,10 @@ extension RegistryConfiguration {
 /// Turns a `DecodingError` into a configuration error that names the model and the field.
 enum ConfigurationDecodingError {
     static func describe(_ error: DecodingError, file: String) -> RegistryError {
-        let (path, reason): ([any CodingKey], String) = switch error {
-        case .keyNotFound(let key, let context): (context.codingPath + [key], "required field is missing")
-        case .typeMismatch(let type, let context): (context.codingPath, "expected \(type): \(context.debugDescription)")
-        case .valueNotFound(let type, let context): (context.codingPath, "expected \(type), found null")
-        case .dataCorrupted(let context): (context.codingPath, "not valid JSON: \(underlyingMessage(context))")
-        @unknown default: ([], "\(error)")
-        }
-        let keys = path.map(\.stringValue)
+        let failure = DecodingFailure(error)
+        let keys = failure.path.map(\.stringValue)
         let model = keys.first == "models" && keys.count > 1 ? keys[1] : nil
         let field = model == nil ? keys.last : (keys.count > 2 ? keys[2...].joined(separator: ".") : nil)
-        return .invalidConfiguration(file: file, model: model, field: field, reason: reason)
-    }
-
-    private static func underlyingMessage(_ context: DecodingError.Context) -> String {
-        if let underlying = context.underlyingError as NSError? {
-            return underlying.userInfo[NSDebugDescriptionErrorKey] as? String ?? underlying.localizedDescription
-        }
-        return context.debugDescription
+        return .invalidConfiguration(file: file, model: model, field: field, reason: failure.reason)
     }
 }

@@ -15,9 +15,7 @@ extension RegistryOptions: Codable {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let defaults = RegistryOptions()
-        func seconds(_ key: CodingKeys) throws -> Duration? {
-            try c.decodeIfPresent(Double.self, forKey: key).map { .milliseconds(Int64(($0 * 1000).rounded())) }
-        }
+        func seconds(_ key: CodingKeys) throws -> Duration? { try c.decodeSecondsIfPresent(forKey: key) }
         self.init(
             unloadDrainTimeout: try seconds(.unloadDrainTimeoutSeconds) ?? defaults.unloadDrainTimeout,
             defaultLoadTimeout: try seconds(.defaultLoadTimeoutSeconds),

@@ -62,32 +62,8 @@ enum CatalogCoding {
     /// - Returns: E.g. `field versions[2].stage: Cannot initialize ModelStage from invalid String value "live"`.
     static func reason(for error: any Error) -> String {
         guard let decodingError = error as? DecodingError else { return "\(error)" }
-        switch decodingError {
-        case .keyNotFound(let key, let context):
-            return "missing field \(fieldPath(context.codingPath + [key]))"
-        case .typeMismatch(let type, let context):
-            return "field \(fieldPath(context.codingPath)): expected \(type); \(context.debugDescription)"
-        case .valueNotFound(let type, let context):
-            return "field \(fieldPath(context.codingPath)): expected \(type), found null"
-        case .dataCorrupted(let context):
-            let underlying = (context.underlyingError as? NSError)?.userInfo[NSDebugDescriptionErrorKey] as? String
-            let detail = [context.debugDescription, underlying].compactMap { $0 }.joined(separator: ": ")
-            return context.codingPath.isEmpty ? detail : "field \(fieldPath(context.codingPath)): \(detail)"
-        @unknown default:
-            return "\(decodingError)"
-        }
-    }
-
-    /// `versions[2].stage` for a coding path.
-    private static func fieldPath(_ path: [any CodingKey]) -> String {
-        guard !path.isEmpty else { return "(top level)" }
-        return path.reduce(into: "") { text, key in
-            if let index = key.intValue {
-                text += "[\(index)]"
-            } else {
-                text += (text.isEmpty ? "" : ".") + key.stringValue
-            }
-        }
+        let failure = DecodingFailure(decodingError)
+        return failure.path.isEmpty ? failure.reason : "field \(failure.fieldPath): \(failure.reason)"
     }
 }
 

@@ -1,6 +1,6 @@
-public import Foundation
+package import Foundation
 #if canImport(FoundationNetworking)
-public import FoundationNetworking
+package import FoundationNetworking
 #endif
 
 /// Downloads model files over HTTP(S) so that a file at the destination is always complete and checked.
@@ -36,7 +36,7 @@ public import FoundationNetworking
 ///     print(progress.modelName, progress.fraction ?? 0)
 /// }
 /// ```
-public actor DownloadManager {
+package actor DownloadManager {
     /// What every download of this manager shares.
     struct Settings: Sendable {
         let configuration: URLSessionConfiguration
@@ -62,7 +62,7 @@ public actor DownloadManager {
     ///     because each attempt needs a session whose delegate streams the body to disk, and
     ///     swift-corelibs-foundation does not deliver data to task-level delegates.
     ///   - clock: The clock the backoff waits on; tests pass a manual clock.
-    public init(
+    package init(
         maxConcurrentDownloads: Int = 2,
         idleTimeout: Duration = .seconds(60),
         retries: Int = 3,
@@ -91,7 +91,7 @@ public actor DownloadManager {
     ///   `.truncated`, `.timedOut` when an attempt failed and no retries were allowed; `.retriesExhausted` when
     ///   every attempt failed; `.checksumMismatch`; `.fileSystem`; `.localFileMissing`; `.unsupportedURL`; and
     ///   `.conflictingDownload` when the destination is being downloaded from another URL or with another checksum.
-    public func download(
+    package func download(
         _ request: DownloadRequest,
         progress: @escaping @Sendable (DownloadProgress) -> Void = { _ in }
     ) async throws(DownloadError) -> URL {
@@ -124,10 +124,10 @@ public actor DownloadManager {
     }
 
     /// Downloads transferring (or checking an existing file) right now.
-    public nonisolated var runningDownloads: Int { slots.running }
+    package nonisolated var runningDownloads: Int { slots.running }
 
     /// Downloads waiting for a free slot.
-    public nonisolated var queuedDownloads: Int { slots.waiting }
+    package nonisolated var queuedDownloads: Int { slots.waiting }
 
     /// How many callers wait for the download of `destination` (0 when none runs); for tests and diagnostics.
     /// - Parameter destination: A destination file.

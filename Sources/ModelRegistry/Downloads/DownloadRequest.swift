@@ -1,4 +1,4 @@
-public import Foundation
+package import Foundation
 
 /// What to download for a model, where to put it, and how to check it.
 ///
@@ -10,15 +10,15 @@ public import Foundation
 ///     expectedSHA256: "…64 hex digits…"
 /// )
 /// ```
-public struct DownloadRequest: Sendable, Hashable {
+package struct DownloadRequest: Sendable, Hashable {
     /// The model the file belongs to; every error and progress report names it.
-    public var modelName: String
+    package var modelName: String
     /// Where the file comes from: `http`/`https`, or `file://` / a plain path for a file that is already local.
-    public var url: URL
+    package var url: URL
     /// The file to create. Its directory is created when missing.
-    public var destination: URL
+    package var destination: URL
     /// The file's SHA-256 as 64 hex digits (any case), or `nil` to skip the check.
-    public var expectedSHA256: String?
+    package var expectedSHA256: String?
 
     /// Creates a request.
     /// - Parameters:
@@ -26,7 +26,7 @@ public struct DownloadRequest: Sendable, Hashable {
     ///   - url: Where the file comes from.
     ///   - destination: The file to create.
     ///   - expectedSHA256: The file's SHA-256 as hex, or `nil` to skip the check.
-    public init(modelName: String, url: URL, destination: URL, expectedSHA256: String? = nil) {
+    package init(modelName: String, url: URL, destination: URL, expectedSHA256: String? = nil) {
         self.modelName = modelName
         self.url = url
         self.destination = destination
@@ -41,7 +41,7 @@ public struct DownloadRequest: Sendable, Hashable {
     ///   - url: Where the file comes from.
     ///   - directory: The models directory.
     ///   - expectedSHA256: The file's SHA-256 as hex, or `nil` to skip the check.
-    public init(modelName: String, url: URL, directory: URL, expectedSHA256: String? = nil) {
+    package init(modelName: String, url: URL, directory: URL, expectedSHA256: String? = nil) {
         let prefix = SHA256.hex(SHA256.hash(Array(url.absoluteString.utf8))).prefix(12)
         let name = url.lastPathComponent.isEmpty || url.lastPathComponent == "/" ? "download" : url.lastPathComponent
         self.init(
@@ -54,7 +54,7 @@ public struct DownloadRequest: Sendable, Hashable {
     /// The URL in a model's `path` when it names a remote file (`http://` or `https://`), or `nil` for a local path.
     /// - Parameter path: A model path from a configuration.
     /// - Returns: The remote URL, or `nil`.
-    public static func remoteURL(in path: String) -> URL? {
+    package static func remoteURL(in path: String) -> URL? {
         guard let url = URL(string: path), let scheme = url.scheme?.lowercased(),
               scheme == "http" || scheme == "https", url.host != nil
         else { return nil }
