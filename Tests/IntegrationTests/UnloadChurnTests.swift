@@ -10,7 +10,7 @@ import Testing
 @Suite(.timeLimit(.minutes(5))) struct UnloadChurnTests {
     private static let leasingTasks = 8
     /// The requests go on until the model has been unloaded this often under them.
-    private static let unloadsUnderLoad = 12
+    private static let unloadsUnderLoad = 6
 
     /// Eight tasks lease the model while another unloads it every 20 ms, until it has been unloaded
     /// ``unloadsUnderLoad`` times; returns the requests made, those that failed, the leases left and the loads.
