@@ -1,7 +1,7 @@
 import LlamaEngine
 import Testing
 
-@Suite struct EmbeddingTests {
+@Suite(.timeLimit(.minutes(2))) struct EmbeddingTests {
     @Test func embed_dimensionIsTheModelsEmbeddingLength_valuesFinite() async throws {
         let engine = try await LlamaFixtures.engine(LlamaFixtures.tinyEmbedding, modelType: .embedding)
         let expected = try await LlamaFixtures.metadataInteger("llama.embedding_length", in: LlamaFixtures.tinyEmbedding)
