@@ -82,8 +82,10 @@ struct LlamaLoadOptions: Sendable {
     ///
     /// An `llm` gets `parallel` sequences with a KV buffer each (`kv_unified` off), every one `contextLength`
     /// long, so the cache holds `parallel × contextLength` cells. An embedding model gets one shared buffer of
-    /// `contextLength` cells that up to ``embeddingSequences`` inputs share per decode. The batch holds at least
-    /// one token per sequence.
+    /// `contextLength` cells that up to ``embeddingSequences`` inputs share per decode, stored as F32: with F16
+    /// cells, the last-bit differences between batched and single-input kernels become F16 rounding steps (about
+    /// 1e-3 relative), so batched and one-at-a-time vectors would differ visibly. The batch holds at least one
+    /// token per sequence.
     /// - Parameter model: The model, for its trained context length.
     func contextParameters(for model: LlamaModel) -> LlamaContext.Parameters {
         let trained = model.trainedContextLength > 0 ? model.trainedContextLength : 4096
@@ -93,7 +95,7 @@ struct LlamaLoadOptions: Sendable {
         if embeddingMode {
             return LlamaContext.Parameters(
                 contextLength: length, batchSize: batch, threads: threads, embeddings: true, pooling: pooling,
-                sequences: min(Self.embeddingSequences, batch), unifiedCache: true)
+                sequences: min(Self.embeddingSequences, batch), unifiedCache: true, fullPrecisionCache: true)
         }
         return LlamaContext.Parameters(
             contextLength: length * parallel, batchSize: max(batch, parallel), threads: threads, embeddings: false,

@@ -1,4 +1,5 @@
 import CLlama
+import Foundation
 
 // MARK: - Generation requests
 
@@ -34,8 +35,22 @@ extension LlamaSession {
         do {
             sampler = try LlamaSampler(options: options, seed: seed, model: model, contextLength: info.contextLength)
         } catch {
-            throw LlamaError.invalidGrammar(model: info.name, reason: LlamaLog.takeCaptured() ?? "libllama could not parse it")
+            throw LlamaError.invalidGrammar(model: info.name, reason: grammarProblem(options.grammar ?? ""))
         }
         return GenerationRequest(prompt: prompt, options: options, sampler: sampler, continuation: continuation)
+    }
+
+    /// Why libllama refuses `grammar`: its parser's message (written to stderr, so captured from there), e.g.
+    /// `expecting ')' at …`.
+    private func grammarProblem(_ grammar: String) -> String {
+        let output = StandardErrorCapture.capture {
+            if let sampler = model.withUnsafeVocab({ llama_sampler_init_grammar($0, grammar, "root") }) {
+                llama_sampler_free(sampler)
+            }
+        }
+        let marker = "error parsing grammar: "
+        guard let output, let range = output.range(of: marker) else { return "libllama could not parse it" }
+        let line = output[range.upperBound...].prefix { $0 != "\n" }.trimmingCharacters(in: .whitespaces)
+        return line.isEmpty ? "libllama could not parse it" : line
     }
 }

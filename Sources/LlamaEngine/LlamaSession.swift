@@ -70,7 +70,8 @@ final class LlamaSession: @unchecked Sendable {
             throw LlamaError.contextCreationFailed(model: name, reason: LlamaLog.takeCaptured() ?? "libllama gave no reason")
         }
         let headDimension = model.embeddingLength / max(1, model.headCount)
-        let kvBytes = context.totalContextLength * model.layerCount * 2 * headDimension * model.keyValueHeadCount * 2
+        let cellBytes = options.embeddingMode ? 4 : 2  // F32 cache for embeddings, F16 otherwise
+        let kvBytes = context.totalContextLength * model.layerCount * 2 * headDimension * model.keyValueHeadCount * cellBytes
         let info = LlamaModelInfo(
             name: name, modelTypeName: options.modelType.rawValue, embeddingMode: options.embeddingMode,
             embeddingLength: model.embeddingLength, vocabularySize: model.vocabularySize,

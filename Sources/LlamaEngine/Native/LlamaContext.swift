@@ -18,6 +18,9 @@ final class LlamaContext {
         /// One KV buffer shared by all sequences (`kv_unified`): `contextLength` is then the total; otherwise each
         /// sequence gets its own `contextLength / sequences` cells (libllama pads that to a multiple of 256).
         var unifiedCache: Bool
+        /// Store keys and values as F32 instead of F16 (`type_k`, `type_v`), without flash attention (whose CPU kernel
+        /// rounds to F16).
+        var fullPrecisionCache = false
     }
 
     let model: LlamaModel
@@ -35,6 +38,11 @@ final class LlamaContext {
         params.n_ubatch = UInt32(clamping: parameters.batchSize)
         params.n_seq_max = UInt32(clamping: parameters.sequences)
         params.kv_unified = parameters.unifiedCache
+        if parameters.fullPrecisionCache {
+            params.type_k = GGML_TYPE_F32
+            params.type_v = GGML_TYPE_F32
+            params.flash_attn_type = LLAMA_FLASH_ATTN_TYPE_DISABLED  // the CPU kernel rounds Q to F16
+        }
         params.n_threads = Int32(clamping: parameters.threads)
         params.n_threads_batch = Int32(clamping: parameters.threads)
         params.embeddings = parameters.embeddings
