@@ -103,6 +103,7 @@ struct LlamaBenchmark {
     private func time(
         _ engine: LlamaEngine, prompt: String, options: GenerationOptions
     ) async throws -> (toFirst: Double, generation: Double, pieces: Int) {
+        try await engine.clearPromptCache()  // the same prompt every run: decode all of it, as llama-bench does
         let clock = ContinuousClock()
         let start = clock.now
         var first: ContinuousClock.Instant?

@@ -41,8 +41,10 @@ struct LlamaPromptCacheBenchmark {
 
     private func measureCache(_ engine: LlamaEngine) async throws -> [Measurement] {
         let shared = try await LlamaPrompt.make(tokens: promptTokens * 9 / 10, engine: engine)
-        let previous = shared.text + " water moon star tree red green blue one two three sun"
-        let current = shared.text + " hello world model token text engine llama swift test is"
+        let tailWords = promptTokens - shared.tokens
+        func tail(_ words: [String]) -> String { (0..<tailWords).map { " " + words[$0 % words.count] }.joined() }
+        let previous = shared.text + tail(["water", "moon", "star", "tree", "red", "green", "blue"])
+        let current = shared.text + tail(["hello", "world", "model", "token", "text", "engine", "swift"])
         let currentTokens = try await engine.tokenize(current, addSpecial: true).count
         var cold: [Double] = []
         var warm: [Double] = []
