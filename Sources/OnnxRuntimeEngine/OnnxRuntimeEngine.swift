@@ -61,6 +61,12 @@ public final class OnnxRuntimeEngine: InferenceEngine {
         let fileSize: Int?
         /// What its runs cost so far, which decides where the next one executes.
         let runCost: Locked<RunCostEstimate>
+        /// The inputs' names as C strings, in the model's order, made once for every run.
+        let inputNames: CStringArray
+        /// The outputs' names as C strings, in the model's order.
+        let outputNames: CStringArray
+        /// Run options reused across runs.
+        let runOptions: RunOptionsPool
     }
 
     let state = Locked<State>(.idle)

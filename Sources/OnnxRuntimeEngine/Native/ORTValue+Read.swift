@@ -42,26 +42,32 @@ extension ORTValue {
         }
     }
 
-    /// Copies a tensor value of a supported element type (`GetTensorTypeAndShape`, `GetTensorMutableData`).
+    /// Copies a tensor value of a supported element type (`GetTensorTypeAndShape`, `GetTensorMutableData`; for
+    /// strings `GetStringTensorDataLength` and `GetStringTensorContent`).
     /// - Throws: ``ORTReadFailure``.
     func readTensor() throws(ORTReadFailure) -> Tensor {
         let (elementType, dims) = try ORTReadFailure.wrap { () throws(OnnxRuntimeStatus) in try typeAndShape() }
-        guard Tensor.supportedElementTypes.contains(elementType) else { throw .unsupported("tensor(\(elementType))") }
         let shape = dims.map { Int($0) }
         let count = shape.reduce(1, *)
-        let data = try ORTReadFailure.wrap { () throws(OnnxRuntimeStatus) in try mutableData(count: count) }
-        switch elementType {
-        case .int64: return Tensor(shape: shape, int64s: Self.copy(data, count: count, as: Int64.self))
-        case .double: return Tensor(shape: shape, doubles: Self.copy(data, count: count, as: Double.self))
-        default: return Tensor(shape: shape, floats: Self.copy(data, count: count, as: Float.self))
+        if elementType == .string {
+            let strings = try ORTReadFailure.wrap { () throws(OnnxRuntimeStatus) in try readStrings(count: count) }
+            return Tensor(shape: shape, strings: strings)
         }
+        guard Tensor.supportedElementTypes.contains(elementType) else { throw .unsupported("tensor(\(elementType))") }
+        let data = try ORTReadFailure.wrap { () throws(OnnxRuntimeStatus) in try mutableData(count: count) }
+        guard let tensor = Tensor.copying(data, count: count, elementType: elementType, shape: shape) else {
+            throw .unsupported("tensor(\(elementType))")
+        }
+        return tensor
     }
 
-    private func typeAndShape() throws(OnnxRuntimeStatus) -> (TensorElementType, [Int64]) {
+    /// The element type and dimensions of a tensor value.
+    func typeAndShape() throws(OnnxRuntimeStatus) -> (TensorElementType, [Int64]) {
         try ORTTensorShapeInfo(of: self).read()
     }
 
-    private func mutableData(count: Int) throws(OnnxRuntimeStatus) -> UnsafeMutableRawPointer? {
+    /// The address of a tensor value's elements, or `nil` when it has none.
+    func mutableData(count: Int) throws(OnnxRuntimeStatus) -> UnsafeMutableRawPointer? {
         guard count > 0 else { return nil }
         var data: UnsafeMutableRawPointer?
         try withPointer { value throws(OnnxRuntimeStatus) in
@@ -70,8 +76,22 @@ extension ORTValue {
         return data
     }
 
-    private static func copy<T>(_ data: UnsafeMutableRawPointer?, count: Int, as type: T.Type) -> [T] {
-        guard let data, count > 0 else { return [] }
-        return Array(UnsafeBufferPointer(start: data.assumingMemoryBound(to: T.self), count: count))
+    /// The elements of a string tensor: its bytes and their offsets in one call each.
+    private func readStrings(count: Int) throws(OnnxRuntimeStatus) -> [String] {
+        guard count > 0 else { return [] }
+        return try withPointer { value throws(OnnxRuntimeStatus) -> [String] in
+            var length = 0
+            try api.check(api.table.pointee.GetStringTensorDataLength(value, &length))
+            var bytes = [UInt8](repeating: 0, count: max(1, length))
+            var offsets = [Int](repeating: 0, count: count)
+            let status = bytes.withUnsafeMutableBytes { buffer in
+                api.table.pointee.GetStringTensorContent(value, buffer.baseAddress, length, &offsets, count)
+            }
+            try api.check(status)
+            return (0..<count).map { index in
+                let end = index + 1 < count ? offsets[index + 1] : length
+                return String(decoding: bytes[offsets[index]..<end], as: UTF8.self)
+            }
+        }
     }
 }
