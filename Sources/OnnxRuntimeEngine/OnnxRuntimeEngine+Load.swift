@@ -118,7 +118,7 @@ extension OnnxRuntimeEngine {
             name: name, path: settings.path, session: session, info: info, fileSize: size,
             runCost: Locked(RunCostEstimate(inlineBudget: settings.inlineRunBudget)),
             inputNames: CStringArray(info.inputs.map(\.name)), outputNames: CStringArray(info.outputs.map(\.name)),
-            runOptions: RunOptionsPool(api: session.api))
+            runOptions: RunOptionsPool(api: session.api), allOutputIndices: Array(info.outputs.indices))
     }
 
     /// Checks that every execution provider the configuration names is in this library (`GetAvailableProviders`).

@@ -138,15 +138,18 @@ extension OnnxRuntimeEngine {
         let api = session.api
         return withInputValues(plan.inputs[...], api: api, model: model.name, collected: []) { inputs in
             var outputs = [OpaquePointer?](repeating: nil, count: plan.outputIndices.count)
-            var owned: [ORTValue] = []
-            for (index, target) in targets.enumerated() {
-                guard let target else { continue }
-                do throws(OnnxRuntimeStatus) {
-                    let value = try target.makeValue(api: api)
-                    outputs[index] = value.withPointer { $0 }
-                    owned.append(value)
-                } catch {
-                    return .failure(.native(model: model.name, operation: "CreateTensorWithDataAsOrtValue", status: error))
+            var given: [ORTValue?] = []  // values over the caller's buffers, by output position
+            if !targets.isEmpty {
+                given.reserveCapacity(targets.count)
+                for (index, target) in targets.enumerated() {
+                    do throws(OnnxRuntimeStatus) {
+                        let value = try target.map { buffer throws(OnnxRuntimeStatus) in try buffer.makeValue(api: api) }
+                        outputs[index] = value?.withPointer { $0 }
+                        given.append(value)
+                    } catch {
+                        return .failure(.native(
+                            model: model.name, operation: "CreateTensorWithDataAsOrtValue", status: error))
+                    }
                 }
             }
             let outputNames = plan.allOutputs
@@ -157,16 +160,21 @@ extension OnnxRuntimeEngine {
                     outputs: &outputs, options: options)
             }
             // Take ownership of what ORT allocated before looking at the status, so nothing can leak.
-            var ownedIterator = owned.makeIterator()
-            let values = zip(outputs, targets).map { pointer, target -> ORTValue? in
-                target != nil ? ownedIterator.next() : pointer.map { ORTValue(owning: $0, api: api) }
+            var values: [ORTValue] = []
+            values.reserveCapacity(outputs.count)
+            var complete = true
+            for (index, pointer) in outputs.enumerated() {
+                if index < given.count, let value = given[index] {
+                    values.append(value)
+                } else if let pointer {
+                    values.append(ORTValue(owning: pointer, api: api))
+                } else {
+                    complete = false
+                }
             }
             if case .failure(let error) = status { return .failure(.runFailed(model: model.name, status: error)) }
-            let complete = values.compactMap { $0 }
-            guard complete.count == values.count else {
-                return .failure(.native(model: model.name, operation: "Run", status: .nullResult("Run")))
-            }
-            return .success(complete)
+            guard complete else { return .failure(.native(model: model.name, operation: "Run", status: .nullResult("Run"))) }
+            return .success(values)
         }
     }
 
@@ -201,8 +209,9 @@ extension OnnxRuntimeEngine {
 extension OnnxRuntimeEngine.LoadedModel {
     /// The caller's buffer for each planned output, `nil` where ORT allocates; checked against the declared outputs.
     /// - Throws: ``OnnxRuntimeError/outputBufferMismatch(model:output:expected:given:)``.
+    /// Empty when there are no buffers.
     func outputTargets(_ plan: RunPlan, buffers: [String: TensorBuffer]) throws(OnnxRuntimeError) -> [TensorBuffer?] {
-        guard !buffers.isEmpty else { return [TensorBuffer?](repeating: nil, count: plan.outputIndices.count) }
+        guard !buffers.isEmpty else { return [] }
         return try plan.outputIndices.map { index throws(OnnxRuntimeError) -> TensorBuffer? in
             let output = info.outputs[index]
             guard let buffer = buffers[output.name] else { return nil }

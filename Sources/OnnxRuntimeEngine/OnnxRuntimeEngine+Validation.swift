@@ -38,8 +38,7 @@ extension OnnxRuntimeEngine.LoadedModel {
             throw .missingInputs(model: name, names: declared.filter { inputs[$0] == nil })
         }
         guard let outputNames else {
-            return RunPlan(
-                inputs: ordered, outputIndices: Array(info.outputs.indices), allOutputs: true, elementCount: elements)
+            return RunPlan(inputs: ordered, outputIndices: allOutputIndices, allOutputs: true, elementCount: elements)
         }
         let available = info.outputs.map(\.name)
         var indices: [Int] = []
@@ -50,13 +49,13 @@ extension OnnxRuntimeEngine.LoadedModel {
             indices.append(index)
         }
         return RunPlan(
-            inputs: ordered, outputIndices: indices, allOutputs: indices == Array(info.outputs.indices),
+            inputs: ordered, outputIndices: indices, allOutputs: indices == allOutputIndices,
             elementCount: elements)
     }
 
     private func check(_ tensor: Tensor, against input: TensorInfo) throws(OnnxRuntimeError) {
         guard case .tensor(let elementType, let declaredShape) = input.type,
-            Tensor.supportedElementTypes.contains(elementType)
+            Tensor.canHold(elementType)
         else { throw .unsupportedInputType(model: name, input: input.name, type: input.type.typeName) }
         let fits = tensor.elementType == elementType && tensor.shape.count == declaredShape.count
             && zip(declaredShape, tensor.shape).allSatisfy { declared, given in

@@ -51,6 +51,18 @@ public struct Tensor: Sendable, Hashable, CustomStringConvertible {
         .double, .string,
     ]
 
+    /// Whether a `Tensor` can hold elements of `type` (one of ``supportedElementTypes``), without hashing.
+    static func canHold(_ type: TensorElementType) -> Bool {
+        switch type {
+        case .bool, .uint8, .int8, .uint16, .int16, .uint32, .int32, .uint64, .int64, .float16, .bfloat16, .float,
+            .double, .string:
+            true
+        case .undefined, .complex64, .complex128, .float8e4m3fn, .float8e4m3fnuz, .float8e5m2, .float8e5m2fnuz,
+            .uint4, .int4, .float4e2m1:
+            false
+        }
+    }
+
     /// The dimensions, outermost first; `[]` is a scalar.
     public var shape: [Int]
     /// The elements, row-major.

@@ -2,7 +2,7 @@ import OnnxRuntimeEngine
 import Testing
 
 /// Error messages name the model and the cause and say what to do.
-@Suite struct ErrorMessageTests {
+@Suite(.timeLimit(.minutes(2))) struct ErrorMessageTests {
     @Test func unsupportedLibrary_namesTheVersionFoundAndTheVersionNeeded() {
         let error = OnnxRuntimeError.unsupportedLibrary(model: "iris", requiredAPI: 23, libraryVersion: "1.16.3")
         #expect(error.description.contains("model \"iris\""))

@@ -3,7 +3,7 @@ import Testing
 
 /// Bad inputs are rejected in Swift with an error naming the model, the input and what was expected; the engine
 /// keeps serving good requests afterwards.
-@Suite struct InputValidationTests {
+@Suite(.timeLimit(.minutes(2))) struct InputValidationTests {
     let good = Tensor(shape: [3, 2], floats: [1, 2, 3, 4, 5, 6])
     let declared = OnnxValueType.tensor(elementType: .float, shape: [3, 2])
 
