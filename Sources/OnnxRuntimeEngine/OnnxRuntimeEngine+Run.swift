@@ -84,12 +84,16 @@ extension OnnxRuntimeEngine {
     /// - Parameters:
     ///   - inputs: A tensor for every model input, by input name.
     ///   - buffers: One buffer per output to compute, by output name, of the output's element type and shape.
-    /// - Throws: What ``run(_:outputs:)`` throws, and ``OnnxRuntimeError/outputBufferMismatch(model:output:expected:given:)``
-    ///   when a buffer does not fit its output (checked before the run); `runFailed` when the output's actual shape
-    ///   differs from the buffer's.
+    /// - Throws: What ``run(_:outputs:)`` throws (`unknownOutput` for a buffer named after no output), and
+    ///   ``OnnxRuntimeError/outputBufferMismatch(model:output:expected:given:)`` when a buffer does not fit its output
+    ///   (checked before the run); `runFailed` when the output's actual shape differs from the buffer's.
     public func run(_ inputs: [String: Tensor], into buffers: [String: TensorBuffer]) async throws(OnnxRuntimeError) {
         let model = try loadedModel()
-        let ordered = model.info.outputs.map(\.name).filter { buffers[$0] != nil }
+        let available = model.info.outputs.map(\.name)
+        for name in buffers.keys.sorted() where !available.contains(name) {
+            throw .unknownOutput(model: model.name, name: name, available: available)
+        }
+        let ordered = available.filter { buffers[$0] != nil }
         let _: Void = try await perform(inputs, outputNames: ordered, buffers: buffers) { _, _, _ in .success(()) }
     }
 

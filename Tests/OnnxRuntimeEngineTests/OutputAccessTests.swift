@@ -58,3 +58,30 @@ import Testing
         #expect(TensorBuffer(elementType: .bool, shape: [2])?.count == 2)
     }
 }
+
+/// Tensors to and from raw bytes, as a binary wire format (KServe's binary data) carries them.
+@Suite(.timeLimit(.minutes(1))) struct TensorBytesTests {
+    @Test func bytes_roundTripThroughElementBytes() throws {
+        let ints = Tensor(shape: [2, 2], [1, -2, 3, Int32.max])
+        let bytes = try #require(ints.withUnsafeElementBytes { Array($0) })
+        #expect(bytes.count == 16)
+        #expect(Tensor(shape: [2, 2], elementType: .int32, bytes: bytes) == ints)
+        let flags = Tensor(shape: [3], [true, false, true])
+        #expect(flags.withUnsafeElementBytes { Array($0) } == [1, 0, 1])
+        #expect(Tensor(shape: [3], elementType: .bool, bytes: [1, 0, 1] as [UInt8]) == flags)
+    }
+
+    @Test func bytes_ofTheWrongCountOrAStringType_giveNoTensor() {
+        #expect(Tensor(shape: [2], elementType: .float, bytes: [0, 0, 0] as [UInt8]) == nil)
+        #expect(Tensor(shape: [1], elementType: .string, bytes: [0] as [UInt8]) == nil)
+        #expect(Tensor(shape: [1], strings: ["a"]).withUnsafeElementBytes { $0.count } == nil)
+    }
+
+    @Test func runInto_bufferForAnUnknownOutput_isRejected() async throws {
+        let engine = try await EngineFixtures.loaded(EngineFixtures.mul, name: "mul")
+        let buffer = try #require(TensorBuffer(elementType: .float, shape: [3, 2]))
+        await #expect(throws: OnnxRuntimeError.unknownOutput(model: "mul", name: "Z", available: ["Y"])) {
+            try await engine.run(["X": Tensor(shape: [3, 2], floats: [1, 2, 3, 4, 5, 6])], into: ["Z": buffer])
+        }
+    }
+}

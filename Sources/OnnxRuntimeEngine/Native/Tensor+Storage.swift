@@ -1,9 +1,12 @@
 // MARK: - Native storage
 
 extension Tensor {
-    /// Calls `body` with the raw bytes of the elements, in ORT's layout (`Bool` is one byte, 0 or 1, like ORT's
-    /// `bool`), or returns `nil` for `string` tensors, which have no such layout. The bytes are valid for the call.
-    func withUnsafeElementBytes<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R? {
+    /// Calls `body` with the raw bytes of the elements, row-major in the machine's byte order (little-endian on every
+    /// supported platform) as ONNX Runtime lays them out (`Bool` is one byte, 0 or 1), e.g. to write a binary
+    /// response; returns `nil` for `string` tensors, which have no such layout. The bytes are valid for the call.
+    /// - Parameter body: Reads the bytes; they must not escape it.
+    /// - Returns: What `body` returns, or `nil` for a string tensor.
+    public func withUnsafeElementBytes<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R? {
         switch elements {
         case .bool(let values): values.withUnsafeBytes(body)
         case .uint8(let values): values.withUnsafeBytes(body)
@@ -20,14 +23,38 @@ extension Tensor {
         }
     }
 
+    /// Creates a tensor of a numeric or `bool` element type from raw bytes laid out as
+    /// ``withUnsafeElementBytes(_:)`` gives them (e.g. a KServe binary-data input).
+    /// - Parameters:
+    ///   - shape: The dimensions, none negative.
+    ///   - elementType: The element type; not `string` or the sub-byte and complex types.
+    ///   - bytes: Exactly the product of `shape` elements' worth of bytes.
+    /// - Returns: The tensor, or `nil` when the type has no fixed layout, a dimension is negative, or the byte count
+    ///   does not match.
+    public init?(shape: [Int], elementType: TensorElementType, bytes: some Collection<UInt8>) {
+        guard let width = elementType.byteWidth, Tensor.canHold(elementType), !shape.contains(where: { $0 < 0 }),
+            bytes.count == shape.reduce(1, *) * width
+        else { return nil }
+        let contiguous = Array(bytes)
+        let tensor = contiguous.withUnsafeBytes { raw in
+            Tensor.copying(raw.baseAddress, count: raw.count / width, elementType: elementType, shape: shape)
+        }
+        guard let tensor else { return nil }
+        self = tensor
+    }
+
     /// Copies `count` elements of `elementType` from ORT memory into a tensor.
     /// - Returns: The tensor, or `nil` for `string` and for element types a tensor cannot hold.
     static func copying(
         _ data: UnsafeRawPointer?, count: Int, elementType: TensorElementType, shape: [Int]
     ) -> Tensor? {
-        func copy<T>(_ type: T.Type) -> [T] {
+        func copy<T: BitwiseCopyable>(_ type: T.Type) -> [T] {
             guard let data, count > 0 else { return [] }
-            return Array(UnsafeBufferPointer(start: data.assumingMemoryBound(to: T.self), count: count))
+            return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+                UnsafeMutableRawPointer(buffer.baseAddress!).copyMemory(
+                    from: data, byteCount: count * MemoryLayout<T>.stride)
+                initialized = count
+            }
         }
         let elements: Elements
         switch elementType {
