@@ -11,7 +11,8 @@ extension OnnxRuntimeEngine {
     /// `GetStringTensorContent`, and `GetValueCount`/`GetValue` for sequences and maps) — happens on a dedicated
     /// dispatch queue, or on the calling thread once the model's runs are known to be shorter than the hop to that
     /// queue (``RunCostEstimate``). Several runs may proceed at once: ONNX Runtime allows concurrent `Run` calls on a
-    /// session. Cancelling the calling task terminates the run (`RunOptionsSetTerminate`).
+    /// session. Cancelling the calling task terminates a queued run (`RunOptionsSetTerminate`); a run on the calling
+    /// thread is expected to end sooner than that would take, and cancellation is checked before it starts.
     ///
     /// To avoid the copy of the outputs, use ``withRun(_:outputs:_:)`` (read ORT's memory in place) or
     /// ``run(_:into:)`` (ORT writes into buffers you keep).
@@ -109,29 +110,40 @@ extension OnnxRuntimeEngine {
         let runOptions = try Self.native(model.name, "CreateRunOptions") { () throws(OnnxRuntimeStatus) in
             try model.runOptions.take()
         }
-        let work: @Sendable () -> Result<R, OnnxRuntimeError> = {
-            let start = ContinuousClock.now
-            let result = Self.execute(plan, targets: targets, model: model, options: runOptions).flatMap { values in
-                read(model, plan, values)
-            }
-            if case .success = result {
-                let duration = ContinuousClock.now - start
-                model.runCost.withLock { $0.record(duration, elements: plan.elementCount) }
-            }
-            return result
-        }
         let placement = model.runCost.withLock { $0.placement(elements: plan.elementCount) }
-        let result = await withTaskCancellationHandler {
-            switch placement {
-            case .inline: work()
-            case .nativeQueue: await NativeQueue.perform(work)
+        let result: Result<R, OnnxRuntimeError>
+        switch placement {
+        case .inline:
+            // Expected to be shorter than the hop itself: cancellation is checked before, not during, the run.
+            result = Self.measured(plan, targets: targets, model: model, options: runOptions, read: read)
+        case .nativeQueue:
+            result = await withTaskCancellationHandler {
+                await NativeQueue.perform {
+                    Self.measured(plan, targets: targets, model: model, options: runOptions, read: read)
+                }
+            } onCancel: {
+                runOptions.terminate()
             }
-        } onCancel: {
-            runOptions.terminate()
         }
         model.runOptions.give(back: runOptions)
         if case .failure = result, Task.isCancelled { throw .cancelled(model: model.name) }
         return try result.get()
+    }
+
+    /// Executes and reads the run, recording how long it took for ``RunCostEstimate``. Blocking.
+    private static func measured<R>(
+        _ plan: RunPlan, targets: [TensorBuffer?], model: LoadedModel, options: ORTRunOptions,
+        read: (LoadedModel, RunPlan, [ORTValue]) -> Result<R, OnnxRuntimeError>
+    ) -> Result<R, OnnxRuntimeError> {
+        let start = ContinuousClock.now
+        let result = execute(plan, targets: targets, model: model, options: options).flatMap { values in
+            read(model, plan, values)
+        }
+        if case .success = result {
+            let duration = ContinuousClock.now - start
+            model.runCost.withLock { $0.record(duration, elements: plan.elementCount) }
+        }
+        return result
     }
 
     /// Wraps the inputs, runs, and takes ownership of the outputs. Blocking.
