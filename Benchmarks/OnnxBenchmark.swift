@@ -30,6 +30,7 @@ struct OnnxBenchmark {
     func run() async throws -> [Measurement] {
         let floor = try? await buildFloor()
         if floor == nil { Progress.say("onnxruntime: cannot build Benchmarks/ort_floor.c with cc; no C comparison") }
+        defer { if let floor { try? FileManager.default.removeItem(at: floor) } }
         var results: [Measurement] = []
         for benchmarkCase in cases {
             Progress.say("onnxruntime: \(benchmarkCase.label), ours / Python / C alternating, \(runs) runs")
