@@ -52,8 +52,13 @@ struct BenchmarkPlan {
         results += try await OnnxBenchmark(files: files, cases: [
             .init(label: "logreg_iris [3, 2]", model: files.fixture("logreg_iris.onnx"), shape: [3, 2],
                   calls: quick ? 500 : 5_000),
+            .init(label: "logreg_iris [3, 2], label only", model: files.fixture("logreg_iris.onnx"), shape: [3, 2],
+                  calls: quick ? 500 : 5_000, outputs: ["label"]),
             .init(label: "MLP [32, 256] → 3 × 512 → 10", model: mlp, shape: [32, 256], calls: quick ? 50 : 500),
         ], threads: onnxThreads, runs: runs).run()
+        results += try await OnnxPoolBenchmark(
+            model: files.fixture("logreg_iris.onnx"), models: 10, threads: 2, runs: quick ? 1 : 3
+        ).run()
         let gguf = quick
             ? files.fixture("tiny-llama.gguf") : try await files.benchGGUF(millions: Self.benchParametersMillions)
         results += try await LlamaBenchmark(

@@ -3,12 +3,14 @@ import ModelRegistry
 import ModelRegistryEngines
 import OnnxRuntimeEngine
 
-/// ONNX Runtime: our engine's latency per `run` call against onnxruntime's Python API on the same model, input and
-/// intra-op thread count (`Benchmarks/ort_latency.py`, run as a subprocess).
+/// ONNX Runtime: our engine's time per `run` call against onnxruntime's Python API (`Benchmarks/ort_latency.py`)
+/// and against the floor, a C loop making the same ORT C calls with nothing around them (`Benchmarks/ort_floor.c`,
+/// compiled here with `cc` against our own `onnxruntime_subset.h`), on the same model, input and thread count.
 ///
-/// Both sides call the model `calls` times in a row per run, after a warm-up, and report the mean time per call;
-/// the figure is the median over runs. Runs alternate between the two sides. Each call includes copying the input
-/// into ORT and converting the outputs (to Swift values on our side, to NumPy/Python objects on theirs).
+/// Every side calls the model `calls` times in a row per run, after a warm-up, and reports the mean time per call;
+/// the figure is the median over runs. Runs alternate ours → Python → C, so all three see the same machine load.
+/// Each call includes handing the input to ORT and converting the outputs (to Swift values on our side, NumPy and
+/// Python objects in Python, plain memory in C). Our engine goes through a registry lease, as an application would.
 struct OnnxBenchmark {
     /// One model to time.
     struct Case {
@@ -16,6 +18,8 @@ struct OnnxBenchmark {
         var model: URL
         var shape: [Int]
         var calls: Int
+        /// The outputs to compute; `nil` for all (the C floor always computes all, so it is skipped otherwise).
+        var outputs: [String]? = nil
     }
 
     let files: BenchFiles
@@ -24,59 +28,92 @@ struct OnnxBenchmark {
     let runs: Int
 
     func run() async throws -> [Measurement] {
+        let floor = try? await buildFloor()
+        if floor == nil { Progress.say("onnxruntime: cannot build Benchmarks/ort_floor.c with cc; no C comparison") }
+        defer { if let floor { try? FileManager.default.removeItem(at: floor) } }
         var results: [Measurement] = []
         for benchmarkCase in cases {
-            Progress.say("onnxruntime: \(benchmarkCase.label), ours and Python alternating, \(runs) runs")
-            let (ours, theirs) = try await measure(benchmarkCase)
-            results.append(Measurement(
-                "onnxruntime", "\(benchmarkCase.label) per call (\(threads) thread\(threads == 1 ? "" : "s"))",
-                runs: ours, unit: "µs/call", higherIsBetter: false,
-                comparison: theirs.isEmpty ? nil : ("onnxruntime Python", theirs)))
+            Progress.say("onnxruntime: \(benchmarkCase.label), ours / Python / C alternating, \(runs) runs")
+            let (ours, python, c) = try await measure(benchmarkCase, floor: benchmarkCase.outputs == nil ? floor : nil)
+            let name = "\(benchmarkCase.label) per call (\(threads) thread\(threads == 1 ? "" : "s"))"
+            for (clock, unit, pick) in [("", "µs/call", \Figures.wall), (", CPU time", "CPU µs/call", \Figures.cpu)] {
+                results.append(Measurement(
+                    "onnxruntime", name + clock, runs: ours[keyPath: pick], unit: unit, higherIsBetter: false,
+                    comparison: python.wall.isEmpty ? nil : ("onnxruntime Python", python[keyPath: pick])))
+                if !c.wall.isEmpty {
+                    results.append(Measurement(
+                        "onnxruntime", "\(benchmarkCase.label) vs the C loop" + clock, runs: ours[keyPath: pick],
+                        unit: unit, higherIsBetter: false, comparison: ("C loop (floor)", c[keyPath: pick])))
+                }
+            }
         }
         return results
     }
 
-    /// The input both sides use: element i is ((i × 7) mod 13) / 4.
+    /// Mean time per call of each run: wall clock, and the process's CPU time (less disturbed by other load on a
+    /// shared machine, and the same work for every side while runs execute on the calling thread).
+    struct Figures {
+        var wall: [Double] = []
+        var cpu: [Double] = []
+
+        static func + (lhs: Figures, rhs: Figures) -> Figures {
+            Figures(wall: lhs.wall + rhs.wall, cpu: lhs.cpu + rhs.cpu)
+        }
+    }
+
+    /// The input every side uses: element i is ((i × 7) mod 13) / 4.
     static func input(shape: [Int]) -> Tensor {
         let count = shape.reduce(1, *)
         return Tensor(shape: shape, floats: (0..<count).map { Float(($0 * 7) % 13) / 4 })
     }
 
-    /// Loads the model through a registry, then alternates one run of ours with one run of the Python script
-    /// (after an untimed warm-up of ours; the script warms up on its own), so both see the same machine load.
-    private func measure(_ benchmarkCase: Case) async throws -> (ours: [Double], theirs: [Double]) {
+    /// Compiles the C loop into a temporary folder.
+    private func buildFloor() async throws -> URL {
+        let source = files.packageRoot.appendingPathComponent("Benchmarks/ort_floor.c")
+        let header = files.packageRoot.appendingPathComponent("Sources/COnnxRuntime")
+        let library = files.prefix.appendingPathComponent("lib").resolvingSymlinksInPath()
+        let binary = FileManager.default.temporaryDirectory.appendingPathComponent("ort_floor-\(getpid())")
+        _ = try await Subprocess.run(URL(fileURLWithPath: "/usr/bin/env"), [
+            "cc", "-O2", "-std=c11", "-D_POSIX_C_SOURCE=200809L", "-I", header.path, source.path,
+            "-L", library.path, "-lonnxruntime", "-Wl,-rpath,\(library.path)", "-o", binary.path,
+        ])
+        return binary
+    }
+
+    /// Loads the model through a registry, then alternates one run of ours, one of the Python script and one of the
+    /// C loop (after an untimed warm-up of ours; the others warm up on their own).
+    private func measure(
+        _ benchmarkCase: Case, floor: URL?
+    ) async throws -> (ours: Figures, python: Figures, c: Figures) {
         let registry = ModelRegistry(factory: .builtIn, models: [
             ModelConfiguration(
                 name: "bench-onnx", engine: .onnxruntime, modelType: .tensor, path: benchmarkCase.model.path,
                 threads: threads)
         ])
-        let result: Result<([Double], [Double]), any Error>
+        let result: Result<(Figures, Figures, Figures), any Error>
         do {
             result = .success(try await registry.withModel("bench-onnx", as: OnnxRuntimeEngine.self) { engine in
                 guard let name = engine.inputs.first?.name else {
-                    throw BenchmarkError.unexpectedOutput(
-                        command: benchmarkCase.label, reason: "the model has no input")
+                    throw BenchmarkError.unexpectedOutput(command: benchmarkCase.label, reason: "the model has no input")
                 }
                 let inputs = [name: Self.input(shape: benchmarkCase.shape)]
-                for _ in 0..<50 { _ = try await engine.run(inputs) }
-                var ours: [Double] = []
-                var theirs: [Double] = []
-                var referenceFailed = false
+                let outputs = benchmarkCase.outputs
+                for _ in 0..<50 { _ = try await engine.run(inputs, outputs: outputs) }
+                var ours = Figures()
+                var python: Figures? = Figures()
+                var c: Figures? = floor == nil ? nil : Figures()
                 for _ in 0..<runs {
+                    let cpuStart = Statistics.processCPUSeconds()
                     let seconds = try await Statistics.time {
-                        for _ in 0..<benchmarkCase.calls { _ = try await engine.run(inputs) }
+                        for _ in 0..<benchmarkCase.calls { _ = try await engine.run(inputs, outputs: outputs) }
                     }
-                    ours.append(seconds / Double(benchmarkCase.calls) * 1e6)
-                    guard !referenceFailed else { continue }
-                    do {
-                        theirs += try await measurePython(benchmarkCase)
-                    } catch {
-                        Progress.say("the Python reference failed, no comparison: \(error)")
-                        referenceFailed = true
-                        theirs = []
-                    }
+                    let cpu = Statistics.processCPUSeconds() - cpuStart
+                    ours.wall.append(seconds / Double(benchmarkCase.calls) * 1e6)
+                    ours.cpu.append(cpu / Double(benchmarkCase.calls) * 1e6)
+                    python = await reference("Python", python) { try await measurePython(benchmarkCase) }
+                    if let floor { c = await reference("C loop", c) { try await measureFloor(floor, benchmarkCase) } }
                 }
-                return (ours, theirs)
+                return (ours, python ?? Figures(), c ?? Figures())
             })
         } catch {
             result = .failure(error)
@@ -85,18 +122,48 @@ struct OnnxBenchmark {
         return try result.get()
     }
 
-    private func measurePython(_ benchmarkCase: Case) async throws -> [Double] {
+    /// Adds one run of a reference to its figures; a failure drops that reference (`nil`) for the rest.
+    private func reference(
+        _ name: String, _ figures: Figures?, _ body: () async throws -> Figures
+    ) async -> Figures? {
+        guard let figures else { return nil }
+        do {
+            return figures + (try await body())
+        } catch {
+            Progress.say("the \(name) reference failed, no comparison: \(error)")
+            return nil
+        }
+    }
+
+    private func measurePython(_ benchmarkCase: Case) async throws -> Figures {
         let script = files.packageRoot.appendingPathComponent("Benchmarks/ort_latency.py")
-        let output = try await Subprocess.run(files.python, [
+        var arguments = [
             script.path, "--model", benchmarkCase.model.path,
             "--shape", benchmarkCase.shape.map(String.init).joined(separator: ","), "--threads", "\(threads)",
             "--runs", "1", "--calls", "\(benchmarkCase.calls)", "--warmup", "50",
+        ]
+        if let outputs = benchmarkCase.outputs { arguments += ["--outputs", outputs.joined(separator: ",")] }
+        return try Self.decodeRuns(try await Subprocess.run(files.python, arguments), from: script.lastPathComponent)
+    }
+
+    private func measureFloor(_ floor: URL, _ benchmarkCase: Case) async throws -> Figures {
+        let output = try await Subprocess.run(floor, [
+            benchmarkCase.model.path, benchmarkCase.shape.map(String.init).joined(separator: ","), "\(threads)", "1",
+            "\(benchmarkCase.calls)", "50",
         ])
-        struct Report: Decodable { var runs_us: [Double] }
+        return try Self.decodeRuns(output, from: "ort_floor")
+    }
+
+    static func decodeRuns(_ output: String, from command: String) throws -> Figures {
+        struct Report: Decodable {
+            var runs_us: [Double]
+            var cpu_us: [Double]
+        }
         do {
-            return try JSONDecoder().decode(Report.self, from: Data(output.utf8)).runs_us
+            let report = try JSONDecoder().decode(Report.self, from: Data(output.utf8))
+            return Figures(wall: report.runs_us, cpu: report.cpu_us)
         } catch {
-            throw BenchmarkError.unexpectedOutput(command: script.lastPathComponent, reason: "\(error): \(output)")
+            throw BenchmarkError.unexpectedOutput(command: command, reason: "\(error): \(output)")
         }
     }
 }

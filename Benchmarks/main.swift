@@ -14,6 +14,9 @@ import ModelRegistry
 
 let usage = "usage: Benchmarks [--quick] [--runs N] [--threads N] [--cycles N] [--output FILE]"
 
+if CommandLine.arguments.dropFirst().first == OnnxChild.flag {
+    await OnnxChild.main(Array(CommandLine.arguments.dropFirst()))
+}
 let program = CommandLineProgram(name: "Benchmarks", usage: usage)
 do {
     var arguments = try program.arguments(knownFlags: ["--quick"])

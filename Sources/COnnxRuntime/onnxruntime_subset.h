@@ -4,8 +4,9 @@
 // engine calls. The C API is one table of function pointers (`OrtApi`) returned by `OrtGetApiBase()->GetApi(N)`.
 // Its layout is append-only: a member never moves once published (ORT's own onnxruntime_c_api.cc checks this with
 // static_asserts, e.g. ReleaseCustomOpDomain at slot 101, ReleaseModelMetadata at 118,
-// AddFreeDimensionOverrideByName at 124, ReleaseAvailableProviders at 126). So the prefix declared here, slots
-// 0-126 in published order, is valid for every API version >= 4, including 23. Members the engine does not call are
+// AddFreeDimensionOverrideByName at 124, ReleaseAvailableProviders at 126, SetGlobalSpinControl at 149,
+// ReleaseArenaCfg at 157). So the prefix declared here, slots
+// 0-157 in published order, is valid for every API version >= 6, including 23. Members the engine does not call are
 // `void *` placeholders named after the real member, which keeps the order readable and the offsets exact. The
 // _Static_asserts at the end pin the slot numbers; the tests also call GetAvailableProviders (slot 125) and the
 // model-metadata functions (slots 111-118) and compare with the Python API, which would fail on a shifted table.
@@ -125,6 +126,7 @@ typedef struct OrtSessionOptions OrtSessionOptions;
 typedef struct OrtMapTypeInfo OrtMapTypeInfo;
 typedef struct OrtSequenceTypeInfo OrtSequenceTypeInfo;
 typedef struct OrtModelMetadata OrtModelMetadata;
+typedef struct OrtThreadingOptions OrtThreadingOptions;
 
 /// A memory allocator: a versioned struct of function pointers (ORT owns the default one).
 typedef struct OrtAllocator {
@@ -134,6 +136,11 @@ typedef struct OrtAllocator {
     const struct OrtMemoryInfo *(*Info)(const struct OrtAllocator *this_);
 } OrtAllocator;
 
+/// Receives every message ORT logs at or above the environment's severity (`CreateEnvWithCustomLogger`). It may be
+/// called on any thread, concurrently.
+typedef void (*OrtLoggingFunction)(void *param, OrtLoggingLevel severity, const char *category, const char *logid,
+                                   const char *code_location, const char *message);
+
 // MARK: - The API table
 
 typedef struct OrtApi {
@@ -141,7 +148,9 @@ typedef struct OrtApi {
     /*   1 */ OrtErrorCode (*GetErrorCode)(const OrtStatus *status);
     /*   2 */ const char *(*GetErrorMessage)(const OrtStatus *status);
     /*   3 */ OrtStatus *(*CreateEnv)(OrtLoggingLevel log_severity_level, const char *logid, OrtEnv **out);
-    /*   4 */ void *CreateEnvWithCustomLogger;
+    /*   4 */ OrtStatus *(*CreateEnvWithCustomLogger)(OrtLoggingFunction logging_function, void *logger_param,
+                                                     OrtLoggingLevel log_severity_level, const char *logid,
+                                                     OrtEnv **out);
     /*   5 */ void *EnableTelemetryEvents;
     /*   6 */ void *DisableTelemetryEvents;
     /*   7 */ OrtStatus *(*CreateSession)(const OrtEnv *env, const char *model_path, const OrtSessionOptions *options,
@@ -162,11 +171,11 @@ typedef struct OrtApi {
     /*  19 */ void *DisableCpuMemArena;
     /*  20 */ void *SetSessionLogId;
     /*  21 */ void *SetSessionLogVerbosityLevel;
-    /*  22 */ void *SetSessionLogSeverityLevel;
+    /*  22 */ OrtStatus *(*SetSessionLogSeverityLevel)(OrtSessionOptions *options, int session_log_severity_level);
     /*  23 */ OrtStatus *(*SetSessionGraphOptimizationLevel)(OrtSessionOptions *options,
                                                             GraphOptimizationLevel graph_optimization_level);
     /*  24 */ OrtStatus *(*SetIntraOpNumThreads)(OrtSessionOptions *options, int intra_op_num_threads);
-    /*  25 */ void *SetInterOpNumThreads;
+    /*  25 */ OrtStatus *(*SetInterOpNumThreads)(OrtSessionOptions *options, int inter_op_num_threads);
     /*  26 */ void *CreateCustomOpDomain;
     /*  27 */ void *CustomOpDomain_Add;
     /*  28 */ void *AddCustomOpDomain;
@@ -193,12 +202,15 @@ typedef struct OrtApi {
     /*  47 */ void *RunOptionsUnsetTerminate;
     /*  48 */ OrtStatus *(*CreateTensorAsOrtValue)(OrtAllocator *allocator, const int64_t *shape, size_t shape_len,
                                                   ONNXTensorElementDataType type, OrtValue **out);
-    /*  49 */ void *CreateTensorWithDataAsOrtValue;
+    /*  49 */ OrtStatus *(*CreateTensorWithDataAsOrtValue)(const OrtMemoryInfo *info, void *p_data, size_t p_data_len,
+                                                          const int64_t *shape, size_t shape_len,
+                                                          ONNXTensorElementDataType type, OrtValue **out);
     /*  50 */ OrtStatus *(*IsTensor)(const OrtValue *value, int *out);
     /*  51 */ OrtStatus *(*GetTensorMutableData)(OrtValue *value, void **out);
-    /*  52 */ void *FillStringTensor;
-    /*  53 */ void *GetStringTensorDataLength;
-    /*  54 */ void *GetStringTensorContent;
+    /*  52 */ OrtStatus *(*FillStringTensor)(OrtValue *value, const char *const *s, size_t s_len);
+    /*  53 */ OrtStatus *(*GetStringTensorDataLength)(const OrtValue *value, size_t *len);
+    /*  54 */ OrtStatus *(*GetStringTensorContent)(const OrtValue *value, void *s, size_t s_len, size_t *offsets,
+                                                  size_t offsets_len);
     /*  55 */ OrtStatus *(*CastTypeInfoToTensorInfo)(const OrtTypeInfo *type_info,
                                                     const OrtTensorTypeAndShapeInfo **out);
     /*  56 */ OrtStatus *(*GetOnnxTypeFromTypeInfo)(const OrtTypeInfo *type_info, ONNXType *out);
@@ -215,7 +227,7 @@ typedef struct OrtApi {
     /*  66 */ void *GetTypeInfo;
     /*  67 */ OrtStatus *(*GetValueType)(const OrtValue *value, ONNXType *out);
     /*  68 */ void *CreateMemoryInfo;
-    /*  69 */ void *CreateCpuMemoryInfo;
+    /*  69 */ OrtStatus *(*CreateCpuMemoryInfo)(OrtAllocatorType type, OrtMemType mem_type, OrtMemoryInfo **out);
     /*  70 */ void *CompareMemoryInfo;
     /*  71 */ void *MemoryInfoGetName;
     /*  72 */ void *MemoryInfoGetId;
@@ -271,15 +283,50 @@ typedef struct OrtApi {
     /* 116 */ void *ModelMetadataLookupCustomMetadataMap;
     /* 117 */ OrtStatus *(*ModelMetadataGetVersion)(const OrtModelMetadata *model_metadata, int64_t *value);
     /* 118 */ void (*ReleaseModelMetadata)(OrtModelMetadata *input);
-    /* 119 */ void *CreateEnvWithGlobalThreadPools;
-    /* 120 */ void *DisablePerSessionThreads;
-    /* 121 */ void *CreateThreadingOptions;
-    /* 122 */ void *ReleaseThreadingOptions;
+    /* 119 */ OrtStatus *(*CreateEnvWithGlobalThreadPools)(OrtLoggingLevel log_severity_level, const char *logid,
+                                                          const OrtThreadingOptions *tp_options, OrtEnv **out);
+    /* 120 */ OrtStatus *(*DisablePerSessionThreads)(OrtSessionOptions *options);
+    /* 121 */ OrtStatus *(*CreateThreadingOptions)(OrtThreadingOptions **out);
+    /* 122 */ void (*ReleaseThreadingOptions)(OrtThreadingOptions *input);
     /* 123 */ void *ModelMetadataGetCustomMetadataMapKeys;
     /* 124 */ void *AddFreeDimensionOverrideByName;
     /* 125 */ OrtStatus *(*GetAvailableProviders)(char ***out_ptr, int *provider_length);
     /* 126 */ OrtStatus *(*ReleaseAvailableProviders)(char **ptr, int providers_length);
-    // Later members (slots 127 and up) are not declared: the engine never reads past slot 126, and the struct is
+    /* 127 */ void *GetStringTensorElementLength;
+    /* 128 */ void *GetStringTensorElement;
+    /* 129 */ void *FillStringTensorElement;
+    /* 130 */ OrtStatus *(*AddSessionConfigEntry)(OrtSessionOptions *options, const char *config_key,
+                                                 const char *config_value);
+    /* 131 */ void *CreateAllocator;
+    /* 132 */ void *ReleaseAllocator;
+    /* 133 */ void *RunWithBinding;
+    /* 134 */ void *CreateIoBinding;
+    /* 135 */ void *ReleaseIoBinding;
+    /* 136 */ void *BindInput;
+    /* 137 */ void *BindOutput;
+    /* 138 */ void *BindOutputToDevice;
+    /* 139 */ void *GetBoundOutputNames;
+    /* 140 */ void *GetBoundOutputValues;
+    /* 141 */ void *ClearBoundInputs;
+    /* 142 */ void *ClearBoundOutputs;
+    /* 143 */ void *TensorAt;
+    /* 144 */ void *CreateAndRegisterAllocator;
+    /* 145 */ void *SetLanguageProjection;
+    /* 146 */ void *SessionGetProfilingStartTimeNs;
+    /* 147 */ OrtStatus *(*SetGlobalIntraOpNumThreads)(OrtThreadingOptions *tp_options, int intra_op_num_threads);
+    /* 148 */ OrtStatus *(*SetGlobalInterOpNumThreads)(OrtThreadingOptions *tp_options, int inter_op_num_threads);
+    /* 149 */ OrtStatus *(*SetGlobalSpinControl)(OrtThreadingOptions *tp_options, int allow_spinning);
+    /* 150 */ void *AddInitializer;
+    /* 151 */ OrtStatus *(*CreateEnvWithCustomLoggerAndGlobalThreadPools)(
+        OrtLoggingFunction logging_function, void *logger_param, OrtLoggingLevel log_severity_level,
+        const char *logid, const OrtThreadingOptions *tp_options, OrtEnv **out);
+    /* 152 */ void *SessionOptionsAppendExecutionProvider_CUDA;
+    /* 153 */ void *SessionOptionsAppendExecutionProvider_ROCM;
+    /* 154 */ void *SessionOptionsAppendExecutionProvider_OpenVINO;
+    /* 155 */ void *SetGlobalDenormalAsZero;
+    /* 156 */ void *CreateArenaCfg;
+    /* 157 */ void *ReleaseArenaCfg;
+    // Later members (slots 158 and up) are not declared: the engine never reads past slot 157, and the struct is
     // only ever used through the pointer ORT returns, never allocated or copied by us.
 } OrtApi;
 
@@ -305,6 +352,12 @@ _Static_assert(ORT_SUBSET_SLOT(ReleaseCustomOpDomain) == 101, "end of API versio
 _Static_assert(ORT_SUBSET_SLOT(ReleaseModelMetadata) == 118, "end of API version 2 must be slot 118");
 _Static_assert(ORT_SUBSET_SLOT(AddFreeDimensionOverrideByName) == 124, "end of API version 3 must be slot 124");
 _Static_assert(ORT_SUBSET_SLOT(ReleaseAvailableProviders) == 126, "end of API version 4 must be slot 126");
+_Static_assert(ORT_SUBSET_SLOT(SetGlobalSpinControl) == 149, "end of API version 5 must be slot 149");
+_Static_assert(ORT_SUBSET_SLOT(CreateEnvWithCustomLoggerAndGlobalThreadPools) == 151,
+               "OrtApi.CreateEnvWithCustomLoggerAndGlobalThreadPools must be slot 151");
+_Static_assert(ORT_SUBSET_SLOT(ReleaseArenaCfg) == 157, "end of API version 6 must be slot 157");
+_Static_assert(ORT_SUBSET_SLOT(CreateTensorWithDataAsOrtValue) == 49, "OrtApi.CreateTensorWithDataAsOrtValue must be slot 49");
+_Static_assert(ORT_SUBSET_SLOT(CreateCpuMemoryInfo) == 69, "OrtApi.CreateCpuMemoryInfo must be slot 69");
 
 #ifdef __cplusplus
 }

@@ -4,14 +4,17 @@ public import ModelRegistry
 
 extension OnnxRuntimeEngine {
     /// Loads the model: checks the configuration, then creates the ONNX Runtime session on the native queue
-    /// (`CreateSessionOptions`, `SetIntraOpNumThreads`, `SetSessionGraphOptimizationLevel`, `CreateSession`) and
-    /// reads the model's inputs, outputs and metadata. The shared ORT environment is created on the first load.
+    /// (`CreateSessionOptions`, `SetIntraOpNumThreads` or `DisablePerSessionThreads` for the shared pool,
+    /// `SetSessionGraphOptimizationLevel`, `CreateSession`) and reads the model's inputs, outputs and metadata. The
+    /// process-wide ORT environment (`CreateEnvWithCustomLogger`) is created on the first load.
     ///
     /// Cancelling the calling task takes effect once ORT has finished creating the session: the session is then
     /// closed and the load throws ``OnnxRuntimeError/cancelled(model:)``.
     /// - Parameter context: The model's public name and configuration (`path`, `threads`, `parameters`).
-    /// - Throws: ``OnnxRuntimeError``: `invalidParameter`, `fileNotFound`, `invalidModel` (with ORT's message),
-    ///   `unsupportedLibrary`, `invalidState` when a model is loaded or loading, `cancelled`, `native`.
+    /// - Throws: ``OnnxRuntimeError``: `invalidParameter`, `fileNotFound`, `executionProviderUnavailable`; by what
+    ///   ORT reports, `invalidModel` (not an ONNX model), `unsupportedGraph` (an operator, opset or IR version this
+    ///   ORT cannot run) or `missingExternalData`, each with ORT's message; `unsupportedLibrary`, `invalidState` when
+    ///   a model is loaded or loading, `cancelled`, `native`.
     public func load(_ context: EngineLoadContext) async throws(OnnxRuntimeError) {
         let settings = try LoadSettings(context)
         try state.withLock { state throws(OnnxRuntimeError) in

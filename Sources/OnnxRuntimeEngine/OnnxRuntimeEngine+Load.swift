@@ -9,15 +9,24 @@ struct LoadSettings: Sendable {
     let optimization: OnnxGraphOptimization?
     /// Runs expected to take at most this long execute on the calling thread (see ``RunCostEstimate``).
     let inlineRunBudget: Duration
+    /// Whether the session uses the environment's shared thread pool; `nil` decides by whether there is one.
+    let sharedThreadPool: Bool?
+    /// The execution providers the configuration asks for; each must be in the library's list.
+    let executionProviders: [String]
 
     /// The parameter that sets ``inlineRunBudget``, in microseconds.
     static let inlineRunParameter = "inlineRunMicroseconds"
     /// ``inlineRunBudget`` when the parameter is absent.
     static let defaultInlineRunBudget = Duration.microseconds(50)
+    /// The parameter choosing the thread pool: `own` (per session) or `shared` (see ``OnnxSharedThreadPool``).
+    static let threadPoolParameter = "threadPool"
+    /// The parameter listing execution providers, comma-separated, e.g. `CPUExecutionProvider`.
+    static let executionProvidersParameter = "executionProviders"
 
     /// Reads and checks the options.
     /// - Throws: ``OnnxRuntimeError/invalidParameter(model:name:value:allowed:)`` for a negative thread count, an
-    ///   unknown `graphOptimization` level, or an `inlineRunMicroseconds` that is not a whole number from 0.
+    ///   unknown `graphOptimization` level, an `inlineRunMicroseconds` that is not a whole number from 0, or a
+    ///   `threadPool` other than `own` or `shared`.
     init(_ context: EngineLoadContext) throws(OnnxRuntimeError) {
         let configuration = context.configuration
         name = context.name
@@ -47,6 +56,17 @@ struct LoadSettings: Sendable {
         } else {
             inlineRunBudget = Self.defaultInlineRunBudget
         }
+        switch configuration.parameters[Self.threadPoolParameter]?.trimmingCharacters(in: .whitespaces).lowercased() {
+        case nil: sharedThreadPool = nil
+        case "own": sharedThreadPool = false
+        case "shared": sharedThreadPool = true
+        case let other?:
+            throw .invalidParameter(
+                model: name, name: Self.threadPoolParameter, value: other,
+                allowed: "own (a pool per session) or shared (OnnxRuntime.configureSharedThreadPool)")
+        }
+        executionProviders = (configuration.parameters[Self.executionProvidersParameter] ?? "")
+            .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 }
 
@@ -58,11 +78,23 @@ extension OnnxRuntimeEngine {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: settings.path, isDirectory: &isDirectory), !isDirectory.boolValue
         else { throw .fileNotFound(model: name, path: settings.path) }
+        try checkExecutionProviders(settings)
         let environment = try ORTEnvironment.get(model: name)
         let options = try native(name, "CreateSessionOptions") { () throws(OnnxRuntimeStatus) in
             try ORTSessionOptions(api: environment.api)
         }
-        if let threads = settings.threads {
+        let useSharedPool = settings.sharedThreadPool ?? (environment.sharedThreadPool != nil)
+        if useSharedPool {
+            guard environment.sharedThreadPool != nil else {
+                throw .invalidParameter(
+                    model: name, name: LoadSettings.threadPoolParameter, value: "shared",
+                    allowed: "own, or shared after OnnxRuntime.configureSharedThreadPool(_:) (or "
+                        + "\(OnnxSharedThreadPool.environmentVariable)) before the first model loads")
+            }
+            try native(name, "DisablePerSessionThreads") { () throws(OnnxRuntimeStatus) in
+                try options.disablePerSessionThreads()
+            }
+        } else if let threads = settings.threads {
             try native(name, "SetIntraOpNumThreads") { () throws(OnnxRuntimeStatus) in
                 try options.setIntraOpThreads(threads)
             }
@@ -76,7 +108,7 @@ extension OnnxRuntimeEngine {
         do throws(OnnxRuntimeStatus) {
             session = try ORTSession(path: settings.path, environment: environment, options: options)
         } catch {
-            throw .invalidModel(model: name, path: settings.path, status: error)
+            throw .loadFailure(model: name, path: settings.path, status: error)
         }
         let info = try native(name, "SessionGetModelMetadata") { () throws(OnnxRuntimeStatus) in
             try session.modelInfo()
@@ -84,7 +116,26 @@ extension OnnxRuntimeEngine {
         let size = (try? FileManager.default.attributesOfItem(atPath: settings.path)[.size] as? NSNumber)?.intValue
         return LoadedModel(
             name: name, path: settings.path, session: session, info: info, fileSize: size,
-            runCost: Locked(RunCostEstimate(inlineBudget: settings.inlineRunBudget)))
+            runCost: Locked(RunCostEstimate(inlineBudget: settings.inlineRunBudget)),
+            inputNames: CStringArray(info.inputs.map(\.name)), outputNames: CStringArray(info.outputs.map(\.name)),
+            runOptions: RunOptionsPool(api: session.api), allOutputIndices: Array(info.outputs.indices))
+    }
+
+    /// Checks that every execution provider the configuration names is in this library (`GetAvailableProviders`).
+    /// The engine runs on the CPU provider, which every build has; naming another one makes the load fail early
+    /// with the list of what the build offers instead of running somewhere unexpected.
+    /// - Throws: ``OnnxRuntimeError/executionProviderUnavailable(model:provider:available:)``.
+    private static func checkExecutionProviders(_ settings: LoadSettings) throws(OnnxRuntimeError) {
+        guard !settings.executionProviders.isEmpty else { return }
+        let available = try OnnxRuntime.availableProviders()
+        for provider in settings.executionProviders where !available.contains(provider) {
+            throw .executionProviderUnavailable(model: settings.name, provider: provider, available: available)
+        }
+        for provider in settings.executionProviders where provider != "CPUExecutionProvider" {
+            throw .invalidParameter(
+                model: settings.name, name: LoadSettings.executionProvidersParameter, value: provider,
+                allowed: "CPUExecutionProvider (this engine appends no other provider yet)")
+        }
     }
 
     /// Runs an ORT call, turning its status into ``OnnxRuntimeError/native(model:operation:status:)``.

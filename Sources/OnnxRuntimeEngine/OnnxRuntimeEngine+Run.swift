@@ -1,15 +1,21 @@
+internal import COnnxRuntime
+
 // MARK: - Running
 
 extension OnnxRuntimeEngine {
-    /// Runs the model once on named input tensors and returns the named outputs.
+    /// Runs the model once on named input tensors and returns the named outputs, copied into Swift values.
     ///
     /// The inputs are checked in Swift first (names, element types, shapes, element counts). The run itself —
-    /// copying the inputs into ORT values (`CreateTensorAsOrtValue`), `Run`, and reading the outputs
-    /// (`GetTensorMutableData`, and `GetValueCount`/`GetValue` for sequences and maps) — happens on a dedicated
+    /// wrapping the inputs' storage in ORT values without copying it (`CreateTensorWithDataAsOrtValue`; strings are
+    /// copied with `FillStringTensor`), `Run`, and reading the outputs (`GetTensorMutableData`,
+    /// `GetStringTensorContent`, and `GetValueCount`/`GetValue` for sequences and maps) — happens on a dedicated
     /// dispatch queue, or on the calling thread once the model's runs are known to be shorter than the hop to that
     /// queue (``RunCostEstimate``). Several runs may proceed at once: ONNX Runtime allows concurrent `Run` calls on a
-    /// session.
-    /// Cancelling the calling task terminates the run (`RunOptionsSetTerminate`).
+    /// session. Cancelling the calling task terminates a queued run (`RunOptionsSetTerminate`); a run on the calling
+    /// thread is expected to end sooner than that would take, and cancellation is checked before it starts.
+    ///
+    /// To avoid the copy of the outputs, use ``withRun(_:outputs:_:)`` (read ORT's memory in place) or
+    /// ``run(_:into:)`` (ORT writes into buffers you keep).
     ///
     /// ```swift
     /// let x = Tensor(shape: [3, 2], floats: [1, 2, 3, 4, 5, 6])
@@ -20,69 +26,217 @@ extension OnnxRuntimeEngine {
     ///   - outputNames: The outputs to compute; `nil` (the default) computes all of them.
     /// - Returns: The outputs by name.
     /// - Throws: ``OnnxRuntimeError``: `notLoaded`; an input error (`unknownInput`, `missingInputs`,
-    ///   `elementTypeMismatch`, `shapeMismatch`, `dataCountMismatch`, `unsupportedInputType`); `unknownOutput`;
-    ///   `unsupportedOutputType`; `runFailed` with ORT's message; `cancelled`.
+    ///   `inputMismatch`, `dataCountMismatch`, `unsupportedInputType`); `unknownOutput`; `unsupportedOutputType`;
+    ///   `runFailed` with ORT's message; `cancelled`.
     public func run(
         _ inputs: [String: Tensor], outputs outputNames: [String]? = nil
     ) async throws(OnnxRuntimeError) -> [String: OnnxValue] {
+        try await perform(inputs, outputNames: outputNames, buffers: [:]) { model, plan, values in
+            Result { () throws(OnnxRuntimeError) in
+                var named: [String: OnnxValue] = [:]
+                named.reserveCapacity(values.count)
+                for (index, value) in zip(plan.outputIndices, values) {
+                    let name = model.info.outputs[index].name
+                    named[name] = try Self.read(value, output: name, model: model.name)
+                }
+                return named
+            }
+        }
+    }
+
+    /// Runs the model once and lets `body` read the outputs where ORT left them, without copying them into Swift
+    /// arrays; the outputs are released when `body` returns. Inputs are checked and handed over as for
+    /// ``run(_:outputs:)``.
+    ///
+    /// ```swift
+    /// let best = try await engine.withRun(["input": x]) { outputs in
+    ///     try outputs["output"]!.withUnsafeBufferPointer(of: Float.self) { $0.indices.max { $0 < $1 } }
+    /// }
+    /// ```
+    /// - Parameters:
+    ///   - inputs: A tensor for every model input, by input name.
+    ///   - outputNames: The outputs to compute; `nil` computes all of them.
+    ///   - body: Reads the outputs; the views must not escape it.
+    /// - Returns: What `body` returns.
+    /// - Throws: What ``run(_:outputs:)`` throws, or what `body` throws.
+    public func withRun<R>(
+        _ inputs: [String: Tensor], outputs outputNames: [String]? = nil,
+        _ body: (OnnxRunOutputs) throws -> R
+    ) async throws -> R {
+        let owned = try await perform(inputs, outputNames: outputNames, buffers: [:]) { model, plan, values in
+            .success(OnnxRunOutputs(
+                model: model.name, names: plan.outputIndices.map { model.info.outputs[$0].name }, values: values))
+        }
+        return try body(owned)
+    }
+
+    /// Runs the model once and has ORT write the outputs straight into buffers the caller owns and may reuse on
+    /// every call (a pre-allocated output for `Run`, made with `CreateTensorWithDataAsOrtValue`). Only the outputs
+    /// named in `buffers` are computed.
+    ///
+    /// ```swift
+    /// let scores = TensorBuffer(elementType: .float, shape: [32, 10])!
+    /// for batch in batches {
+    ///     try await engine.run(["input": batch], into: ["output": scores])
+    ///     scores.withUnsafeBufferPointer(of: Float.self) { use($0) }
+    /// }
+    /// ```
+    /// A buffer must not be used by two runs at once, nor read while a run writes it.
+    /// - Parameters:
+    ///   - inputs: A tensor for every model input, by input name.
+    ///   - buffers: One buffer per output to compute, by output name, of the output's element type and shape.
+    /// - Throws: What ``run(_:outputs:)`` throws (`unknownOutput` for a buffer named after no output), and
+    ///   ``OnnxRuntimeError/outputBufferMismatch(model:output:expected:given:)`` when a buffer does not fit its output
+    ///   (checked before the run); `runFailed` when the output's actual shape differs from the buffer's.
+    public func run(_ inputs: [String: Tensor], into buffers: [String: TensorBuffer]) async throws(OnnxRuntimeError) {
+        let model = try loadedModel()
+        let available = model.info.outputs.map(\.name)
+        for name in buffers.keys.sorted() where !available.contains(name) {
+            throw .unknownOutput(model: model.name, name: name, available: available)
+        }
+        let ordered = available.filter { buffers[$0] != nil }
+        let _: Void = try await perform(inputs, outputNames: ordered, buffers: buffers) { _, _, _ in .success(()) }
+    }
+
+    /// Checks, runs and hands the outputs to `read`, on the native queue or inline (see ``RunCostEstimate``).
+    private func perform<R: Sendable>(
+        _ inputs: [String: Tensor], outputNames: [String]?, buffers: [String: TensorBuffer],
+        read: @escaping @Sendable (LoadedModel, RunPlan, [ORTValue]) -> Result<R, OnnxRuntimeError>
+    ) async throws(OnnxRuntimeError) -> R {
         let model = try loadedModel()
         let plan = try model.plan(inputs, outputNames: outputNames)
+        let targets = try model.outputTargets(plan, buffers: buffers)
         guard !Task.isCancelled else { throw .cancelled(model: model.name) }
-        let session = model.session
         let runOptions = try Self.native(model.name, "CreateRunOptions") { () throws(OnnxRuntimeStatus) in
-            try ORTRunOptions(api: session.api)
+            try model.runOptions.take()
         }
-        let elements = plan.inputs.reduce(0) { $0 + $1.tensor.count }
-        let work: @Sendable () -> Result<[String: OnnxValue], OnnxRuntimeError> = {
-            let start = ContinuousClock.now
-            let result = Self.execute(plan, session: session, options: runOptions, model: model.name)
-            if case .success = result {
-                let duration = ContinuousClock.now - start
-                model.runCost.withLock { $0.record(duration, elements: elements) }
+        let placement = model.runCost.withLock { $0.placement(elements: plan.elementCount) }
+        let result: Result<R, OnnxRuntimeError>
+        switch placement {
+        case .inline:
+            // Expected to be shorter than the hop itself: cancellation is checked before, not during, the run.
+            result = Self.measured(plan, targets: targets, model: model, options: runOptions, read: read)
+        case .nativeQueue:
+            result = await withTaskCancellationHandler {
+                await NativeQueue.perform {
+                    Self.measured(plan, targets: targets, model: model, options: runOptions, read: read)
+                }
+            } onCancel: {
+                runOptions.terminate()
             }
-            return result
         }
-        let placement = model.runCost.withLock { $0.placement(elements: elements) }
-        let result = await withTaskCancellationHandler {
-            switch placement {
-            case .inline: work()
-            case .nativeQueue: await NativeQueue.perform(work)
-            }
-        } onCancel: {
-            runOptions.terminate()
-        }
+        model.runOptions.give(back: runOptions)
         if case .failure = result, Task.isCancelled { throw .cancelled(model: model.name) }
         return try result.get()
     }
 
-    /// Converts, runs and reads back. Blocking: runs on the native queue.
+    /// Executes and reads the run, recording how long it took for ``RunCostEstimate``. Blocking.
+    private static func measured<R>(
+        _ plan: RunPlan, targets: [TensorBuffer?], model: LoadedModel, options: ORTRunOptions,
+        read: (LoadedModel, RunPlan, [ORTValue]) -> Result<R, OnnxRuntimeError>
+    ) -> Result<R, OnnxRuntimeError> {
+        let start = ContinuousClock.now
+        let result = execute(plan, targets: targets, model: model, options: options).flatMap { values in
+            read(model, plan, values)
+        }
+        if case .success = result {
+            let duration = ContinuousClock.now - start
+            model.runCost.withLock { $0.record(duration, elements: plan.elementCount) }
+        }
+        return result
+    }
+
+    /// Wraps the inputs, runs, and takes ownership of the outputs. Blocking.
     private static func execute(
-        _ plan: RunPlan, session: ORTSession, options: ORTRunOptions, model: String
-    ) -> Result<[String: OnnxValue], OnnxRuntimeError> {
-        Result { () throws(OnnxRuntimeError) in
-            let values = try native(model, "CreateTensorAsOrtValue") { () throws(OnnxRuntimeStatus) in
-                try plan.inputs.map { input throws(OnnxRuntimeStatus) in
-                    (input.name, try ORTValue.tensor(input.tensor, api: session.api))
-                }
-            }
-            let outputs: [ORTValue]
-            do throws(OnnxRuntimeStatus) {
-                outputs = try session.run(inputs: values, outputNames: plan.outputNames, options: options)
-            } catch {
-                throw .runFailed(model: model, status: error)
-            }
-            var named: [String: OnnxValue] = [:]
-            for (name, value) in zip(plan.outputNames, outputs) {
-                do throws(ORTReadFailure) {
-                    named[name] = try value.read()
-                } catch {
-                    switch error {
-                    case .status(let status): throw .native(model: model, operation: "read output", status: status)
-                    case .unsupported(let type): throw .unsupportedOutputType(model: model, output: name, type: type)
+        _ plan: RunPlan, targets: [TensorBuffer?], model: LoadedModel, options: ORTRunOptions
+    ) -> Result<[ORTValue], OnnxRuntimeError> {
+        let session = model.session
+        let api = session.api
+        return withInputValues(plan.inputs[...], api: api, model: model.name, collected: []) { inputs in
+            var outputs = [OpaquePointer?](repeating: nil, count: plan.outputIndices.count)
+            var given: [ORTValue?] = []  // values over the caller's buffers, by output position
+            if !targets.isEmpty {
+                given.reserveCapacity(targets.count)
+                for (index, target) in targets.enumerated() {
+                    do throws(OnnxRuntimeStatus) {
+                        let value = try target.map { buffer throws(OnnxRuntimeStatus) in try buffer.makeValue(api: api) }
+                        outputs[index] = value?.withPointer { $0 }
+                        given.append(value)
+                    } catch {
+                        return .failure(.native(
+                            model: model.name, operation: "CreateTensorWithDataAsOrtValue", status: error))
                     }
                 }
             }
-            return named
+            let outputNames = plan.allOutputs
+                ? model.outputNames.pointers : plan.outputIndices.map { model.outputNames.pointers[$0] }
+            let status = Result { () throws(OnnxRuntimeStatus) in
+                try session.run(
+                    inputNames: model.inputNames.pointers, inputs: inputs, outputNames: outputNames,
+                    outputs: &outputs, options: options)
+            }
+            // Take ownership of what ORT allocated before looking at the status, so nothing can leak.
+            var values: [ORTValue] = []
+            values.reserveCapacity(outputs.count)
+            var complete = true
+            for (index, pointer) in outputs.enumerated() {
+                if index < given.count, let value = given[index] {
+                    values.append(value)
+                } else if let pointer {
+                    values.append(ORTValue(owning: pointer, api: api))
+                } else {
+                    complete = false
+                }
+            }
+            if case .failure(let error) = status { return .failure(.runFailed(model: model.name, status: error)) }
+            guard complete else { return .failure(.native(model: model.name, operation: "Run", status: .nullResult("Run"))) }
+            return .success(values)
+        }
+    }
+
+    /// Calls `body` with an ORT value for each tensor, in order, all alive for the call.
+    private static func withInputValues<R>(
+        _ tensors: ArraySlice<Tensor>, api: ORTAPI, model: String, collected: [OpaquePointer?],
+        _ body: ([OpaquePointer?]) -> Result<R, OnnxRuntimeError>
+    ) -> Result<R, OnnxRuntimeError> {
+        guard let first = tensors.first else { return body(collected) }
+        do throws(OnnxRuntimeStatus) {
+            return try ORTValue.withValue(for: first, api: api) { pointer in
+                withInputValues(tensors.dropFirst(), api: api, model: model, collected: collected + [pointer], body)
+            }
+        } catch {
+            return .failure(.native(model: model, operation: "CreateTensorWithDataAsOrtValue", status: error))
+        }
+    }
+
+    /// Copies one output into Swift.
+    static func read(_ value: ORTValue, output: String, model: String) throws(OnnxRuntimeError) -> OnnxValue {
+        do throws(ORTReadFailure) {
+            return try value.read()
+        } catch {
+            switch error {
+            case .status(let status): throw .native(model: model, operation: "read output", status: status)
+            case .unsupported(let type): throw .unsupportedOutputType(model: model, output: output, type: type)
+            }
+        }
+    }
+}
+
+extension OnnxRuntimeEngine.LoadedModel {
+    /// The caller's buffer for each planned output, `nil` where ORT allocates; checked against the declared outputs.
+    /// - Throws: ``OnnxRuntimeError/outputBufferMismatch(model:output:expected:given:)``.
+    /// Empty when there are no buffers.
+    func outputTargets(_ plan: RunPlan, buffers: [String: TensorBuffer]) throws(OnnxRuntimeError) -> [TensorBuffer?] {
+        guard !buffers.isEmpty else { return [] }
+        return try plan.outputIndices.map { index throws(OnnxRuntimeError) -> TensorBuffer? in
+            let output = info.outputs[index]
+            guard let buffer = buffers[output.name] else { return nil }
+            let given = OnnxValueType.tensor(elementType: buffer.elementType, shape: buffer.shape.map { Int64($0) })
+            guard case .tensor(let elementType, let shape) = output.type, elementType == buffer.elementType,
+                shape.count == buffer.shape.count,
+                zip(shape, buffer.shape).allSatisfy({ $0 < 0 || $0 == Int64($1) })
+            else { throw .outputBufferMismatch(model: name, output: output.name, expected: output.type, given: given) }
+            return buffer
         }
     }
 }

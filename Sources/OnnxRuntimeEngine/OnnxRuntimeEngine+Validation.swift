@@ -1,7 +1,13 @@
 /// A run that passed validation: the inputs in the model's order and the outputs to compute.
 struct RunPlan: Sendable {
-    let inputs: [(name: String, tensor: Tensor)]
-    let outputNames: [String]
+    /// The input tensors, in the model's input order.
+    let inputs: [Tensor]
+    /// The outputs to compute, as indices into the model's outputs.
+    let outputIndices: [Int]
+    /// Whether ``outputIndices`` is every output in order (the common case, which needs no name list).
+    let allOutputs: Bool
+    /// The total number of input elements, for ``RunCostEstimate``.
+    let elementCount: Int
 }
 
 extension OnnxRuntimeEngine.LoadedModel {
@@ -12,43 +18,53 @@ extension OnnxRuntimeEngine.LoadedModel {
     ///   - inputs: The named input tensors.
     ///   - outputNames: The outputs to compute; `nil` means all, in the model's order.
     /// - Returns: The plan to execute.
-    /// - Throws: ``OnnxRuntimeError``: `unknownInput`, `missingInputs`, `unsupportedInputType`,
-    ///   `elementTypeMismatch`, `shapeMismatch`, `dataCountMismatch`, `unknownOutput`.
+    /// - Throws: ``OnnxRuntimeError``: `unknownInput`, `missingInputs`, `unsupportedInputType`, `inputMismatch`,
+    ///   `dataCountMismatch`, `unknownOutput`.
     func plan(_ inputs: [String: Tensor], outputNames: [String]?) throws(OnnxRuntimeError) -> RunPlan {
-        let declared = info.inputs.map(\.name)
-        for given in inputs.keys.sorted() where !declared.contains(given) {
-            throw .unknownInput(model: name, name: given, expected: declared)
-        }
-        let missing = declared.filter { inputs[$0] == nil }
-        guard missing.isEmpty else { throw .missingInputs(model: name, names: missing) }
-        var ordered: [(name: String, tensor: Tensor)] = []
+        var ordered: [Tensor] = []
+        ordered.reserveCapacity(info.inputs.count)
+        var elements = 0
         for input in info.inputs {
-            let tensor = inputs[input.name]!
+            guard let tensor = inputs[input.name] else { break }
             try check(tensor, against: input)
-            ordered.append((input.name, tensor))
+            ordered.append(tensor)
+            elements += tensor.count
+        }
+        if ordered.count != info.inputs.count || inputs.count != info.inputs.count {
+            let declared = info.inputs.map(\.name)
+            for given in inputs.keys.sorted() where !declared.contains(given) {
+                throw .unknownInput(model: name, name: given, expected: declared)
+            }
+            throw .missingInputs(model: name, names: declared.filter { inputs[$0] == nil })
+        }
+        guard let outputNames else {
+            return RunPlan(inputs: ordered, outputIndices: allOutputIndices, allOutputs: true, elementCount: elements)
         }
         let available = info.outputs.map(\.name)
-        let requested = outputNames ?? available
-        for output in requested where !available.contains(output) {
-            throw .unknownOutput(model: name, name: output, available: available)
+        var indices: [Int] = []
+        for output in outputNames {
+            guard let index = available.firstIndex(of: output) else {
+                throw .unknownOutput(model: name, name: output, available: available)
+            }
+            indices.append(index)
         }
-        return RunPlan(inputs: ordered, outputNames: requested)
+        return RunPlan(
+            inputs: ordered, outputIndices: indices, allOutputs: indices == allOutputIndices,
+            elementCount: elements)
     }
 
     private func check(_ tensor: Tensor, against input: TensorInfo) throws(OnnxRuntimeError) {
         guard case .tensor(let elementType, let declaredShape) = input.type,
-            Tensor.supportedElementTypes.contains(elementType)
+            Tensor.canHold(elementType)
         else { throw .unsupportedInputType(model: name, input: input.name, type: input.type.typeName) }
-        guard tensor.elementType == elementType else {
-            throw .elementTypeMismatch(
-                model: name, input: input.name, expected: elementType, given: tensor.elementType)
-        }
-        let fits = tensor.shape.count == declaredShape.count
+        let fits = tensor.elementType == elementType && tensor.shape.count == declaredShape.count
             && zip(declaredShape, tensor.shape).allSatisfy { declared, given in
                 given >= 0 && (declared < 0 || declared == Int64(given))
             }
         guard fits else {
-            throw .shapeMismatch(model: name, input: input.name, expected: declaredShape, given: tensor.shape)
+            throw .inputMismatch(
+                model: name, input: input.name, expected: input.type,
+                given: .tensor(elementType: tensor.elementType, shape: tensor.shape.map { Int64($0) }))
         }
         let expectedCount = tensor.shape.reduce(1, *)
         guard tensor.count == expectedCount else {

@@ -52,8 +52,9 @@ public final class OnnxRuntimeEngine: InferenceEngine {
         }
     }
 
-    /// A loaded model: its open session and what it declares.
-    struct LoadedModel: Sendable {
+    /// A loaded model: its open session and what it declares. A class, so that a run hands it around with one
+    /// reference count instead of copying a dozen fields.
+    final class LoadedModel: Sendable {
         let name: String
         let path: String
         let session: ORTSession
@@ -61,6 +62,31 @@ public final class OnnxRuntimeEngine: InferenceEngine {
         let fileSize: Int?
         /// What its runs cost so far, which decides where the next one executes.
         let runCost: Locked<RunCostEstimate>
+        /// The inputs' names as C strings, in the model's order, made once for every run.
+        let inputNames: CStringArray
+        /// The outputs' names as C strings, in the model's order.
+        let outputNames: CStringArray
+        /// Run options reused across runs.
+        let runOptions: RunOptionsPool
+        /// `0..<outputs.count`, made once: the plan of a run that computes every output.
+        let allOutputIndices: [Int]
+
+        init(
+            name: String, path: String, session: ORTSession, info: OnnxModelInfo, fileSize: Int?,
+            runCost: Locked<RunCostEstimate>, inputNames: CStringArray, outputNames: CStringArray,
+            runOptions: RunOptionsPool, allOutputIndices: [Int]
+        ) {
+            self.name = name
+            self.path = path
+            self.session = session
+            self.info = info
+            self.fileSize = fileSize
+            self.runCost = runCost
+            self.inputNames = inputNames
+            self.outputNames = outputNames
+            self.runOptions = runOptions
+            self.allOutputIndices = allOutputIndices
+        }
     }
 
     let state = Locked<State>(.idle)

@@ -9,21 +9,29 @@ enum RunPlacement: Sendable, Equatable {
     case nativeQueue
 }
 
-/// What a model's runs have cost so far, per input element, and the placement that follows for the next one.
+/// What a model's recent runs cost per input element, and the placement that follows for the next one.
 ///
 /// Until ``warmUpRuns`` runs are measured every run goes to the native queue. Afterwards a run goes inline when its
-/// expected duration (the running average cost per input element times this run's element count, so a larger batch
-/// is expected to take longer) is within the budget. A zero budget keeps every run on the native queue.
+/// expected duration (the recent cost per input element times this run's element count, so a larger batch is
+/// expected to take longer) is within the budget. A zero budget keeps every run on the native queue.
+///
+/// The recent cost is the *fastest* of the last ``window`` runs. On a busy machine a run's wall time often includes
+/// a time slice of another process (milliseconds, for a run of microseconds); an average would let those spikes
+/// send the next runs through the hop for nothing, which doubles their latency. The fastest recent run is what the
+/// model costs when it gets the processor; a model that really became slower moves to the native queue once a
+/// whole window of its runs was slow.
 struct RunCostEstimate: Sendable, Equatable {
     /// Runs measured before any run may go inline.
     static let warmUpRuns = 3
-    /// The weight of the newest measurement in the running average.
-    static let smoothing = 0.2
+    /// How many recent runs the estimate looks at.
+    static let window = 8
 
     /// The longest expected duration that still runs inline.
     let inlineBudget: Duration
-    /// The running average, in nanoseconds per input element; `nil` before the first measurement.
-    private(set) var nanosecondsPerElement: Double?
+    /// The recent cost, in nanoseconds per input element; `nil` before the first measurement.
+    var nanosecondsPerElement: Double? { recent.min() }
+    /// The last ``window`` measurements, oldest overwritten first.
+    private var recent: [Double] = []
     /// How many runs were measured.
     private(set) var measuredRuns = 0
     /// How many runs went inline.
@@ -42,10 +50,14 @@ struct RunCostEstimate: Sendable, Equatable {
         return .inline
     }
 
-    /// Adds a successful run's duration (the native work only, without any hop) to the running average.
+    /// Adds a successful run's duration (the native work only, without any hop).
     mutating func record(_ duration: Duration, elements: Int) {
         let sample = duration / .nanoseconds(1) / Double(max(1, elements))
-        nanosecondsPerElement = nanosecondsPerElement.map { $0 + Self.smoothing * (sample - $0) } ?? sample
+        if recent.count < Self.window {
+            recent.append(sample)
+        } else {
+            recent[measuredRuns % Self.window] = sample
+        }
         measuredRuns += 1
     }
 }

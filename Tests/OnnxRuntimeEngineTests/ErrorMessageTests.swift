@@ -2,7 +2,7 @@ import OnnxRuntimeEngine
 import Testing
 
 /// Error messages name the model and the cause and say what to do.
-@Suite struct ErrorMessageTests {
+@Suite(.timeLimit(.minutes(2))) struct ErrorMessageTests {
     @Test func unsupportedLibrary_namesTheVersionFoundAndTheVersionNeeded() {
         let error = OnnxRuntimeError.unsupportedLibrary(model: "iris", requiredAPI: 23, libraryVersion: "1.16.3")
         #expect(error.description.contains("model \"iris\""))
@@ -15,14 +15,21 @@ import Testing
         #expect(error.description == "model \"iris\" has no input \"features\"; its inputs are: float_input")
     }
 
-    @Test func elementTypeMismatch_namesBothTypes() {
-        let error = OnnxRuntimeError.elementTypeMismatch(model: "mul", input: "X", expected: .float, given: .int64)
-        #expect(error.description == "model \"mul\", input \"X\": expected float elements, given int64")
+    @Test func inputMismatch_namesInputAndBothTypesWithShapes() {
+        let error = OnnxRuntimeError.inputMismatch(
+            model: "mul", input: "X", expected: .tensor(elementType: .float, shape: [3, -1]),
+            given: .tensor(elementType: .int64, shape: [2, 2]))
+        #expect(
+            error.description
+                == "model \"mul\", input \"X\": expected tensor(float)[3, -1] (-1 = any size), given tensor(int64)[2, 2]")
     }
 
-    @Test func shapeMismatch_showsBothShapesAndFreeDimensions() {
-        let error = OnnxRuntimeError.shapeMismatch(model: "mul", input: "X", expected: [3, -1], given: [2, 2])
-        #expect(error.description == "model \"mul\", input \"X\": expected shape [3, -1] (-1 = any size), given [2, 2]")
+    @Test func unsupportedGraph_advisesReExportingWithASupportedOpset() {
+        let status = OnnxRuntimeStatus(code: .notImplemented, message: "Could not find an implementation for Add(14)")
+        let error = OnnxRuntimeError.unsupportedGraph(model: "m", path: "/m.onnx", status: status)
+        #expect(error.description.contains("re-export the model with an opset"))
+        #expect(error.description.contains("NOT_IMPLEMENTED: Could not find an implementation for Add(14)"))
+        #expect(!error.description.contains("complete .onnx export"))
     }
 
     @Test func notLoaded_beforeAnyLoad_saysToLoad() {

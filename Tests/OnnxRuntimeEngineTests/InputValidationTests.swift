@@ -3,8 +3,14 @@ import Testing
 
 /// Bad inputs are rejected in Swift with an error naming the model, the input and what was expected; the engine
 /// keeps serving good requests afterwards.
-@Suite struct InputValidationTests {
+@Suite(.timeLimit(.minutes(2))) struct InputValidationTests {
     let good = Tensor(shape: [3, 2], floats: [1, 2, 3, 4, 5, 6])
+    let declared = OnnxValueType.tensor(elementType: .float, shape: [3, 2])
+
+    /// The error for an `X` of another element type or shape than mul_1's `tensor(float)[3, 2]`.
+    private func mismatch(given type: TensorElementType, _ shape: [Int64]) -> OnnxRuntimeError {
+        .inputMismatch(model: "mul", input: "X", expected: declared, given: .tensor(elementType: type, shape: shape))
+    }
 
     private func expectRejected(
         _ inputs: [String: Tensor], outputs: [String]? = nil, with expected: OnnxRuntimeError
@@ -25,31 +31,31 @@ import Testing
     @Test func run_int64IntoFloatInput_reportsBothElementTypes() async throws {
         let wrong = Tensor(shape: [3, 2], int64s: [1, 2, 3, 4, 5, 6])
         try await expectRejected(
-            ["X": wrong], with: .elementTypeMismatch(model: "mul", input: "X", expected: .float, given: .int64))
+            ["X": wrong], with: mismatch(given: .int64, [3, 2]))
     }
 
     @Test func run_doubleIntoFloatInput_reportsBothElementTypes() async throws {
         let wrong = Tensor(shape: [3, 2], doubles: [1, 2, 3, 4, 5, 6])
         try await expectRejected(
-            ["X": wrong], with: .elementTypeMismatch(model: "mul", input: "X", expected: .float, given: .double))
+            ["X": wrong], with: mismatch(given: .double, [3, 2]))
     }
 
     @Test func run_wrongDimension_reportsExpectedAndGivenShapes() async throws {
         let wrong = Tensor(shape: [2, 3], floats: [1, 2, 3, 4, 5, 6])
         try await expectRejected(
-            ["X": wrong], with: .shapeMismatch(model: "mul", input: "X", expected: [3, 2], given: [2, 3]))
+            ["X": wrong], with: mismatch(given: .float, [2, 3]))
     }
 
     @Test func run_wrongRank_reportsExpectedAndGivenShapes() async throws {
         let wrong = Tensor(shape: [6], floats: [1, 2, 3, 4, 5, 6])
         try await expectRejected(
-            ["X": wrong], with: .shapeMismatch(model: "mul", input: "X", expected: [3, 2], given: [6]))
+            ["X": wrong], with: mismatch(given: .float, [6]))
     }
 
     @Test func run_negativeDimension_isAShapeMismatch() async throws {
         let wrong = Tensor(shape: [-3, -2], floats: [1, 2, 3, 4, 5, 6])
         try await expectRejected(
-            ["X": wrong], with: .shapeMismatch(model: "mul", input: "X", expected: [3, 2], given: [-3, -2]))
+            ["X": wrong], with: mismatch(given: .float, [-3, -2]))
     }
 
     @Test func run_tooFewElementsForTheShape_reportsTheCounts() async throws {

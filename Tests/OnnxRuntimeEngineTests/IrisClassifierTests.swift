@@ -3,7 +3,7 @@ import Testing
 
 /// logreg_iris.onnx returns `label` (int64 per row) and `probabilities`, a ZipMap: a sequence with one map from
 /// class label to probability per row. References come from ONNX Runtime's Python API (see `OnnxReference`).
-@Suite struct IrisClassifierTests {
+@Suite(.timeLimit(.minutes(2))) struct IrisClassifierTests {
     let reference = OnnxReference.model(EngineFixtures.iris)
 
     @Test func run_onReferenceRows_labelsMatchPython() async throws {

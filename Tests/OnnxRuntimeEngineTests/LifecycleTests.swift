@@ -4,7 +4,7 @@ import OnnxRuntimeEngine
 import Testing
 
 /// Loading, unloading and reloading: the engine's state, health and memory estimate follow the session.
-@Suite struct LifecycleTests {
+@Suite(.timeLimit(.minutes(2))) struct LifecycleTests {
     let x = Tensor(shape: [3, 2], floats: [1, 2, 3, 4, 5, 6])
 
     @Test func run_beforeLoad_throwsNotLoaded() async throws {

@@ -6,7 +6,7 @@ import Testing
 
 /// Files that are not loadable ONNX models fail with an error naming the model, never crash, and leave the engine
 /// able to load a good model afterwards.
-@Suite struct LoadFailureTests {
+@Suite(.timeLimit(.minutes(2))) struct LoadFailureTests {
     /// Writes `bytes` to a fresh temporary file and tries to load it; returns the error.
     private func loadError(
         writing bytes: Data, as fileName: String = "model.onnx", name: String = "broken"

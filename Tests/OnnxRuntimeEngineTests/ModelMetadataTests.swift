@@ -4,7 +4,7 @@ import Testing
 /// What the engine reads when a model loads, compared with ONNX Runtime's Python API. The metadata and provider
 /// calls sit late in the C API table (slots 111–118 and 125), so matching values also confirm the table layout
 /// declared in `onnxruntime_subset.h`.
-@Suite struct ModelMetadataTests {
+@Suite(.timeLimit(.minutes(2))) struct ModelMetadataTests {
     @Test(arguments: [EngineFixtures.iris, EngineFixtures.mul, EngineFixtures.sigmoid])
     func load_readsInputsAndOutputsLikePython(fileName: String) async throws {
         let engine = try await EngineFixtures.loaded(fileName)

@@ -3,7 +3,7 @@ import Testing
 
 /// mul_1.onnx computes `Y = X * W` elementwise for a 3×2 `X`; `W` is the model's initializer, read from the file
 /// with the `onnx` package by `Scripts/onnx_reference.py`.
-@Suite struct MulModelTests {
+@Suite(.timeLimit(.minutes(2))) struct MulModelTests {
     let weights = OnnxReference.model(EngineFixtures.mul).initializers?["W"]?.data.map { Float($0) } ?? []
 
     @Test func run_withFloatInput_multipliesByTheWeights() async throws {

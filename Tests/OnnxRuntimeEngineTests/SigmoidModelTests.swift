@@ -3,7 +3,7 @@ import OnnxRuntimeEngine
 import Testing
 
 /// sigmoid.onnx applies `1 / (1 + exp(-x))` to a 3×4×5 tensor; expected values are computed here in Swift.
-@Suite struct SigmoidModelTests {
+@Suite(.timeLimit(.minutes(2))) struct SigmoidModelTests {
     @Test func run_overARange_matchesTheLogisticFunction() async throws {
         let engine = try await EngineFixtures.loaded(EngineFixtures.sigmoid)
         let x = (0..<60).map { Float(-8 + 16 * Double($0) / 59) }

@@ -1,11 +1,13 @@
 internal import COnnxRuntime
+internal import ModelRegistry
 
-/// Owns one `OrtRunOptions`, created per run so that cancelling the calling task can stop that run alone.
+/// Owns one `OrtRunOptions`, used by one run at a time so that cancelling the calling task stops that run alone.
 final class ORTRunOptions: @unchecked Sendable {
-    // Safe: `pointer` never changes after init. ORT documents `RunOptionsSetTerminate` as callable from another
+    // Safe: `pointer` never changes after init, `terminated` is locked. ORT documents `RunOptionsSetTerminate` as callable from another
     // thread while `Run` uses the options, which is the only cross-thread use made here.
     private let pointer: OpaquePointer
     private let api: ORTAPI
+    private let terminated = Locked(false)
 
     /// Creates run options (`CreateRunOptions`).
     /// - Throws: ``OnnxRuntimeStatus`` when ORT fails.
@@ -21,8 +23,12 @@ final class ORTRunOptions: @unchecked Sendable {
 
     /// Asks a run using these options to stop as soon as it can (`RunOptionsSetTerminate`); the run then fails.
     func terminate() {
+        terminated.withLock { $0 = true }
         _ = try? api.check(api.table.pointee.RunOptionsSetTerminate(pointer))
     }
+
+    /// Whether ``terminate()`` was called; such options are not reused.
+    var isTerminated: Bool { terminated.withLock { $0 } }
 
     /// Calls `body` with the `OrtRunOptions*`, which stays valid for the call.
     func withPointer<R, E: Error>(_ body: (OpaquePointer) throws(E) -> R) throws(E) -> R {

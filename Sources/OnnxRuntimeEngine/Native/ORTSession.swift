@@ -38,35 +38,31 @@ final class ORTSession: @unchecked Sendable {
         try body(pointer)
     }
 
-    /// Runs the model once (`Run`). Blocks the calling thread until ORT is done: call it on the native queue.
+    /// Runs the model once (`Run`). Blocks the calling thread until ORT is done.
     /// - Parameters:
-    ///   - inputs: Input names and their values.
-    ///   - outputNames: The outputs to compute, in order.
+    ///   - inputNames: The inputs' NUL-terminated names.
+    ///   - inputs: The input values, in the same order.
+    ///   - outputNames: The outputs' NUL-terminated names.
+    ///   - outputs: One entry per output: NULL for ORT to allocate the value, or a value over memory the caller
+    ///     owns that ORT writes into. On return every entry is a value; entries ORT allocated are the caller's to
+    ///     release (entries given stay the caller's as well).
     ///   - options: Run options, used to terminate the run from another thread.
-    /// - Returns: One value per output name, in order.
     /// - Throws: ``OnnxRuntimeStatus`` when ORT fails or the run was terminated.
     func run(
-        inputs: [(name: String, value: ORTValue)], outputNames: [String], options: ORTRunOptions
-    ) throws(OnnxRuntimeStatus) -> [ORTValue] {
-        var outputs = [OpaquePointer?](repeating: nil, count: outputNames.count)
-        let status = withCStrings(inputs.map(\.name)) { inputNames in
-            withCStrings(outputNames) { outputNames in
-                ORTValue.withPointers(inputs.map(\.value)) { inputValues in
-                    options.withPointer { runOptions in
-                        api.table.pointee.Run(
-                            pointer, runOptions, inputNames, inputValues, inputValues.count,
-                            outputNames, outputNames.count, &outputs)
-                    }
-                }
+        inputNames: [UnsafePointer<CChar>?], inputs: [OpaquePointer?], outputNames: [UnsafePointer<CChar>?],
+        outputs: inout [OpaquePointer?], options: ORTRunOptions?
+    ) throws(OnnxRuntimeStatus) {
+        let status: OpaquePointer?
+        if let options {
+            status = options.withPointer { runOptions in
+                api.table.pointee.Run(
+                    pointer, runOptions, inputNames, inputs, inputs.count, outputNames, outputNames.count, &outputs)
             }
+        } else {
+            status = api.table.pointee.Run(
+                pointer, nil, inputNames, inputs, inputs.count, outputNames, outputNames.count, &outputs)
         }
-        // Take ownership before checking the status so nothing ORT handed back can leak.
-        let owned = outputs.map { $0.map { ORTValue(owning: $0, api: api) } }
         try api.check(status)
-        return try owned.map { value throws(OnnxRuntimeStatus) in
-            guard let value else { throw .nullResult("Run") }
-            return value
-        }
     }
 }
 

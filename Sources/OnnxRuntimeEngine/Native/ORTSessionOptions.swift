@@ -3,7 +3,7 @@ internal import COnnxRuntime
 /// Owns one `OrtSessionOptions`: the settings a session is created with. Used on one thread while a load runs.
 final class ORTSessionOptions {
     private let pointer: OpaquePointer
-    private let api: ORTAPI
+    let api: ORTAPI
 
     /// Creates default options (`CreateSessionOptions`).
     /// - Throws: ``OnnxRuntimeStatus`` when ORT fails.
@@ -33,5 +33,15 @@ final class ORTSessionOptions {
     /// Calls `body` with the `OrtSessionOptions*`, which stays valid for the call.
     func withPointer<R, E: Error>(_ body: (OpaquePointer) throws(E) -> R) throws(E) -> R {
         try body(pointer)
+    }
+}
+
+extension ORTSessionOptions {
+    /// Makes the session use the environment's shared thread pools instead of its own (`DisablePerSessionThreads`).
+    /// - Throws: ``OnnxRuntimeStatus`` when ORT fails.
+    func disablePerSessionThreads() throws(OnnxRuntimeStatus) {
+        try withPointer { options throws(OnnxRuntimeStatus) in
+            try api.check(api.table.pointee.DisablePerSessionThreads(options))
+        }
     }
 }

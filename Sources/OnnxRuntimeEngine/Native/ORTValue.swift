@@ -1,9 +1,10 @@
 internal import COnnxRuntime
-internal import Foundation
 
 /// Owns one `OrtValue`: an input tensor the engine built, an output ORT returned, or an element taken out of a
-/// sequence or map. Used by one run on one thread at a time.
-final class ORTValue {
+/// sequence or map.
+final class ORTValue: @unchecked Sendable {
+    // Safe: a value belongs to one run, which uses it on one thread at a time; it crosses threads only when a run's
+    // outputs are handed from the native queue back to the caller, after ORT has finished writing them.
     private let pointer: OpaquePointer
     /// The API table.
     let api: ORTAPI
@@ -16,25 +17,51 @@ final class ORTValue {
 
     deinit { api.table.pointee.ReleaseValue(pointer) }
 
-    /// Copies a tensor into a new ORT-allocated value (`CreateTensorAsOrtValue` with the default allocator, then
-    /// `GetTensorMutableData`). The tensor must already be validated against the model.
+    /// Calls `body` with an ORT value for `tensor`. Numeric tensors are not copied: the value is created over the
+    /// tensor's own storage (`CreateTensorWithDataAsOrtValue`), which stays valid for the call and is released
+    /// afterwards. String tensors, and empty ones, are copied into an ORT-allocated value (`CreateTensorAsOrtValue`,
+    /// `FillStringTensor`). The tensor must already be validated against the model.
     /// - Throws: ``OnnxRuntimeStatus`` when ORT fails.
-    static func tensor(_ tensor: Tensor, api: ORTAPI) throws(OnnxRuntimeStatus) -> ORTValue {
+    static func withValue<R>(
+        for tensor: Tensor, api: ORTAPI, _ body: (OpaquePointer) -> R
+    ) throws(OnnxRuntimeStatus) -> R {
+        let elementType = ONNXTensorElementDataType(rawValue: UInt32(tensor.elementType.rawValue))
+        let borrowed = tensor.count == 0 ? nil : tensor.withUnsafeElementBytes { bytes in
+            Result { () throws(OnnxRuntimeStatus) -> R in
+                let memory = try ORTMemoryInfo.cpu()
+                var created: OpaquePointer?
+                try tensor.shape.withUnsafeBufferPointer { dims throws(OnnxRuntimeStatus) in
+                    try dims.withMemoryRebound(to: Int64.self) { dims throws(OnnxRuntimeStatus) in
+                        try api.check(api.table.pointee.CreateTensorWithDataAsOrtValue(
+                            memory.pointer, UnsafeMutableRawPointer(mutating: bytes.baseAddress), bytes.count,
+                            dims.baseAddress, dims.count, elementType, &created))
+                    }
+                }
+                guard let created else { throw .nullResult("CreateTensorWithDataAsOrtValue") }
+                defer { api.table.pointee.ReleaseValue(created) }
+                return body(created)
+            }
+        }
+        if let borrowed { return try borrowed.get() }
+        let value = try allocated(tensor, elementType: elementType, api: api)
+        return value.withPointer(body)
+    }
+
+    /// A new ORT-allocated tensor holding a copy of `tensor` (`CreateTensorAsOrtValue`, then `FillStringTensor` for
+    /// strings; numeric tensors reaching here are empty).
+    private static func allocated(
+        _ tensor: Tensor, elementType: ONNXTensorElementDataType, api: ORTAPI
+    ) throws(OnnxRuntimeStatus) -> ORTValue {
         let allocator = try api.defaultAllocator()
         let shape = tensor.shape.map { Int64($0) }
-        let elementType = ONNXTensorElementDataType(rawValue: UInt32(tensor.elementType.rawValue))
         var created: OpaquePointer?
         try api.check(api.table.pointee.CreateTensorAsOrtValue(allocator, shape, shape.count, elementType, &created))
         guard let created else { throw .nullResult("CreateTensorAsOrtValue") }
         let value = ORTValue(owning: created, api: api)
-        guard tensor.count > 0 else { return value }
-        var data: UnsafeMutableRawPointer?
-        try api.check(api.table.pointee.GetTensorMutableData(created, &data))
-        guard let data else { throw .nullResult("GetTensorMutableData") }
-        switch tensor.elements {
-        case .float(let values): values.withUnsafeBytes { data.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
-        case .int64(let values): values.withUnsafeBytes { data.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
-        case .double(let values): values.withUnsafeBytes { data.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+        if case .string(let strings) = tensor.elements, !strings.isEmpty {
+            try withCStrings(strings) { pointers throws(OnnxRuntimeStatus) in
+                try api.check(api.table.pointee.FillStringTensor(created, pointers, pointers.count))
+            }
         }
         return value
     }

@@ -1,0 +1,93 @@
+import Foundation
+import ModelRegistry
+import OnnxRuntimeEngine
+
+/// What the ONNX benchmark runs in a child process of the benchmark binary, where a fresh process matters: the
+/// thread-pool comparison (ORT's environment, and with it the choice of shared pools, exists once per process), and
+/// our per-call loop on its own (for profilers such as `valgrind --tool=callgrind`).
+///
+///   Benchmarks --onnx-child pools --pool own|shared --models 10 --threads 2 --model FILE
+///       loads FILE 10 times (intra-op pools of 2 threads each, or one shared pool of 2), runs each once, prints
+///       {"rss_bytes": …, "threads": …}
+///   Benchmarks --onnx-child latency --model FILE --shape 3,2 --runs 5 --calls 5000 [--outputs a,b]
+///       prints {"runs_us": [mean µs per call of each run], "cpu_us": [the same in process CPU time]}
+enum OnnxChild {
+    static let flag = "--onnx-child"
+
+    /// Runs the child mode named after ``flag`` and exits.
+    static func main(_ arguments: [String]) async -> Never {
+        do {
+            var options: [String: String] = [:]
+            var index = 2
+            while index + 1 < arguments.count {
+                options[arguments[index]] = arguments[index + 1]
+                index += 2
+            }
+            let mode = arguments.count > 1 ? arguments[1] : ""
+            let output: String
+            switch mode {
+            case "pools": output = try await pools(options)
+            case "latency": output = try await latency(options)
+            default: throw BenchmarkError.unexpectedOutput(command: flag, reason: "unknown mode \(mode)")
+            }
+            print(output)
+            exit(0)
+        } catch {
+            FileHandle.standardError.write(Data("\(flag): \(error)\n".utf8))
+            exit(1)
+        }
+    }
+
+    private static func context(
+        _ model: String, name: String, threads: Int = 1, parameters: [String: String]
+    ) -> EngineLoadContext {
+        EngineLoadContext(modelID: ModelID(), configuration: ModelConfiguration(
+            name: name, engine: .onnxruntime, modelType: .tensor, path: model, threads: threads,
+            parameters: parameters))
+    }
+
+    private static func pools(_ options: [String: String]) async throws -> String {
+        let shared = options["--pool"] == "shared"
+        let count = Int(options["--models"] ?? "") ?? 10
+        let model = options["--model"] ?? ""
+        let threads = Int(options["--threads"] ?? "") ?? 2
+        if shared { try OnnxRuntime.configureSharedThreadPool(OnnxSharedThreadPool(intraOpThreads: threads)) }
+        var engines: [OnnxRuntimeEngine] = []
+        for index in 0..<count {
+            let engine = OnnxRuntimeEngine()
+            try await engine.load(context(
+                model, name: "m\(index)", threads: threads, parameters: ["threadPool": shared ? "shared" : "own"]))
+            let name = engine.inputs[0].name
+            let shape = engine.inputs[0].shape?.map { max(1, Int($0)) } ?? [1]
+            _ = try await engine.run([name: OnnxBenchmark.input(shape: shape)])
+            engines.append(engine)
+        }
+        let threadCount = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task").count) ?? 0
+        let rss = Statistics.residentBytes()
+        withExtendedLifetime(engines) {}
+        return "{\"rss_bytes\": \(rss), \"threads\": \(threadCount)}"
+    }
+
+    private static func latency(_ options: [String: String]) async throws -> String {
+        let shape = (options["--shape"] ?? "1").split(separator: ",").compactMap { Int($0) }
+        let runs = Int(options["--runs"] ?? "") ?? 5
+        let calls = Int(options["--calls"] ?? "") ?? 1000
+        let outputs = options["--outputs"].map { $0.split(separator: ",").map(String.init) }
+        let engine = OnnxRuntimeEngine()
+        try await engine.load(context(options["--model"] ?? "", name: "latency", parameters: [:]))
+        let inputs = [engine.inputs[0].name: OnnxBenchmark.input(shape: shape)]
+        for _ in 0..<50 { _ = try await engine.run(inputs, outputs: outputs) }
+        var perCall: [Double] = []
+        var cpu: [Double] = []
+        for _ in 0..<runs {
+            let cpuStart = Statistics.processCPUSeconds()
+            let seconds = try await Statistics.time {
+                for _ in 0..<calls { _ = try await engine.run(inputs, outputs: outputs) }
+            }
+            perCall.append(seconds / Double(calls) * 1e6)
+            cpu.append((Statistics.processCPUSeconds() - cpuStart) / Double(calls) * 1e6)
+        }
+        let list = { (values: [Double]) in values.map { String(format: "%.4f", $0) }.joined(separator: ", ") }
+        return "{\"runs_us\": [\(list(perCall))], \"cpu_us\": [\(list(cpu))]}"
+    }
+}
