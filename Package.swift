@@ -15,6 +15,8 @@ let package = Package(
         .library(name: "ModelRegistry", targets: ["ModelRegistry"]),
         /// The ONNX Runtime and llama.cpp engines, and a factory with both registered.
         .library(name: "ModelRegistryEngines", targets: ["ModelRegistryEngines", "OnnxRuntimeEngine", "LlamaEngine"]),
+        /// The child process LlamaEngine loads unverified model files in first, so an abort in libllama kills only it.
+        .executable(name: "model-preflight", targets: ["model-preflight"]),
     ],
     targets: [
         // Core
@@ -34,6 +36,7 @@ let package = Package(
         ),
 
         // Tools
+        .executableTarget(name: "model-preflight", dependencies: ["LlamaEngine"], swiftSettings: swiftSettings),
         .executableTarget(
             name: "model-catalog", dependencies: ["ModelRegistry", "ExampleSupport"], path: "Examples/model-catalog",
             swiftSettings: swiftSettings
@@ -55,7 +58,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "Benchmarks",
-            dependencies: ["ModelRegistry", "ModelRegistryEngines", "OnnxRuntimeEngine", "LlamaEngine", "ExampleSupport"],
+            dependencies: ["ModelRegistry", "ModelRegistryEngines", "OnnxRuntimeEngine", "LlamaEngine", "ExampleSupport", "model-preflight"],
             path: "Benchmarks",
             exclude: ["make_mlp.py", "ort_latency.py"],  // run by the benchmark with the setup's Python
             swiftSettings: swiftSettings
@@ -76,17 +79,21 @@ let package = Package(
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["ModelRegistry", "ModelRegistryEngines", "OnnxRuntimeEngine", "LlamaEngine", "ModelRegistryTestSupport"],
+            dependencies: [
+                "ModelRegistry", "ModelRegistryEngines", "OnnxRuntimeEngine", "LlamaEngine", "ModelRegistryTestSupport",
+                "model-preflight",
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "LlamaEngineTests",
-            dependencies: ["LlamaEngine", "ModelRegistryTestSupport"],
+            dependencies: ["LlamaEngine", "ModelRegistryTestSupport", "model-preflight"],  // runs the preflight child
+            exclude: ["Fixtures"],  // read through #filePath; written by Fixtures/make_crash_fixtures.py
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "ExamplesTests",
-            dependencies: ["ModelRegistryTestSupport", "ExampleSupport", "iris", "generate", "registry-tour"],  // run as processes
+            dependencies: ["ModelRegistryTestSupport", "ExampleSupport", "iris", "generate", "registry-tour", "model-preflight"],  // run as processes
             swiftSettings: swiftSettings
         ),
     ],

@@ -8,9 +8,14 @@ struct GGUFMetadataWalker {
     private(set) var vocabularySize: Int?
     /// Integer scalars, and the maximum of integer arrays, by key.
     private(set) var integers: [String: Int64] = [:]
+    /// Integer arrays of at most ``maxKeptArrayCount`` elements (per-layer hyperparameters), by key.
+    private(set) var integerArrays: [String: [Int64]] = [:]
     /// Strings of at most 256 bytes, by key.
     private(set) var strings: [String: String] = [:]
     private var keys = Set<String>()
+
+    /// Integer arrays longer than this (more than `LLAMA_MAX_LAYERS` entries) are reduced to their maximum.
+    static let maxKeptArrayCount = 512
 
     init(path: String) { self.path = path }
 
@@ -79,8 +84,14 @@ struct GGUFMetadataWalker {
             let count = try reader.length(field: "\(field) element count")
             if [.uint8, .int8, .uint16, .int16, .uint32, .int32, .uint64, .int64].contains(elementType) {
                 var largest = Int64.min
-                for _ in 0..<count { largest = max(largest, try readInteger(of: elementType, field: field, from: reader)) }
+                var values: [Int64] = []
+                for _ in 0..<count {
+                    let value = try readInteger(of: elementType, field: field, from: reader)
+                    largest = max(largest, value)
+                    if count <= Self.maxKeptArrayCount { values.append(value) }
+                }
                 if count > 0 { integers[key] = largest }
+                if count > 0, count <= Self.maxKeptArrayCount { integerArrays[key] = values }
             } else if let size = elementType.fixedSize {
                 try reader.skip(count * size, field: "\(field) elements")
             } else if elementType == .string {

@@ -16,6 +16,14 @@ public enum GGUFValidationError: Error, Sendable, Hashable, CustomStringConverti
     case tensorOutOfBounds(path: String, tensor: String, end: Int, fileSize: Int)
     /// The vocabulary lists the same token twice; libllama would abort the whole process on it.
     case duplicateToken(path: String, token: String, firstIndex: Int, secondIndex: Int)
+    /// Hyperparameters that contradict each other or a relation libllama's graph code asserts on (KV heads dividing
+    /// heads, equal key and value head widths, RoPE over the whole head): libllama would abort the process.
+    case inconsistentHyperparameters(path: String, field: String, reason: String)
+    /// A tensor's shape (ggml order, row length first) differs from the one the hyperparameters give; `meaning` says
+    /// how the expected shape is derived, e.g. `[embedding_length, head_count × key_length]`.
+    case tensorShapeMismatch(path: String, tensor: String, shape: [Int], expected: [Int], meaning: String)
+    /// A weight of the llama layout is stored as a type ggml cannot compute with (`i8`…`i64`, `f64`).
+    case unsupportedTensorType(path: String, tensor: String, type: String)
 
     /// A message a person can act on.
     public var description: String {
@@ -39,6 +47,15 @@ public enum GGUFValidationError: Error, Sendable, Hashable, CustomStringConverti
         case .duplicateToken(let path, let token, let first, let second):
             "\(path) has a corrupt vocabulary: token \(token.debugDescription) appears at index \(first) and \(second); "
                 + "libllama cannot load it: fix the tokenizer.ggml.tokens array or convert the model again"
+        case .inconsistentHyperparameters(let path, let field, let reason):
+            "\(path) has inconsistent hyperparameters: \(field) \(reason); libllama would abort on it: convert the "
+                + "model again with a current llama.cpp"
+        case .tensorShapeMismatch(let path, let tensor, let shape, let expected, let meaning):
+            "\(path) does not match its hyperparameters: tensor \"\(tensor)\" has shape \(shape) but \(meaning) gives "
+                + "\(expected); the metadata or the tensors are corrupt: convert the model again"
+        case .unsupportedTensorType(let path, let tensor, let type):
+            "\(path) is corrupt: tensor \"\(tensor)\" is stored as \(type), which ggml cannot compute with (weights "
+                + "must be float or quantized); convert the model again"
         }
     }
 }

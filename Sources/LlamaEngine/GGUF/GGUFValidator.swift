@@ -4,7 +4,8 @@
 /// duplicated token trips a `GGML_ASSERT`). The validator walks the header, every metadata key/value and every tensor
 /// info with bounds checks against the file size, checks that each tensor's data lies inside the file, that
 /// `tokenizer.ggml.tokens` has no duplicates, and that the hyperparameters libllama asserts on (layer and expert
-/// counts, RoPE scaling type) are in range. It reads only the header, never the tensor data.
+/// counts, RoPE scaling type) are in range, and, for the llama-family layouts, that the hyperparameters agree with each
+/// other and with every tensor's shape (``GGUFShapeCheck``). It reads only the header, never the tensor data.
 ///
 /// ```swift
 /// let summary = try GGUFValidator().validate(path: "/models/tiny-llama.gguf")
@@ -55,7 +56,7 @@ public struct GGUFValidator: Sendable {
             throw GGUFValidationError.malformed(path: path, field: "general.alignment", reason: "\(alignment) is not a power of 2")
         }
 
-        var tensors: [(name: String, offset: Int, size: Int)] = []
+        var tensors: [GGUFTensorInfo] = []
         var names = Set<String>()
         for index in 0..<tensorCount {
             let tensor = try readTensorInfo(index: index, from: reader)
@@ -80,6 +81,12 @@ public struct GGUFValidator: Sendable {
             }
             dataSize = max(dataSize, Self.align(tensor.offset + tensor.size, to: alignment))
         }
+        if let architecture = metadata.architecture, let layout = GGUFShapeCheck.Layout(architecture: architecture) {
+            try GGUFShapeCheck(
+                path: path, layout: layout, architecture: architecture, integers: metadata.integers,
+                integerArrays: metadata.integerArrays, vocabularySize: metadata.vocabularySize, tensors: tensors
+            ).check()
+        }
         return GGUFSummary(
             version: version, metadataCount: pairCount, tensorCount: tensorCount, architecture: metadata.architecture,
             vocabularySize: metadata.vocabularySize, dataOffset: dataOffset, dataSize: dataSize,
@@ -89,7 +96,7 @@ public struct GGUFValidator: Sendable {
     /// Reads one tensor info: name, dimensions, type and offset, with its data size computed from the type layout.
     private func readTensorInfo(
         index: Int, from reader: GGUFFileReader
-    ) throws -> (name: String, offset: Int, size: Int) {
+    ) throws -> GGUFTensorInfo {
         let path = reader.path
         let name = try reader.string(field: "tensor \(index) name")
         let field = "tensor \(index) (\"\(name)\")"
@@ -125,7 +132,8 @@ public struct GGUFValidator: Sendable {
         guard !overflow, size <= reader.fileSize, offset <= UInt64(reader.fileSize) else {
             throw GGUFValidationError.tensorOutOfBounds(path: path, tensor: name, end: Int.max, fileSize: reader.fileSize)
         }
-        return (name, Int(offset), size)
+        return GGUFTensorInfo(
+            name: name, shape: shape, typeID: typeID, typeName: layout.name, offset: Int(offset), size: size)
     }
 
     private static func align(_ value: Int, to alignment: Int) -> Int {
