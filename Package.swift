@@ -14,7 +14,9 @@ let package = Package(
         /// The registry core: records, factory, leases, events, workers, configuration, catalog. No native code.
         .library(name: "ModelRegistry", targets: ["ModelRegistry"]),
         /// The ONNX Runtime and llama.cpp engines, and a factory with both registered.
-        .library(name: "ModelRegistryEngines", targets: ["ModelRegistryEngines", "OnnxRuntimeEngine", "LlamaEngine"]),
+        .library(
+            name: "ModelRegistryEngines", targets: ["ModelRegistryEngines", "OnnxRuntimeEngine", "LlamaEngine", "ModelPreflight"]
+        ),
         /// The child process LlamaEngine loads unverified model files in first, so an abort in libllama kills only it.
         .executable(name: "model-preflight", targets: ["model-preflight"]),
     ],
@@ -27,8 +29,12 @@ let package = Package(
         .systemLibrary(name: "CLlama", pkgConfig: "llama"),
 
         // Engines
-        .target(name: "OnnxRuntimeEngine", dependencies: ["ModelRegistry", "COnnxRuntime"], swiftSettings: swiftSettings),
-        .target(name: "LlamaEngine", dependencies: ["ModelRegistry", "CLlama"], swiftSettings: swiftSettings),
+        .target(name: "ModelPreflight", dependencies: ["ModelRegistry"], swiftSettings: swiftSettings),
+        .target(
+            name: "OnnxRuntimeEngine", dependencies: ["ModelRegistry", "COnnxRuntime", "ModelPreflight"],
+            swiftSettings: swiftSettings
+        ),
+        .target(name: "LlamaEngine", dependencies: ["ModelRegistry", "CLlama", "ModelPreflight"], swiftSettings: swiftSettings),
         .target(
             name: "ModelRegistryEngines",
             dependencies: ["ModelRegistry", "OnnxRuntimeEngine", "LlamaEngine"],
@@ -36,7 +42,10 @@ let package = Package(
         ),
 
         // Tools
-        .executableTarget(name: "model-preflight", dependencies: ["LlamaEngine"], swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "model-preflight", dependencies: ["ModelRegistry", "ModelPreflight", "LlamaEngine", "OnnxRuntimeEngine"],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "model-catalog", dependencies: ["ModelRegistry", "ExampleSupport"], path: "Examples/model-catalog",
             swiftSettings: swiftSettings
@@ -87,8 +96,13 @@ let package = Package(
         ),
         .testTarget(
             name: "LlamaEngineTests",
-            dependencies: ["LlamaEngine", "ModelRegistryTestSupport", "model-preflight"],  // runs the preflight child
+            dependencies: ["LlamaEngine", "ModelPreflight", "ModelRegistryTestSupport", "model-preflight"],  // runs the child
             exclude: ["Fixtures"],  // read through #filePath; written by Fixtures/make_crash_fixtures.py
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PreflightTests",
+            dependencies: ["ModelPreflight", "OnnxRuntimeEngine", "ModelRegistryTestSupport", "model-preflight"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -123,17 +123,19 @@ import Testing
     }
 
     @Test(arguments: LlamaFixtures.integerWeightFixtures.map(\.name))
-    func integerTypedWeight_isRefusedInProcess_namingTheTensor(name: String) async throws {
+    func weightOfATypeGGMLCannotComputeWith_isRefusedInProcess_namingTheTensor(name: String) async throws {
         let url = LlamaFixtures.regressionFixture(name)
-        let tensor = try #require(LlamaFixtures.integerWeightFixtures.first { $0.name == name }?.tensor)
+        let (tensor, expectedType) = try #require(
+            LlamaFixtures.integerWeightFixtures.first { $0.name == name }.map { ($0.tensor, $0.type) })
         let engine = LlamaEngine()
         let configuration = LlamaFixtures.configuration(url, name: name, parameters: ["preflight": "never"])
         let error = try await #require(throws: LlamaError.self) {
             try await engine.load(EngineLoadContext(modelID: ModelID(), configuration: configuration))
         }
-        guard case .invalidModelFile(name, .unsupportedTensorType(url.path, tensor, "i32")) = error else {
+        guard case .invalidModelFile(name, .unsupportedTensorType(url.path, tensor, let type, _)) = error else {
             Issue.record("unexpected \(error)")
             return
         }
+        #expect(type == expectedType)
     }
 }

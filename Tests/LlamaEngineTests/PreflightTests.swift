@@ -1,5 +1,6 @@
 import Foundation
 import LlamaEngine
+import ModelPreflight
 import ModelRegistry
 import ModelRegistryTestSupport
 import Testing
@@ -39,7 +40,7 @@ import Testing
         // deci's layout is not shape-checked: the validator passes it and ggml aborts in the first graph
         let scratch = try Scratch(copying: LlamaFixtures.regressionFixture("crash-deci-key-value-length-differ"))
         defer { scratch.remove() }
-        let error = try await #require(throws: LlamaPreflightError.self) {
+        let error = try await #require(throws: PreflightError.self) {
             try await load(scratch.model, parameters: scratch.parameters("auto"))
         }
         guard case .childCrashed(let model, let path, let signal, let message) = error else {
@@ -61,7 +62,7 @@ import Testing
         // no child can be started now, so the second load succeeds only from the cached verdict
         let nowhere = scratch.folder.appendingPathComponent("no-such-preflight").path
         try await load(scratch.model, parameters: scratch.parameters("auto", ["preflightExecutable": nowhere]))
-        await #expect(throws: LlamaPreflightError.self) {
+        await #expect(throws: PreflightError.self) {
             try await load(scratch.model, parameters: scratch.parameters("always", ["preflightExecutable": nowhere]))
         }
     }
@@ -74,7 +75,7 @@ import Testing
         try FileManager.default.removeItem(at: scratch.model)
         try bytes.write(to: scratch.model)  // a new inode: another file as far as the cache knows
         let nowhere = scratch.folder.appendingPathComponent("no-such-preflight").path
-        await #expect(throws: LlamaPreflightError.self) {
+        await #expect(throws: PreflightError.self) {
             try await load(scratch.model, parameters: scratch.parameters("auto", ["preflightExecutable": nowhere]))
         }
     }
@@ -83,7 +84,7 @@ import Testing
         let scratch = try Scratch(copying: LlamaFixtures.tinyLLM)
         defer { scratch.remove() }
         let nowhere = scratch.folder.appendingPathComponent("no-such-preflight").path
-        let error = try await #require(throws: LlamaPreflightError.self) {
+        let error = try await #require(throws: PreflightError.self) {
             try await load(scratch.model, parameters: scratch.parameters("always", ["preflightExecutable": nowhere]))
         }
         guard case .executableNotFound(_, let searched) = error else { Issue.record("unexpected \(error)"); return }
@@ -100,7 +101,7 @@ import Testing
     }
 
     @Test func unknownMode_throwsInvalidParameter() async throws {
-        let error = try await #require(throws: LlamaPreflightError.self) {
+        let error = try await #require(throws: PreflightError.self) {
             try await load(LlamaFixtures.tinyLLM, parameters: ["preflight": "sometimes"])
         }
         guard case .invalidParameter(_, "preflight", "sometimes", let expected) = error else {
@@ -113,7 +114,7 @@ import Testing
     @Test func childSlowerThanTheLoadTimeout_isKilled() async throws {
         let scratch = try Scratch(copying: LlamaFixtures.tinyLLM)
         defer { scratch.remove() }
-        let error = try await #require(throws: LlamaPreflightError.self) {
+        let error = try await #require(throws: PreflightError.self) {
             try await load(scratch.model, parameters: scratch.parameters("always"), loadTimeout: .milliseconds(1))
         }
         guard case .timedOut(_, let path, .milliseconds(1)) = error else { Issue.record("unexpected \(error)"); return }

@@ -16,9 +16,10 @@ extension LlamaFixtures {
         ("crash-llama-heads-not-dividing-width", "llama.attention.head_count"),
     ]
 
-    /// The llama-layout files found by the fuzz test: a weight stored as `i32`.
-    static let integerWeightFixtures: [(name: String, tensor: String)] = [
-        ("crash-llama-i32-matrix", "blk.0.ffn_gate.weight"),
-        ("crash-llama-i32-norm", "blk.0.attn_norm.weight"),
+    /// The llama-layout files found by the fuzz test: a weight of a type ggml cannot compute with there.
+    static let integerWeightFixtures: [(name: String, tensor: String, type: String)] = [
+        ("crash-llama-i32-matrix", "blk.0.ffn_gate.weight", "i32"),
+        ("crash-llama-i32-norm", "blk.0.attn_norm.weight", "i32"),
+        ("crash-llama-bf16-norm", "output_norm.weight", "bf16"),
     ]
 }

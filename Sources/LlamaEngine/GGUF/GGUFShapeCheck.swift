@@ -25,6 +25,8 @@ struct GGUFShapeCheck {
     /// `i8`, `i16`, `i32`, `i64` and `f64`: ggml's CPU kernels have no matrix product or arithmetic with weights of
     /// these types, and libllama loads them anyway (found by the fuzz test: it aborts or segfaults in the first graph).
     static let integerTypes: Set<UInt32> = [24, 25, 26, 27, 28]
+    /// `GGML_TYPE_F32`.
+    static let f32: UInt32 = 0
 
     let path: String
     let layout: Layout
@@ -36,7 +38,8 @@ struct GGUFShapeCheck {
 
     /// Checks the relations, then the type and shape of every tensor whose name the layout defines.
     /// - Throws: ``GGUFValidationError/inconsistentHyperparameters(path:field:reason:)`` for a relation libllama
-    ///   assumes, ``GGUFValidationError/unsupportedTensorType(path:tensor:type:)`` for an integer weight,
+    ///   assumes, ``GGUFValidationError/unsupportedTensorType(path:tensor:type:allowed:)`` for an integer weight or a
+    ///   1-D weight that is not f32,
     ///   ``GGUFValidationError/tensorShapeMismatch(path:tensor:shape:expected:meaning:)`` for a wrong shape.
     func check() throws {
         // libllama itself refuses files without these (a clear error), so there is nothing to add then.
@@ -80,7 +83,13 @@ struct GGUFShapeCheck {
         for tensor in tensors {
             guard let (shape, meaning) = expected.shape(of: tensor.name) else { continue }
             guard !Self.integerTypes.contains(tensor.typeID) else {
-                throw GGUFValidationError.unsupportedTensorType(path: path, tensor: tensor.name, type: tensor.typeName)
+                throw GGUFValidationError.unsupportedTensorType(
+                    path: path, tensor: tensor.name, type: tensor.typeName, allowed: "a float or quantized type")
+            }
+            // norms and biases meet f32 activations in ggml_mul/ggml_add, whose CPU kernels take only f32 there
+            guard shape.count > 1 || tensor.typeID == Self.f32 else {
+                throw GGUFValidationError.unsupportedTensorType(
+                    path: path, tensor: tensor.name, type: tensor.typeName, allowed: "f32 (it is a 1-D norm or bias)")
             }
             let padded = shape.map(Int.init) + Array(repeating: 1, count: max(0, 4 - shape.count))
             guard tensor.paddedShape == padded else {

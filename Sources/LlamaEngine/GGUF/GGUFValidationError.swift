@@ -22,8 +22,9 @@ public enum GGUFValidationError: Error, Sendable, Hashable, CustomStringConverti
     /// A tensor's shape (ggml order, row length first) differs from the one the hyperparameters give; `meaning` says
     /// how the expected shape is derived, e.g. `[embedding_length, head_count × key_length]`.
     case tensorShapeMismatch(path: String, tensor: String, shape: [Int], expected: [Int], meaning: String)
-    /// A weight of the llama layout is stored as a type ggml cannot compute with (`i8`…`i64`, `f64`).
-    case unsupportedTensorType(path: String, tensor: String, type: String)
+    /// A weight of the llama layout is stored as a type ggml's kernels cannot compute with there (`i8`…`i64` or
+    /// `f64` anywhere; anything but `f32` for a 1-D norm or bias); `allowed` says what it must be.
+    case unsupportedTensorType(path: String, tensor: String, type: String, allowed: String)
 
     /// A message a person can act on.
     public var description: String {
@@ -53,9 +54,9 @@ public enum GGUFValidationError: Error, Sendable, Hashable, CustomStringConverti
         case .tensorShapeMismatch(let path, let tensor, let shape, let expected, let meaning):
             "\(path) does not match its hyperparameters: tensor \"\(tensor)\" has shape \(shape) but \(meaning) gives "
                 + "\(expected); the metadata or the tensors are corrupt: convert the model again"
-        case .unsupportedTensorType(let path, let tensor, let type):
-            "\(path) is corrupt: tensor \"\(tensor)\" is stored as \(type), which ggml cannot compute with (weights "
-                + "must be float or quantized); convert the model again"
+        case .unsupportedTensorType(let path, let tensor, let type, let allowed):
+            "\(path) is corrupt: tensor \"\(tensor)\" is stored as \(type), which ggml cannot compute with there "
+                + "(it must be \(allowed)); libllama would abort on it: convert the model again"
         }
     }
 }

@@ -77,14 +77,19 @@ def write(path: str, arch: str, p: dict) -> None:
 
 
 def write_integer_typed(out: str) -> None:
-    """Found by the fuzz test: a weight stored as ggml type i32 (26) loads, then ggml aborts or segfaults on it."""
-    cases = [("blk.0.ffn_gate.weight", "crash-llama-i32-matrix"), ("blk.0.attn_norm.weight", "crash-llama-i32-norm")]
-    for tensor, name in cases:
+    """Found by the fuzz test: a weight stored as ggml type i32 (26), or a norm as bf16 (30), loads, then ggml aborts
+    or segfaults on it."""
+    cases = [
+        ("blk.0.ffn_gate.weight", "crash-llama-i32-matrix", 26),
+        ("blk.0.attn_norm.weight", "crash-llama-i32-norm", 26),
+        ("output_norm.weight", "crash-llama-bf16-norm", 30),
+    ]
+    for tensor, name, type_id in cases:
         path = os.path.join(out, name + ".gguf")
         shutil.copy(os.path.join(out, "small-llama.gguf"), path)
         reader = gguf.GGUFReader(path, "r+")
         field = next(t for t in reader.tensors if t.name == tensor).field
-        field.parts[4][0] = 26
+        field.parts[4][0] = type_id
         del reader
 
 

@@ -1,30 +1,36 @@
 import Foundation
-import ModelRegistry
+package import ModelRegistry
 
-/// The isolated preflight of a GGUF file: before ``LlamaEngine`` loads a file in-process, a `model-preflight` child
-/// loads it through the same engine and decodes one token, so a file on which libllama or ggml aborts kills the
-/// child, not the host. A pass is cached (``PreflightVerdictCache``), so a file is checked once.
+/// The isolated preflight of a model file: before an engine loads a file in-process, the `model-preflight` child
+/// loads it through the same engine (and, for llama.cpp, decodes one token), so a file on which the native library
+/// aborts kills the child, not the host. A pass is cached (``PreflightVerdictCache``), so a file is checked once.
 ///
-/// ``LlamaEngine/load(_:)`` calls ``check(_:)`` first; settings are in ``PreflightOptions``.
-enum LlamaPreflight {
+/// ``LlamaEngine`` calls ``check(_:needsChild:)`` first in its `load`; so does ``OnnxRuntimeEngine`` for the files
+/// in which ONNX Runtime has a known abort. Settings are in ``PreflightOptions``.
+package enum Preflight {
     /// The exit status of a child whose engine refused the file with an error (no crash): the in-process load
     /// then reports that error itself.
-    static let refusedStatus: Int32 = 3
+    package static let refusedStatus: Int32 = 3
 
-    /// Preflights the file of `context` unless the mode or the cache says it is not needed.
-    /// - Parameter context: The load's context (its configuration's `path` is a local file).
-    /// - Throws: ``LlamaPreflightError`` when the child crashed, timed out, failed or cannot be found;
-    ///   `CancellationError` when the task was cancelled (the child is killed).
-    static func check(_ context: EngineLoadContext) async throws {
+    /// Preflights the file of `context` unless the mode, the file or the cache says it is not needed.
+    /// - Parameters:
+    ///   - context: The load's context (its configuration's `path` is a local file).
+    ///   - needsChild: Whether the file needs the child in `auto` mode; `false` when an in-process check already
+    ///     refuses it (the in-process load then reports that error) or when the engine knows the file cannot abort.
+    /// - Throws: ``PreflightError`` when the child crashed, timed out, failed or cannot be found; `CancellationError`
+    ///   when the task was cancelled (the child is killed).
+    package static func check(_ context: EngineLoadContext, needsChild: (String) -> Bool) async throws {
         let configuration = context.configuration
         let options = try PreflightOptions(configuration)
         guard options.mode != .never, !configuration.isRemote else { return }
         let cache = PreflightVerdictCache(directory: options.cacheDirectory)
-        // a file that cannot be examined, or that the in-process validator refuses, fails the load with that error
-        guard let keys = PreflightVerdictCache.keys(forFileAt: configuration.path, sha256: configuration.sha256),
-            (try? GGUFValidator().validate(path: configuration.path)) != nil
-        else { return }
-        if options.mode == .auto, cache.hasPass(for: keys) { return }
+        // a file that cannot be examined fails the in-process load with its own error
+        guard let keys = PreflightVerdictCache.keys(forFileAt: configuration.path, sha256: configuration.sha256) else {
+            return
+        }
+        if options.mode == .auto {
+            guard !cache.hasPass(for: keys), needsChild(configuration.path) else { return }
+        }
         try Task.checkCancellation()
         let executable = try PreflightExecutable.locate(model: configuration.name, explicit: options.explicitExecutable)
         var childConfiguration = configuration
@@ -38,7 +44,7 @@ enum LlamaPreflight {
         } catch let error as CancellationError {
             throw error
         } catch {
-            throw LlamaPreflightError.launchFailed(model: configuration.name, executable: executable, reason: "\(error)")
+            throw PreflightError.launchFailed(model: configuration.name, executable: executable, reason: "\(error)")
         }
         switch result.outcome {
         case .exited(status: 0):
@@ -46,21 +52,21 @@ enum LlamaPreflight {
         case .exited(status: refusedStatus):
             return  // the engine refused the file cleanly; the in-process load throws that error
         case .exited(let status):
-            throw LlamaPreflightError.childFailed(
+            throw PreflightError.childFailed(
                 model: configuration.name, path: configuration.path, status: status,
                 output: lastLines(of: result.standardError, count: 3))
         case .signalled(let signal):
-            throw LlamaPreflightError.childCrashed(
+            throw PreflightError.childCrashed(
                 model: configuration.name, path: configuration.path, signal: signal,
                 nativeMessage: nativeMessage(in: result.standardError))
         case .timedOut:
-            throw LlamaPreflightError.timedOut(model: configuration.name, path: configuration.path, after: options.timeout)
+            throw PreflightError.timedOut(model: configuration.name, path: configuration.path, after: options.timeout)
         }
     }
 
     /// The child's last native diagnostic: its last `GGML_ASSERT` line, else its last line that reads like an error,
     /// else its last line.
-    static func nativeMessage(in standardError: String) -> String? {
+    package static func nativeMessage(in standardError: String) -> String? {
         let lines = standardError.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
             .filter { !$0.isEmpty }
         let markers = ["error", "abort", "terminate", "failed", "fatal"]

@@ -2,7 +2,7 @@ public import Foundation
 
 /// Why the preflight of a model file (loading it in a `model-preflight` child process first) failed. The host
 /// process keeps running; the registry's record of the model becomes `failed` with this error as the reason.
-public enum LlamaPreflightError: Error, Sendable, CustomStringConvertible, LocalizedError {
+public enum PreflightError: Error, Sendable, CustomStringConvertible, LocalizedError {
     /// The child died on a signal (libllama or ggml aborted, e.g. on `GGML_ASSERT`): the file would have taken the
     /// host process down. `nativeMessage` is the child's last native diagnostic line (the `GGML_ASSERT` line).
     case childCrashed(model: String, path: String, signal: Int32, nativeMessage: String?)

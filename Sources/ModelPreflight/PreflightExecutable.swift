@@ -36,14 +36,14 @@ enum PreflightExecutable {
     }
 
     /// The first candidate that is an executable file.
-    /// - Throws: ``LlamaPreflightError/executableNotFound(model:searched:)`` listing every candidate.
+    /// - Throws: ``PreflightError/executableNotFound(model:searched:)`` listing every candidate.
     static func locate(model: String, explicit: String?) throws -> String {
         let all = candidates(explicit: explicit)
         // an explicit path that is wrong is an error of its own, not a reason to fall back
         if let explicit, !FileManager.default.isExecutableFile(atPath: explicit) {
-            throw LlamaPreflightError.executableNotFound(model: model, searched: ["\(explicit) (parameter preflightExecutable)"])
+            throw PreflightError.executableNotFound(model: model, searched: ["\(explicit) (parameter preflightExecutable)"])
         }
         if let found = all.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) { return found.path }
-        throw LlamaPreflightError.executableNotFound(model: model, searched: all.map { "\($0.path) (\($0.source))" })
+        throw PreflightError.executableNotFound(model: model, searched: all.map { "\($0.path) (\($0.source))" })
     }
 }

@@ -1,5 +1,5 @@
-import Foundation
-import ModelRegistry
+package import Foundation
+package import ModelRegistry
 
 /// The preflight settings of one load, read from the model's configuration parameters:
 ///
@@ -10,25 +10,25 @@ import ModelRegistry
 /// | `preflightCache` | the folder of verdicts | `$MODELREGISTRY_PREFLIGHT_CACHE`, then `preflight/` beside the default models directory |
 ///
 /// The child is bounded by the model's `loadTimeout` (10 minutes when it has none).
-struct PreflightOptions: Sendable {
+package struct PreflightOptions: Sendable {
     /// The bound on a child without a configured load timeout.
     static let defaultTimeout: Duration = .seconds(600)
 
-    let mode: PreflightMode
-    let explicitExecutable: String?
-    let cacheDirectory: URL
-    let timeout: Duration
+    package let mode: PreflightMode
+    package let explicitExecutable: String?
+    package let cacheDirectory: URL
+    package let timeout: Duration
 
     /// Reads the settings.
     /// - Parameters:
     ///   - configuration: The model's configuration.
     ///   - environment: The process environment (for `MODELREGISTRY_PREFLIGHT_CACHE`).
-    /// - Throws: ``LlamaPreflightError/invalidParameter(model:name:value:expected:)`` for an unknown mode.
-    init(_ configuration: ModelConfiguration, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+    /// - Throws: ``PreflightError/invalidParameter(model:name:value:expected:)`` for an unknown mode.
+    package init(_ configuration: ModelConfiguration, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         let parameters = configuration.parameters
         if let text = parameters["preflight"] {
             guard let mode = PreflightMode(rawValue: text.lowercased()) else {
-                throw LlamaPreflightError.invalidParameter(
+                throw PreflightError.invalidParameter(
                     model: configuration.name, name: "preflight", value: text,
                     expected: PreflightMode.allCases.map(\.rawValue).joined(separator: ", "))
             }

@@ -1,9 +1,12 @@
 import Foundation
+import LlamaEngine
+import ModelPreflight
 import ModelRegistry
+import OnnxRuntimeEngine
 
-/// The body of the `model-preflight` program: loads model files through ``LlamaEngine`` (with preflight off) and
-/// decodes one token (one generated token for `llm`, one embedding otherwise), in a process of its own so that a
-/// file on which libllama or ggml aborts kills only that process.
+/// The body of the `model-preflight` program: loads model files through their engine (with preflight off) and, for
+/// llama.cpp, decodes one token (one generated token for `llm`, one embedding otherwise), in a process of its own so
+/// that a file on which libllama, ggml or ONNX Runtime aborts kills only that process.
 ///
 /// ```
 /// model-preflight --configuration '{"name":"m","engine":"llamacpp","type":"llm","path":"/models/m.gguf"}'
@@ -14,11 +17,11 @@ import ModelRegistry
 /// `refused <index> <message>` — so the parent knows which file was loading when the process died. Exit status:
 /// 0 when every file passed, 3 when the engine refused at least one with an error, 2 for a usage error; a crash is
 /// a signal.
-public enum LlamaPreflightChild {
+enum PreflightChild {
     /// Runs the program.
     /// - Parameter arguments: The command-line arguments without the program name.
     /// - Returns: The exit status.
-    public static func run(arguments: [String]) async -> Int32 {
+    static func run(arguments: [String]) async -> Int32 {
         let configurations: [ModelConfiguration]
         do {
             configurations = try parse(arguments)
@@ -34,7 +37,7 @@ public enum LlamaPreflightChild {
                 emit("pass \(index)")
             } catch {
                 emit("refused \(index) \(String(describing: error).split(whereSeparator: \.isNewline).joined(separator: " "))")
-                status = 3
+                status = Preflight.refusedStatus
             }
         }
         return status
@@ -43,6 +46,12 @@ public enum LlamaPreflightChild {
     private static func loadAndDecode(_ configuration: ModelConfiguration) async throws {
         var configuration = configuration
         configuration.parameters["preflight"] = PreflightMode.never.rawValue
+        if configuration.engine == .onnxruntime {
+            let engine = OnnxRuntimeEngine()
+            try await engine.load(EngineLoadContext(modelID: ModelID(), configuration: configuration))
+            await engine.unload()
+            return
+        }
         let engine = LlamaEngine()
         try await engine.load(EngineLoadContext(modelID: ModelID(), configuration: configuration))
         if configuration.modelType == .embedding {
