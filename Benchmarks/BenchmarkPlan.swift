@@ -60,6 +60,7 @@ struct BenchmarkPlan {
             model: gguf, files: files, promptTokens: promptTokens, generatedTokens: generatedTokens,
             threads: threads, runs: runs
         ).run()
+        results += try await PreflightBenchmark(model: gguf, threads: threads, runs: runs).run()
         return results
     }
 }

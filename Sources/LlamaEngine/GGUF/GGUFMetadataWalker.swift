@@ -1,3 +1,5 @@
+import ModelRegistry
+
 /// Walks GGUF metadata key/value pairs, keeping what the validator checks: `general.alignment`,
 /// `general.architecture`, the `tokenizer.ggml.tokens` vocabulary (checked for duplicates), every integer scalar,
 /// short strings, and the largest value of integer arrays (per-layer hyperparameters). Other values are skipped.
@@ -24,7 +26,7 @@ struct GGUFMetadataWalker {
     ///   - index: The pair's position, for error messages.
     ///   - reader: The reader, positioned at the pair.
     /// - Throws: ``GGUFValidationError`` for truncation, unknown types, duplicate keys or a duplicate token.
-    mutating func readPair(index: Int, from reader: GGUFFileReader) throws {
+    mutating func readPair(index: Int, from reader: GGUFReader) throws {
         let key = try reader.string(field: "metadata \(index) key")
         let field = "metadata \(index) (\(key))"
         guard !key.isEmpty, keys.insert(key).inserted else {
@@ -53,7 +55,7 @@ struct GGUFMetadataWalker {
     }
 
     /// Reads an integer scalar of any width as an `Int64` (`UInt64` values above `Int64.max` are clamped).
-    private func readInteger(of type: GGUFValueType, field: String, from reader: GGUFFileReader) throws -> Int64 {
+    private func readInteger(of type: GGUFValueType, field: String, from reader: GGUFReader) throws -> Int64 {
         switch type {
         case .uint8: Int64(try reader.integer(UInt8.self, field: field))
         case .int8: Int64(try reader.integer(Int8.self, field: field))
@@ -74,7 +76,7 @@ struct GGUFMetadataWalker {
     }
 
     private mutating func skipValue(
-        of type: GGUFValueType, field: String, from reader: GGUFFileReader, key: String
+        of type: GGUFValueType, field: String, from reader: GGUFReader, key: String
     ) throws {
         switch type {
         case .string:
@@ -106,7 +108,7 @@ struct GGUFMetadataWalker {
 
     /// Reads the token strings and refuses duplicates, comparing them the way libllama stores them: cut at the first
     /// NUL byte (it reads each token as a C string), and an empty token renamed `[EMPTY_<index>]`.
-    private mutating func readVocabulary(field: String, from reader: GGUFFileReader) throws {
+    private mutating func readVocabulary(field: String, from reader: GGUFReader) throws {
         let elementType = try valueType(reader.integer(UInt32.self, field: "\(field) element type"), field: field)
         guard elementType == .string else {
             throw GGUFValidationError.malformed(path: path, field: field, reason: "must be an array of strings")

@@ -1,3 +1,5 @@
+import ModelRegistry
+
 /// Why ``GGUFValidator`` refused a file. Each case names the file and, where there is one, the field or tensor.
 public enum GGUFValidationError: Error, Sendable, Hashable, CustomStringConvertible {
     /// No file exists at the path.
@@ -57,6 +59,19 @@ public enum GGUFValidationError: Error, Sendable, Hashable, CustomStringConverti
         case .unsupportedTensorType(let path, let tensor, let type, let allowed):
             "\(path) is corrupt: tensor \"\(tensor)\" is stored as \(type), which ggml cannot compute with there "
                 + "(it must be \(allowed)); libllama would abort on it: convert the model again"
+        }
+    }
+}
+
+extension GGUFValidationError {
+    /// The error for a failed read of the file at `path`.
+    init(_ failure: GGUFReader.Failure, path: String) {
+        switch failure {
+        case .notFound: self = .fileNotFound(path: path)
+        case .unreadable(let reason): self = .unreadable(path: path, reason: reason)
+        case .truncated(let field, let offset, let needed, let size):
+            self = .truncated(path: path, field: field, offset: offset, needed: needed, fileSize: size)
+        case .malformed(let field, let reason): self = .malformed(path: path, field: field, reason: reason)
         }
     }
 }

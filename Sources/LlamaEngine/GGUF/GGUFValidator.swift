@@ -1,3 +1,5 @@
+import ModelRegistry
+
 /// Checks a GGUF file in pure Swift before libllama opens it.
 ///
 /// libllama returns `NULL` for most broken files, but some make it abort the whole process (a vocabulary with a
@@ -27,7 +29,14 @@ public struct GGUFValidator: Sendable {
     /// - Returns: What the header says.
     /// - Throws: ``GGUFValidationError`` naming the file and the first problem found.
     public func validate(path: String) throws -> GGUFSummary {
-        let reader = try GGUFFileReader(path: path)
+        do {
+            return try validate(GGUFReader(path: path), path: path)
+        } catch let failure as GGUFReader.Failure {
+            throw GGUFValidationError(failure, path: path)
+        }
+    }
+
+    private func validate(_ reader: GGUFReader, path: String) throws -> GGUFSummary {
         let magic = try? reader.bytes(4, field: "magic")
         guard let magic, Array(magic) == Array("GGUF".utf8) else {
             throw GGUFValidationError.notGGUF(path: path, found: Self.describe(magic.map(Array.init) ?? []))
@@ -36,12 +45,12 @@ public struct GGUFValidator: Sendable {
         guard version == 2 || version == 3 else { throw GGUFValidationError.unsupportedVersion(path: path, version: version) }
         let tensorCount = try reader.length(field: "tensor count")
         let pairCount = try reader.length(field: "metadata count")
-        guard pairCount <= reader.fileSize / Self.minimumPairSize,
-            tensorCount <= reader.fileSize / Self.minimumTensorInfoSize
+        guard pairCount <= reader.size / Self.minimumPairSize,
+            tensorCount <= reader.size / Self.minimumTensorInfoSize
         else {
             throw GGUFValidationError.malformed(
                 path: path, field: "header",
-                reason: "it declares \(pairCount) metadata pairs and \(tensorCount) tensors, more than \(reader.fileSize) bytes can hold")
+                reason: "it declares \(pairCount) metadata pairs and \(tensorCount) tensors, more than \(reader.size) bytes can hold")
         }
 
         var metadata = GGUFMetadataWalker(path: path)
@@ -59,7 +68,7 @@ public struct GGUFValidator: Sendable {
         var tensors: [GGUFTensorInfo] = []
         var names = Set<String>()
         for index in 0..<tensorCount {
-            let tensor = try readTensorInfo(index: index, from: reader)
+            let tensor = try readTensorInfo(index: index, from: reader, path: path)
             guard names.insert(tensor.name).inserted else {
                 throw GGUFValidationError.malformed(path: path, field: "tensor \(index)", reason: "duplicate name \"\(tensor.name)\"")
             }
@@ -75,9 +84,9 @@ public struct GGUFValidator: Sendable {
                     reason: "\(tensor.offset) is not a multiple of the alignment \(alignment)")
             }
             let (end, overflow) = (dataOffset + tensor.offset).addingReportingOverflow(tensor.size)
-            guard !overflow, end <= reader.fileSize else {
+            guard !overflow, end <= reader.size else {
                 throw GGUFValidationError.tensorOutOfBounds(
-                    path: path, tensor: tensor.name, end: overflow ? Int.max : end, fileSize: reader.fileSize)
+                    path: path, tensor: tensor.name, end: overflow ? Int.max : end, fileSize: reader.size)
             }
             dataSize = max(dataSize, Self.align(tensor.offset + tensor.size, to: alignment))
         }
@@ -90,14 +99,13 @@ public struct GGUFValidator: Sendable {
         return GGUFSummary(
             version: version, metadataCount: pairCount, tensorCount: tensorCount, architecture: metadata.architecture,
             vocabularySize: metadata.vocabularySize, dataOffset: dataOffset, dataSize: dataSize,
-            fileSize: reader.fileSize)
+            fileSize: reader.size)
     }
 
     /// Reads one tensor info: name, dimensions, type and offset, with its data size computed from the type layout.
     private func readTensorInfo(
-        index: Int, from reader: GGUFFileReader
+        index: Int, from reader: GGUFReader, path: String
     ) throws -> GGUFTensorInfo {
-        let path = reader.path
         let name = try reader.string(field: "tensor \(index) name")
         let field = "tensor \(index) (\"\(name)\")"
         guard !name.isEmpty, name.utf8.count < Self.maxTensorNameLength else {
@@ -129,8 +137,8 @@ public struct GGUFValidator: Sendable {
         }
         let (size, overflow) = (elements / layout.blockSize).multipliedReportingOverflow(by: layout.typeSize)
         let offset = try reader.integer(UInt64.self, field: "\(field) offset")
-        guard !overflow, size <= reader.fileSize, offset <= UInt64(reader.fileSize) else {
-            throw GGUFValidationError.tensorOutOfBounds(path: path, tensor: name, end: Int.max, fileSize: reader.fileSize)
+        guard !overflow, size <= reader.size, offset <= UInt64(reader.size) else {
+            throw GGUFValidationError.tensorOutOfBounds(path: path, tensor: name, end: Int.max, fileSize: reader.size)
         }
         return GGUFTensorInfo(
             name: name, shape: shape, typeID: typeID, typeName: layout.name, offset: Int(offset), size: size)
