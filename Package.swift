@@ -67,7 +67,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "Benchmarks",
-            dependencies: ["ModelRegistry", "ModelRegistryEngines", "OnnxRuntimeEngine", "LlamaEngine", "ExampleSupport", "model-preflight"],
+            dependencies: [
+                "ModelRegistry", "ModelRegistryEngines", "OnnxRuntimeEngine", "LlamaEngine", "ExampleSupport",
+                "ModelPreflight", "model-preflight",
+            ],
             path: "Benchmarks",
             exclude: ["make_mlp.py", "ort_latency.py"],  // run by the benchmark with the setup's Python
             swiftSettings: swiftSettings

@@ -7,7 +7,7 @@ package import ModelRegistry
 /// |---|---|---|
 /// | `preflight` | `auto`, `always`, `never` (``PreflightMode``) | `auto` |
 /// | `preflightExecutable` | the `model-preflight` program | `$MODELREGISTRY_PREFLIGHT`, then beside the running executable |
-/// | `preflightCache` | the folder of verdicts | `$MODELREGISTRY_PREFLIGHT_CACHE`, then `preflight/` beside the default models directory |
+/// | `preflightCache` | the folder of verdicts | `$MODELREGISTRY_PREFLIGHT_CACHE`, then `~/.cache/modelregistry/preflight` |
 ///
 /// The child is bounded by the model's `loadTimeout` (10 minutes when it has none).
 package struct PreflightOptions: Sendable {
@@ -24,7 +24,9 @@ package struct PreflightOptions: Sendable {
     ///   - configuration: The model's configuration.
     ///   - environment: The process environment (for `MODELREGISTRY_PREFLIGHT_CACHE`).
     /// - Throws: ``PreflightError/invalidParameter(model:name:value:expected:)`` for an unknown mode.
-    package init(_ configuration: ModelConfiguration, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+    package init(
+        _ configuration: ModelConfiguration, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws {
         let parameters = configuration.parameters
         if let text = parameters["preflight"] {
             guard let mode = PreflightMode(rawValue: text.lowercased()) else {

@@ -51,9 +51,10 @@ struct GGUFShapeCheck {
         try require(width > 0, "embedding_length", "is \(width); it must be positive")
         try require(heads > 0, "attention.head_count", "is \(heads); it must be positive")
         try require(kvHeads > 0, "attention.head_count_kv", "is \(kvHeads); it must be positive")
+        let missingFeedForward = integers[key("feed_forward_length")] == nil
         try require(
             feedForward > 0, "feed_forward_length",
-            integers[key("feed_forward_length")] == nil ? "is missing (libllama then uses 0)" : "is \(feedForward); it must be positive")
+            missingFeedForward ? "is missing (libllama then uses 0)" : "is \(feedForward); it must be positive")
         try require(
             heads % kvHeads == 0, "attention.head_count_kv",
             "\(kvHeads) KV heads do not divide the \(heads) attention heads (grouped-query attention needs a divisor)")
@@ -106,7 +107,8 @@ struct GGUFShapeCheck {
             if let other = values.firstIndex(where: { $0 != first }) {
                 throw GGUFValidationError.inconsistentHyperparameters(
                     path: path, field: key(suffix),
-                    reason: "layer \(other) has \(values[other]) but layer 0 has \(first); the \(architecture) layout uses one value for all layers")
+                    reason: "layer \(other) has \(values[other]) but layer 0 has \(first); the \(architecture) layout "
+                        + "uses one value for all layers")
             }
             return first
         }
