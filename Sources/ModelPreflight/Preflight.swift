@@ -31,6 +31,21 @@ package enum Preflight {
         if options.mode == .auto {
             guard !cache.hasPass(for: keys), needsChild(configuration.path) else { return }
         }
+        do {
+            try await PreflightFlights.shared.run(key: keys[0]) {
+                // a load that waited for another one's child finds its pass here
+                if options.mode == .auto, cache.hasPass(for: keys) { return }
+                try await runChild(configuration, options: options)
+                cache.recordPass(for: keys, path: configuration.path)
+            }
+        } catch is Refused {
+            return  // the in-process load reports the engine's error
+        }
+    }
+
+    /// Runs the child on the configuration's file and turns how it ended into a verdict.
+    /// - Throws: ``PreflightError``, or `CancellationError`; returns normally when the file passed.
+    private static func runChild(_ configuration: ModelConfiguration, options: PreflightOptions) async throws {
         try Task.checkCancellation()
         let executable = try PreflightExecutable.locate(model: configuration.name, explicit: options.explicitExecutable)
         var childConfiguration = configuration
@@ -48,9 +63,9 @@ package enum Preflight {
         }
         switch result.outcome {
         case .exited(status: 0):
-            cache.recordPass(for: keys, path: configuration.path)
+            return
         case .exited(status: refusedStatus):
-            return  // the engine refused the file cleanly; the in-process load throws that error
+            throw Refused()  // the engine refused the file cleanly; the in-process load throws that error
         case .exited(let status):
             throw PreflightError.childFailed(
                 model: configuration.name, path: configuration.path, status: status,
@@ -63,6 +78,9 @@ package enum Preflight {
             throw PreflightError.timedOut(model: configuration.name, path: configuration.path, after: options.timeout)
         }
     }
+
+    /// The child's engine refused the file with an error: not a pass, not a failure of the preflight.
+    private struct Refused: Error {}
 
     /// The child's last native diagnostic: its last `GGML_ASSERT` line, else its last line that reads like an error,
     /// else its last line.

@@ -4,7 +4,7 @@ import ModelRegistry
 
 /// Runs the `model-preflight` child once and waits for it: bounded by a timeout, killed (`SIGKILL`) when the
 /// waiting task is cancelled, with its standard output and error collected.
-struct PreflightProcess: Sendable {
+package struct PreflightProcess: Sendable {
     /// How the child ended.
     enum Outcome: Sendable, Equatable {
         /// It exited with this status.
@@ -26,12 +26,21 @@ struct PreflightProcess: Sendable {
     let arguments: [String]
     let timeout: Duration
 
+    /// Sanitizer options that leave fatal signals to the kernel, so a crash stays a crash.
+    static let sanitizerSignals = "handle_segv=0:handle_sigbus=0:handle_sigfpe=0:handle_sigill=0:handle_abort=0"
+
     /// The environment of the child: the parent's, with ggml's backtrace (which would attach a debugger) and Swift's off, and
     /// libllama's warnings on standard error so a failure carries its native message.
-    static func childEnvironment(_ parent: [String: String] = ProcessInfo.processInfo.environment) -> [String: String] {
+    package static func childEnvironment(
+        _ parent: [String: String] = ProcessInfo.processInfo.environment
+    ) -> [String: String] {
         var environment = parent
         environment["GGML_NO_BACKTRACE"] = "1"
         environment["SWIFT_BACKTRACE"] = "enable=no"  // the crash is expected; its native message is enough
+        // under a sanitizer (the TSan test run) the child would catch SIGSEGV itself and exit 66: let it die instead
+        for name in ["TSAN_OPTIONS", "ASAN_OPTIONS"] {
+            environment[name] = [environment[name], Self.sanitizerSignals].compactMap { $0 }.joined(separator: ":")
+        }
         if environment["MODELREGISTRY_LLAMA_LOG"] == nil { environment["MODELREGISTRY_LLAMA_LOG"] = "warn" }
         return environment
     }

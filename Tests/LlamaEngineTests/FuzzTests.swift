@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import ModelPreflight
 import ModelRegistry
 import ModelRegistryTestSupport
 import Testing
@@ -8,8 +9,10 @@ import Testing
 /// token) in the `model-preflight` child, so an abort fails this test with the file's seed and mutations instead of
 /// killing the test runner. A file must either load and decode, or be refused with an error that names it.
 ///
-/// `MODELREGISTRY_FUZZ_SEED` and `MODELREGISTRY_FUZZ_COUNT` replay or widen a run (defaults: 11000, 300). A mutation
-/// that crashes belongs in `Fixtures/` as a regression file once the validator refuses it.
+/// `MODELREGISTRY_FUZZ_SEED` and `MODELREGISTRY_FUZZ_COUNT` replay or widen a run (defaults: 11000, 300; under the
+/// thread sanitizer 100 files, one child at a time: each child is then a TSan build several times slower, and `make
+/// test`'s TSan pass runs every other suite beside this one on the same 2 cores). A mutation that crashes belongs in
+/// `Fixtures/` as a regression file once the validator refuses it.
 @Suite(.timeLimit(.minutes(5))) struct FuzzTests {
     /// Files per child process; a crash restarts the batch after the file that crashed.
     private static let batchSize = 40
@@ -24,7 +27,7 @@ import Testing
     @Test func mutatedGGUFFiles_neverAbortTheProcessThatLoadsThem() async throws {
         let environment = ProcessInfo.processInfo.environment
         let firstSeed = environment["MODELREGISTRY_FUZZ_SEED"].flatMap(UInt64.init) ?? 11_000
-        let count = environment["MODELREGISTRY_FUZZ_COUNT"].flatMap(Int.init) ?? 300
+        let count = environment["MODELREGISTRY_FUZZ_COUNT"].flatMap(Int.init) ?? (Self.underThreadSanitizer ? 100 : 300)
         let folder = try NativeFixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
         // mostly the 34 KB file (fast to load), some of the 577 KB one (two layers, the real test fixture)
@@ -45,11 +48,12 @@ import Testing
         let batches = stride(from: 0, to: cases.count, by: Self.batchSize).map {
             Array(cases[$0..<min($0 + Self.batchSize, cases.count)])
         }
-        // two children at a time (the CI machine has 2 cores)
+        // two children at a time (the CI machine has 2 cores), one under TSan
+        let width = Self.underThreadSanitizer ? 1 : 2
         let verdicts = try await withThrowingTaskGroup(of: [Verdict].self) { group in
             var pending = batches[...]
-            for batch in pending.prefix(2) { group.addTask { try await Self.run(batch, child: child) } }
-            pending = pending.dropFirst(2)
+            for batch in pending.prefix(width) { group.addTask { try await Self.run(batch, child: child) } }
+            pending = pending.dropFirst(width)
             var all: [Verdict] = []
             while let done = try await group.next() {
                 all += done
@@ -133,9 +137,7 @@ import Testing
         let process = Process()
         process.executableURL = child
         process.arguments = ["--batch", template] + files
-        var environment = ProcessInfo.processInfo.environment
-        environment["GGML_NO_BACKTRACE"] = "1"
-        environment["SWIFT_BACKTRACE"] = "enable=no"
+        var environment = PreflightProcess.childEnvironment()  // what the engines give their children
         environment["MODELREGISTRY_LLAMA_LOG"] = "error"
         process.environment = environment
         let output = Pipe(), errors = Pipe()
@@ -167,6 +169,13 @@ import Testing
             exitedNormally: !signalled && [0, 3].contains(process.terminationStatus),
             status: signalled ? "signal \(process.terminationStatus)" : "exit \(process.terminationStatus)")
     }
+
+    /// Whether this process runs under the thread sanitizer (its runtime is linked in).
+    private static let underThreadSanitizer: Bool = {
+        let handle = dlopen(nil, RTLD_NOW)
+        defer { if let handle { dlclose(handle) } }
+        return dlsym(handle, "__tsan_init") != nil
+    }()
 
     /// The `model-preflight` program: `$MODELREGISTRY_PREFLIGHT`, else beside the test bundle in the build folder.
     private static func preflightProgram() throws -> URL {
