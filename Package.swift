@@ -14,11 +14,15 @@ let package = Package(
         /// The registry core: records, factory, leases, events, workers, configuration, catalog. No native code.
         .library(name: "ModelRegistry", targets: ["ModelRegistry"]),
         /// The ONNX Runtime and llama.cpp engines, and a factory with both registered.
-        .library(name: "ModelRegistryEngines", targets: ["ModelRegistryEngines", "OnnxRuntimeEngine", "LlamaEngine"]),
+        .library(
+            name: "ModelRegistryEngines", targets: ["ModelRegistryEngines", "OnnxRuntimeEngine", "LlamaEngine", "ModelPreflight"]
+        ),
         /// The ONNX Runtime engine alone (an ONNX-only app does not link libllama).
-        .library(name: "OnnxRuntimeEngine", targets: ["OnnxRuntimeEngine"]),
+        .library(name: "OnnxRuntimeEngine", targets: ["OnnxRuntimeEngine", "ModelPreflight"]),
         /// The llama.cpp engine alone.
-        .library(name: "LlamaEngine", targets: ["LlamaEngine"]),
+        .library(name: "LlamaEngine", targets: ["LlamaEngine", "ModelPreflight"]),
+        /// The child process the engines load unverified model files in first, so an abort in libllama kills only it.
+        .executable(name: "model-preflight", targets: ["model-preflight"]),
     ],
     targets: [
         // Core
@@ -29,8 +33,12 @@ let package = Package(
         .systemLibrary(name: "CLlama", pkgConfig: "llama"),
 
         // Engines
-        .target(name: "OnnxRuntimeEngine", dependencies: ["ModelRegistry", "COnnxRuntime"], swiftSettings: swiftSettings),
-        .target(name: "LlamaEngine", dependencies: ["ModelRegistry", "CLlama"], swiftSettings: swiftSettings),
+        .target(name: "ModelPreflight", dependencies: ["ModelRegistry"], swiftSettings: swiftSettings),
+        .target(
+            name: "OnnxRuntimeEngine", dependencies: ["ModelRegistry", "COnnxRuntime", "ModelPreflight"],
+            swiftSettings: swiftSettings
+        ),
+        .target(name: "LlamaEngine", dependencies: ["ModelRegistry", "CLlama", "ModelPreflight"], swiftSettings: swiftSettings),
         .target(
             name: "ModelRegistryEngines",
             dependencies: ["ModelRegistry", "OnnxRuntimeEngine", "LlamaEngine"],
@@ -38,6 +46,10 @@ let package = Package(
         ),
 
         // Tools
+        .executableTarget(
+            name: "model-preflight", dependencies: ["ModelRegistry", "ModelPreflight", "LlamaEngine", "OnnxRuntimeEngine"],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "model-catalog", dependencies: ["ModelRegistry", "ExampleSupport"], path: "Examples/model-catalog",
             swiftSettings: swiftSettings
@@ -59,7 +71,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "Benchmarks",
-            dependencies: ["ModelRegistry", "ModelRegistryEngines", "OnnxRuntimeEngine", "LlamaEngine", "ExampleSupport"],
+            dependencies: [
+                "ModelRegistry", "ModelRegistryEngines", "OnnxRuntimeEngine", "LlamaEngine", "ExampleSupport",
+                "ModelPreflight", "model-preflight",
+            ],
             path: "Benchmarks",
             exclude: ["make_mlp.py", "ort_latency.py", "ort_floor.c"],  // run by the benchmark (Python, cc)
             swiftSettings: swiftSettings
@@ -80,17 +95,26 @@ let package = Package(
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["ModelRegistry", "ModelRegistryEngines", "OnnxRuntimeEngine", "LlamaEngine", "ModelRegistryTestSupport"],
+            dependencies: [
+                "ModelRegistry", "ModelRegistryEngines", "OnnxRuntimeEngine", "LlamaEngine", "ModelRegistryTestSupport",
+                "model-preflight",
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "LlamaEngineTests",
-            dependencies: ["LlamaEngine", "ModelRegistryTestSupport"],
+            dependencies: ["LlamaEngine", "ModelPreflight", "ModelRegistryTestSupport", "model-preflight"],  // runs the child
+            exclude: ["Fixtures"],  // read through #filePath; written by Fixtures/make_crash_fixtures.py
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PreflightTests",
+            dependencies: ["ModelPreflight", "OnnxRuntimeEngine", "ModelRegistryTestSupport", "model-preflight"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "ExamplesTests",
-            dependencies: ["ModelRegistryTestSupport", "ExampleSupport", "iris", "generate", "registry-tour"],  // run as processes
+            dependencies: ["ModelRegistryTestSupport", "ExampleSupport", "iris", "generate", "registry-tour", "model-preflight"],  // run as processes
             swiftSettings: swiftSettings
         ),
     ],

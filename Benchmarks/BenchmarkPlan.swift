@@ -66,6 +66,7 @@ struct BenchmarkPlan {
             threads: threads, runs: runs
         ).run()
         results += try await LlamaServingBenchmarks(plan: self, model: gguf).run()
+        results += try await PreflightBenchmark(model: gguf, threads: threads, runs: runs).run()
         return results
     }
 }

@@ -1,4 +1,5 @@
 import Dispatch
+import ModelPreflight
 public import ModelRegistry
 
 /// Serves one llama.cpp (GGUF) model: text generation for `llm` models, embeddings for `embedding` models.
@@ -69,10 +70,12 @@ public final class LlamaEngine: InferenceEngine {
     /// - Parameter context: The model's public name and configuration.
     /// - Throws: ``LlamaError``: ``LlamaError/alreadyLoaded(model:)``, ``LlamaError/invalidParameter(model:name:value:expected:)``,
     ///   ``LlamaError/invalidModelFile(model:problem:)``, ``LlamaError/modelLoadFailed(model:path:reason:)``,
-    ///   ``LlamaError/contextCreationFailed(model:reason:)``; `CancellationError` when the task was cancelled before
+    ///   ``LlamaError/contextCreationFailed(model:reason:)``; `PreflightError` when the preflight child (see
+    ///   `PreflightMode`) crashed, timed out or cannot be found; `CancellationError` when the task was cancelled before
     ///   the load started, or ``unload()`` was called while it ran (what it loaded is then freed).
     public func load(_ context: EngineLoadContext) async throws {
         let options = try LlamaLoadOptions(context.configuration)
+        try await Preflight.check(context) { (try? GGUFValidator().validate(path: $0)) != nil }  // issue 11: isolation
         try phase.withLock { phase in
             switch phase {
             case .empty, .unloaded: phase = .loading(name: options.name)

@@ -17,6 +17,7 @@ extension OnnxRuntimeEngine {
     ///   a model is loaded or loading, `cancelled`, `native`.
     public func load(_ context: EngineLoadContext) async throws(OnnxRuntimeError) {
         let settings = try LoadSettings(context)
+        try await Self.preflight(context)  // issue 11: files that can abort ORT load in a child first
         try state.withLock { state throws(OnnxRuntimeError) in
             switch state {
             case .idle, .unloaded: state = .loading(name: settings.name, id: context.modelID)

@@ -1,10 +1,11 @@
 import Foundation
 import LlamaEngine
+import ModelRegistry
 import ModelRegistryTestSupport
 import Testing
 
 /// Files that must make `load` throw, never crash the process.
-@Suite struct BadModelFileTests {
+@Suite(.timeLimit(.minutes(3))) struct BadModelFileTests {
     @Test func missingFile_throwsFileNotFound() async throws {
         let error = try await LlamaFixtures.loadError(URL(fileURLWithPath: "/nonexistent/model.gguf"))
         guard case .invalidModelFile(let model, .fileNotFound) = error else { Issue.record("unexpected \(error)"); return }
@@ -99,5 +100,42 @@ import Testing
         let error = try await LlamaFixtures.loadError(url)
         guard case .modelLoadFailed(_, _, let reason) = error else { Issue.record("unexpected \(error)"); return }
         #expect(reason.contains("alien-arch"))
+    }
+}
+
+/// The files that once made ggml abort the process (kept under `Fixtures/`): the validator now refuses each
+/// llama-family one with an error naming the file and the field, before libllama sees it.
+@Suite(.timeLimit(.minutes(2))) struct CrashRegressionTests {
+    @Test(arguments: LlamaFixtures.llamaCrashFixtures.map(\.name))
+    func onceCrashingFile_isRefusedInProcess_namingTheFieldAndFile(name: String) async throws {
+        let url = LlamaFixtures.regressionFixture(name)
+        let expectedField = try #require(LlamaFixtures.llamaCrashFixtures.first { $0.name == name }?.field)
+        let engine = LlamaEngine()
+        let configuration = LlamaFixtures.configuration(url, name: name, parameters: ["preflight": "never"])
+        let error = try await #require(throws: LlamaError.self) {
+            try await engine.load(EngineLoadContext(modelID: ModelID(), configuration: configuration))
+        }
+        guard case .invalidModelFile(name, .inconsistentHyperparameters(url.path, expectedField, _)) = error else {
+            Issue.record("unexpected \(error)")
+            return
+        }
+        #expect(error.description.contains(url.path))
+    }
+
+    @Test(arguments: LlamaFixtures.integerWeightFixtures.map(\.name))
+    func weightOfATypeGGMLCannotComputeWith_isRefusedInProcess_namingTheTensor(name: String) async throws {
+        let url = LlamaFixtures.regressionFixture(name)
+        let (tensor, expectedType) = try #require(
+            LlamaFixtures.integerWeightFixtures.first { $0.name == name }.map { ($0.tensor, $0.type) })
+        let engine = LlamaEngine()
+        let configuration = LlamaFixtures.configuration(url, name: name, parameters: ["preflight": "never"])
+        let error = try await #require(throws: LlamaError.self) {
+            try await engine.load(EngineLoadContext(modelID: ModelID(), configuration: configuration))
+        }
+        guard case .invalidModelFile(name, .unsupportedTensorType(url.path, tensor, let type, _)) = error else {
+            Issue.record("unexpected \(error)")
+            return
+        }
+        #expect(type == expectedType)
     }
 }

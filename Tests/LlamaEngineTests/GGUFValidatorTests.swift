@@ -3,7 +3,7 @@ import LlamaEngine
 import ModelRegistryTestSupport
 import Testing
 
-@Suite struct GGUFValidatorTests {
+@Suite(.timeLimit(.minutes(2))) struct GGUFValidatorTests {
     @Test func fixture_summaryMatchesTheFile() async throws {
         let summary = try GGUFValidator().validate(path: LlamaFixtures.tinyLLM.path)
         #expect(summary.version == 3)
@@ -43,5 +43,60 @@ import Testing
         try Data(Array("GGUF".utf8) + [1, 0, 0, 0] + Array(repeating: 0, count: 16)).write(to: url)
         let error = try #require(throws: GGUFValidationError.self) { try GGUFValidator().validate(path: url.path) }
         #expect(error == .unsupportedVersion(path: url.path, version: 1))
+    }
+}
+
+/// The shape checks: hyperparameters against each other and against every tensor of the llama layout.
+@Suite(.timeLimit(.minutes(2))) struct GGUFShapeCheckTests {
+    private func validate(_ bytes: [UInt8]) throws -> (GGUFValidationError, String) {
+        let directory = try NativeFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let url = directory.appendingPathComponent("mutated.gguf")
+        try Data(bytes).write(to: url)
+        let error = try #require(throws: GGUFValidationError.self) { try GGUFValidator().validate(path: url.path) }
+        return (error, url.path)
+    }
+
+    private var tiny: GGUFMutator { get throws { GGUFMutator(validFile: Array(try Data(contentsOf: LlamaFixtures.tinyLLM))) } }
+
+    @Test func transposedFeedForwardTensor_namesTheTensorItsShapeAndTheExpectedOne() throws {
+        let bytes = try #require(try tiny.settingDimensions(of: "blk.1.ffn_up.weight", to: [128, 64]))
+        let (error, path) = try validate(bytes)
+        #expect(error == .tensorShapeMismatch(
+            path: path, tensor: "blk.1.ffn_up.weight", shape: [128, 64], expected: [64, 128],
+            meaning: "[embedding_length, feed_forward_length]"))
+        #expect(error.description.contains("blk.1.ffn_up.weight") && error.description.contains("[64, 128]"))
+    }
+
+    @Test func feedForwardWidthDisagreeingWithTheTensors_isRefused() throws {
+        let bytes = try #require(try tiny.settingInteger("llama.feed_forward_length", to: 96))
+        let (error, _) = try validate(bytes)
+        guard case .tensorShapeMismatch(_, let tensor, [64, 128], [64, 96], _) = error else {
+            Issue.record("unexpected \(error)")
+            return
+        }
+        #expect(tensor.hasSuffix("ffn_gate.weight"))
+    }
+
+    @Test(arguments: [("llama.attention.head_count_kv", 3), ("llama.attention.head_count", 0), ("llama.rope.dimension_count", 8)])
+    func hyperparametersThatContradictEachOther_areRefusedNamingTheField(key: String, value: Int64) throws {
+        let bytes = try #require(try tiny.settingInteger(key, to: value))
+        let (error, _) = try validate(bytes)
+        guard case .inconsistentHyperparameters(_, let field, _) = error else { Issue.record("unexpected \(error)"); return }
+        #expect(field == key)
+    }
+
+    @Test func vocabularySizeDisagreeingWithTheEmbeddingTable_isRefused() throws {
+        let bytes = try #require(try tiny.settingDimensions(of: "token_embd.weight", to: [64, 100]))
+        let (error, _) = try validate(bytes)
+        guard case .tensorShapeMismatch(_, "token_embd.weight", [64, 100], _, "[embedding_length, vocabulary size]") = error
+        else { Issue.record("unexpected \(error)"); return }
+    }
+
+    @Test func fixtures_passTheShapeChecks() throws {
+        for url in [LlamaFixtures.tinyLLM, LlamaFixtures.tinyEmbedding, LlamaFixtures.regressionFixture("small-llama")] {
+            let summary = try GGUFValidator().validate(path: url.path)
+            #expect(summary.architecture == "llama")
+        }
     }
 }

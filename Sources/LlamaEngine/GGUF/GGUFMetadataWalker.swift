@@ -1,3 +1,5 @@
+import ModelRegistry
+
 /// Walks GGUF metadata key/value pairs, keeping what the validator checks: `general.alignment`,
 /// `general.architecture`, the `tokenizer.ggml.tokens` vocabulary (checked for duplicates), every integer scalar,
 /// short strings, and the largest value of integer arrays (per-layer hyperparameters). Other values are skipped.
@@ -8,9 +10,14 @@ struct GGUFMetadataWalker {
     private(set) var vocabularySize: Int?
     /// Integer scalars, and the maximum of integer arrays, by key.
     private(set) var integers: [String: Int64] = [:]
+    /// Integer arrays of at most ``maxKeptArrayCount`` elements (per-layer hyperparameters), by key.
+    private(set) var integerArrays: [String: [Int64]] = [:]
     /// Strings of at most 256 bytes, by key.
     private(set) var strings: [String: String] = [:]
     private var keys = Set<String>()
+
+    /// Integer arrays longer than this (more than `LLAMA_MAX_LAYERS` entries) are reduced to their maximum.
+    static let maxKeptArrayCount = 512
 
     init(path: String) { self.path = path }
 
@@ -19,7 +26,7 @@ struct GGUFMetadataWalker {
     ///   - index: The pair's position, for error messages.
     ///   - reader: The reader, positioned at the pair.
     /// - Throws: ``GGUFValidationError`` for truncation, unknown types, duplicate keys or a duplicate token.
-    mutating func readPair(index: Int, from reader: GGUFFileReader) throws {
+    mutating func readPair(index: Int, from reader: GGUFReader) throws {
         let key = try reader.string(field: "metadata \(index) key")
         let field = "metadata \(index) (\(key))"
         guard !key.isEmpty, keys.insert(key).inserted else {
@@ -48,7 +55,7 @@ struct GGUFMetadataWalker {
     }
 
     /// Reads an integer scalar of any width as an `Int64` (`UInt64` values above `Int64.max` are clamped).
-    private func readInteger(of type: GGUFValueType, field: String, from reader: GGUFFileReader) throws -> Int64 {
+    private func readInteger(of type: GGUFValueType, field: String, from reader: GGUFReader) throws -> Int64 {
         switch type {
         case .uint8: Int64(try reader.integer(UInt8.self, field: field))
         case .int8: Int64(try reader.integer(Int8.self, field: field))
@@ -69,7 +76,7 @@ struct GGUFMetadataWalker {
     }
 
     private mutating func skipValue(
-        of type: GGUFValueType, field: String, from reader: GGUFFileReader, key: String
+        of type: GGUFValueType, field: String, from reader: GGUFReader, key: String
     ) throws {
         switch type {
         case .string:
@@ -79,8 +86,14 @@ struct GGUFMetadataWalker {
             let count = try reader.length(field: "\(field) element count")
             if [.uint8, .int8, .uint16, .int16, .uint32, .int32, .uint64, .int64].contains(elementType) {
                 var largest = Int64.min
-                for _ in 0..<count { largest = max(largest, try readInteger(of: elementType, field: field, from: reader)) }
+                var values: [Int64] = []
+                for _ in 0..<count {
+                    let value = try readInteger(of: elementType, field: field, from: reader)
+                    largest = max(largest, value)
+                    if count <= Self.maxKeptArrayCount { values.append(value) }
+                }
                 if count > 0 { integers[key] = largest }
+                if count > 0, count <= Self.maxKeptArrayCount { integerArrays[key] = values }
             } else if let size = elementType.fixedSize {
                 try reader.skip(count * size, field: "\(field) elements")
             } else if elementType == .string {
@@ -95,7 +108,7 @@ struct GGUFMetadataWalker {
 
     /// Reads the token strings and refuses duplicates, comparing them the way libllama stores them: cut at the first
     /// NUL byte (it reads each token as a C string), and an empty token renamed `[EMPTY_<index>]`.
-    private mutating func readVocabulary(field: String, from reader: GGUFFileReader) throws {
+    private mutating func readVocabulary(field: String, from reader: GGUFReader) throws {
         let elementType = try valueType(reader.integer(UInt32.self, field: "\(field) element type"), field: field)
         guard elementType == .string else {
             throw GGUFValidationError.malformed(path: path, field: field, reason: "must be an array of strings")

@@ -1,10 +1,13 @@
+import ModelRegistry
+
 /// Checks a GGUF file in pure Swift before libllama opens it.
 ///
 /// libllama returns `NULL` for most broken files, but some make it abort the whole process (a vocabulary with a
 /// duplicated token trips a `GGML_ASSERT`). The validator walks the header, every metadata key/value and every tensor
 /// info with bounds checks against the file size, checks that each tensor's data lies inside the file, that
 /// `tokenizer.ggml.tokens` has no duplicates, and that the hyperparameters libllama asserts on (layer and expert
-/// counts, RoPE scaling type) are in range. It reads only the header, never the tensor data.
+/// counts, RoPE scaling type) are in range, and, for the llama-family layouts, that the hyperparameters agree with each
+/// other and with every tensor's shape (``GGUFShapeCheck``). It reads only the header, never the tensor data.
 ///
 /// ```swift
 /// let summary = try GGUFValidator().validate(path: "/models/tiny-llama.gguf")
@@ -26,7 +29,14 @@ public struct GGUFValidator: Sendable {
     /// - Returns: What the header says.
     /// - Throws: ``GGUFValidationError`` naming the file and the first problem found.
     public func validate(path: String) throws -> GGUFSummary {
-        let reader = try GGUFFileReader(path: path)
+        do {
+            return try validate(GGUFReader(path: path), path: path)
+        } catch let failure as GGUFReader.Failure {
+            throw GGUFValidationError(failure, path: path)
+        }
+    }
+
+    private func validate(_ reader: GGUFReader, path: String) throws -> GGUFSummary {
         let magic = try? reader.bytes(4, field: "magic")
         guard let magic, Array(magic) == Array("GGUF".utf8) else {
             throw GGUFValidationError.notGGUF(path: path, found: Self.describe(magic.map(Array.init) ?? []))
@@ -35,12 +45,12 @@ public struct GGUFValidator: Sendable {
         guard version == 2 || version == 3 else { throw GGUFValidationError.unsupportedVersion(path: path, version: version) }
         let tensorCount = try reader.length(field: "tensor count")
         let pairCount = try reader.length(field: "metadata count")
-        guard pairCount <= reader.fileSize / Self.minimumPairSize,
-            tensorCount <= reader.fileSize / Self.minimumTensorInfoSize
+        guard pairCount <= reader.size / Self.minimumPairSize,
+            tensorCount <= reader.size / Self.minimumTensorInfoSize
         else {
             throw GGUFValidationError.malformed(
                 path: path, field: "header",
-                reason: "it declares \(pairCount) metadata pairs and \(tensorCount) tensors, more than \(reader.fileSize) bytes can hold")
+                reason: "it declares \(pairCount) metadata pairs and \(tensorCount) tensors, more than \(reader.size) bytes can hold")
         }
 
         var metadata = GGUFMetadataWalker(path: path)
@@ -55,10 +65,10 @@ public struct GGUFValidator: Sendable {
             throw GGUFValidationError.malformed(path: path, field: "general.alignment", reason: "\(alignment) is not a power of 2")
         }
 
-        var tensors: [(name: String, offset: Int, size: Int)] = []
+        var tensors: [GGUFTensorInfo] = []
         var names = Set<String>()
         for index in 0..<tensorCount {
-            let tensor = try readTensorInfo(index: index, from: reader)
+            let tensor = try readTensorInfo(index: index, from: reader, path: path)
             guard names.insert(tensor.name).inserted else {
                 throw GGUFValidationError.malformed(path: path, field: "tensor \(index)", reason: "duplicate name \"\(tensor.name)\"")
             }
@@ -74,23 +84,28 @@ public struct GGUFValidator: Sendable {
                     reason: "\(tensor.offset) is not a multiple of the alignment \(alignment)")
             }
             let (end, overflow) = (dataOffset + tensor.offset).addingReportingOverflow(tensor.size)
-            guard !overflow, end <= reader.fileSize else {
+            guard !overflow, end <= reader.size else {
                 throw GGUFValidationError.tensorOutOfBounds(
-                    path: path, tensor: tensor.name, end: overflow ? Int.max : end, fileSize: reader.fileSize)
+                    path: path, tensor: tensor.name, end: overflow ? Int.max : end, fileSize: reader.size)
             }
             dataSize = max(dataSize, Self.align(tensor.offset + tensor.size, to: alignment))
+        }
+        if let architecture = metadata.architecture, let layout = GGUFShapeCheck.Layout(architecture: architecture) {
+            try GGUFShapeCheck(
+                path: path, layout: layout, architecture: architecture, integers: metadata.integers,
+                integerArrays: metadata.integerArrays, vocabularySize: metadata.vocabularySize, tensors: tensors
+            ).check()
         }
         return GGUFSummary(
             version: version, metadataCount: pairCount, tensorCount: tensorCount, architecture: metadata.architecture,
             vocabularySize: metadata.vocabularySize, dataOffset: dataOffset, dataSize: dataSize,
-            fileSize: reader.fileSize)
+            fileSize: reader.size)
     }
 
     /// Reads one tensor info: name, dimensions, type and offset, with its data size computed from the type layout.
     private func readTensorInfo(
-        index: Int, from reader: GGUFFileReader
-    ) throws -> (name: String, offset: Int, size: Int) {
-        let path = reader.path
+        index: Int, from reader: GGUFReader, path: String
+    ) throws -> GGUFTensorInfo {
         let name = try reader.string(field: "tensor \(index) name")
         let field = "tensor \(index) (\"\(name)\")"
         guard !name.isEmpty, name.utf8.count < Self.maxTensorNameLength else {
@@ -122,10 +137,11 @@ public struct GGUFValidator: Sendable {
         }
         let (size, overflow) = (elements / layout.blockSize).multipliedReportingOverflow(by: layout.typeSize)
         let offset = try reader.integer(UInt64.self, field: "\(field) offset")
-        guard !overflow, size <= reader.fileSize, offset <= UInt64(reader.fileSize) else {
-            throw GGUFValidationError.tensorOutOfBounds(path: path, tensor: name, end: Int.max, fileSize: reader.fileSize)
+        guard !overflow, size <= reader.size, offset <= UInt64(reader.size) else {
+            throw GGUFValidationError.tensorOutOfBounds(path: path, tensor: name, end: Int.max, fileSize: reader.size)
         }
-        return (name, Int(offset), size)
+        return GGUFTensorInfo(
+            name: name, shape: shape, typeID: typeID, typeName: layout.name, offset: Int(offset), size: size)
     }
 
     private static func align(_ value: Int, to alignment: Int) -> Int {

@@ -4,7 +4,8 @@ import Foundation
 /// `<architecture>.context_length` and `general.file_type` (the quantization).
 ///
 /// The header is a magic `GGUF`, a little-endian `UInt32` version, `UInt64` tensor and key-value counts, then
-/// the key-value pairs (see `gguf.h`). Only the first bytes are read; a value that lies beyond them stays `nil`.
+/// the key-value pairs (see `gguf.h`), read through ``GGUFReader``. Only the first bytes are read; a value that lies
+/// beyond them stays `nil`.
 struct GGUFHeader: Sendable, Equatable {
     /// The GGUF format version, e.g. 3.
     var version: UInt32
@@ -22,19 +23,21 @@ struct GGUFHeader: Sendable, Equatable {
     /// - Parameter bytes: The file's first bytes (at least the fixed header).
     /// - Throws: `GGUFHeader.Invalid` when the bytes do not start with a GGUF header.
     init(parsing bytes: [UInt8]) throws(Invalid) {
-        var reader = ByteReader(bytes: bytes)
-        guard reader.take(4).map(Array.init) == Array("GGUF".utf8) else {
+        let reader = GGUFReader(bytes: bytes)
+        guard (try? reader.bytes(4, field: "magic")).map(Array.init) == Array("GGUF".utf8) else {
             throw Invalid(reason: "not a GGUF file: it does not start with the magic \"GGUF\"")
         }
-        guard let version = reader.integer(UInt32.self), reader.integer(UInt64.self) != nil,
-            let count = reader.integer(UInt64.self)
+        guard let version = try? reader.integer(UInt32.self, field: "version"),
+            (try? reader.integer(UInt64.self, field: "tensor count")) != nil,
+            let count = try? reader.integer(UInt64.self, field: "metadata count")
         else { throw Invalid(reason: "GGUF header is truncated") }
         self.version = version
         var values: [String: Value] = [:]
         for _ in 0..<count {
-            guard let key = reader.string(), let type = reader.integer(UInt32.self),
-                let value = reader.value(type: type)
-            else { break }  // truncated prefix or unknown type: keep what was read
+            // a truncated prefix or an unknown type ends the walk: keep what was read
+            guard let key = try? reader.string(field: "key"), let type = try? reader.integer(UInt32.self, field: "type"),
+                let value = try? Self.value(type: type, from: reader)
+            else { break }
             values[key] = value
         }
         if case .text(let name) = values["general.architecture"] { architecture = name }
@@ -42,6 +45,31 @@ struct GGUFHeader: Sendable, Equatable {
             contextLength = length
         }
         quantization = values["general.file_type"]?.integer.map(Self.fileTypeName)
+    }
+
+    /// A value of a GGUF type (`gguf_type`): integers and strings are kept, other values skipped.
+    /// - Throws: ``GGUFReader/Failure`` when the bytes end, or for an unknown type.
+    private static func value(type: UInt32, from reader: GGUFReader) throws(GGUFReader.Failure) -> Value {
+        switch type {
+        case 0: return .number(Int(try reader.integer(UInt8.self, field: "value")))
+        case 1: return .number(Int(try reader.integer(Int8.self, field: "value")))
+        case 2: return .number(Int(try reader.integer(UInt16.self, field: "value")))
+        case 3: return .number(Int(try reader.integer(Int16.self, field: "value")))
+        case 4: return .number(Int(try reader.integer(UInt32.self, field: "value")))
+        case 5: return .number(Int(try reader.integer(Int32.self, field: "value")))
+        case 10: return .number(Int(clamping: try reader.integer(UInt64.self, field: "value")))
+        case 11: return .number(Int(try reader.integer(Int64.self, field: "value")))
+        case 6: try reader.skip(4, field: "value")
+        case 7: try reader.skip(1, field: "value")
+        case 12: try reader.skip(8, field: "value")
+        case 8: return .text(try reader.string(field: "value"))
+        case 9:  // an array: an element type, a `UInt64` count, then the elements
+            let elementType = try reader.integer(UInt32.self, field: "array type")
+            let count = try reader.length(field: "array count")
+            for _ in 0..<count { _ = try value(type: elementType, from: reader) }
+        default: throw .malformed(field: "type", reason: "unknown type \(type)")
+        }
+        return .skipped
     }
 
     /// Why bytes are not a GGUF header.

@@ -1,0 +1,99 @@
+import Foundation
+package import ModelRegistry
+
+/// The isolated preflight of a model file: before an engine loads a file in-process, the `model-preflight` child
+/// loads it through the same engine (and, for llama.cpp, decodes one token), so a file on which the native library
+/// aborts kills the child, not the host. A pass is cached (``PreflightVerdictCache``), so a file is checked once.
+///
+/// ``LlamaEngine`` calls ``check(_:needsChild:)`` first in its `load`; so does ``OnnxRuntimeEngine`` for the files
+/// in which ONNX Runtime has a known abort. Settings are in ``PreflightOptions``.
+package enum Preflight {
+    /// The exit status of a child whose engine refused the file with an error (no crash): the in-process load
+    /// then reports that error itself.
+    package static let refusedStatus: Int32 = 3
+
+    /// Preflights the file of `context` unless the mode, the file or the cache says it is not needed.
+    /// - Parameters:
+    ///   - context: The load's context (its configuration's `path` is a local file).
+    ///   - needsChild: Whether the file needs the child in `auto` mode; `false` when an in-process check already
+    ///     refuses it (the in-process load then reports that error) or when the engine knows the file cannot abort.
+    /// - Throws: ``PreflightError`` when the child crashed, timed out, failed or cannot be found; `CancellationError`
+    ///   when the task was cancelled (the child is killed).
+    package static func check(_ context: EngineLoadContext, needsChild: (String) -> Bool) async throws {
+        let configuration = context.configuration
+        let options = try PreflightOptions(configuration)
+        guard options.mode != .never, !configuration.isRemote else { return }
+        let cache = PreflightVerdictCache(directory: options.cacheDirectory)
+        // a file that cannot be examined fails the in-process load with its own error
+        guard let keys = PreflightVerdictCache.keys(forFileAt: configuration.path, sha256: configuration.sha256) else {
+            return
+        }
+        if options.mode == .auto {
+            guard !cache.hasPass(for: keys), needsChild(configuration.path) else { return }
+        }
+        do {
+            try await PreflightFlights.shared.run(key: keys[0]) {
+                // a load that waited for another one's child finds its pass here
+                if options.mode == .auto, cache.hasPass(for: keys) { return }
+                try await runChild(configuration, options: options)
+                cache.recordPass(for: keys, path: configuration.path)
+            }
+        } catch is Refused {
+            return  // the in-process load reports the engine's error
+        }
+    }
+
+    /// Runs the child on the configuration's file and turns how it ended into a verdict.
+    /// - Throws: ``PreflightError``, or `CancellationError`; returns normally when the file passed.
+    private static func runChild(_ configuration: ModelConfiguration, options: PreflightOptions) async throws {
+        try Task.checkCancellation()
+        let executable = try PreflightExecutable.locate(model: configuration.name, explicit: options.explicitExecutable)
+        var childConfiguration = configuration
+        childConfiguration.parameters["preflight"] = PreflightMode.never.rawValue
+        let json = String(decoding: try JSONEncoder().encode(childConfiguration), as: UTF8.self)
+        let result: PreflightProcess.Result
+        do {
+            result = try await PreflightProcess(
+                executable: executable, arguments: ["--configuration", json], timeout: options.timeout
+            ).run()
+        } catch let error as CancellationError {
+            throw error
+        } catch {
+            throw PreflightError.launchFailed(model: configuration.name, executable: executable, reason: "\(error)")
+        }
+        switch result.outcome {
+        case .exited(status: 0):
+            return
+        case .exited(status: refusedStatus):
+            throw Refused()  // the engine refused the file cleanly; the in-process load throws that error
+        case .exited(let status):
+            throw PreflightError.childFailed(
+                model: configuration.name, path: configuration.path, status: status,
+                output: lastLines(of: result.standardError, count: 3))
+        case .signalled(let signal):
+            throw PreflightError.childCrashed(
+                model: configuration.name, path: configuration.path, signal: signal,
+                nativeMessage: nativeMessage(in: result.standardError))
+        case .timedOut:
+            throw PreflightError.timedOut(model: configuration.name, path: configuration.path, after: options.timeout)
+        }
+    }
+
+    /// The child's engine refused the file with an error: not a pass, not a failure of the preflight.
+    private struct Refused: Error {}
+
+    /// The child's last native diagnostic: its last `GGML_ASSERT` line, else its last line that reads like an error,
+    /// else its last line.
+    package static func nativeMessage(in standardError: String) -> String? {
+        let lines = standardError.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }
+        let markers = ["error", "abort", "terminate", "failed", "fatal"]
+        return lines.last { $0.contains("GGML_ASSERT") }
+            ?? lines.last { line in markers.contains { line.lowercased().contains($0) } }
+            ?? lines.last
+    }
+
+    private static func lastLines(of text: String, count: Int) -> String {
+        text.split(whereSeparator: \.isNewline).suffix(count).joined(separator: " | ")
+    }
+}

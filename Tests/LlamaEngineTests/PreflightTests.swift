@@ -1,0 +1,146 @@
+import Foundation
+import LlamaEngine
+import ModelPreflight
+import ModelRegistry
+import ModelRegistryTestSupport
+import Testing
+
+/// The isolated preflight: files on which libllama aborts fail the load with the child's native message while this
+/// process keeps running; passes are cached; the child is found, bounded and cancelled.
+@Suite(.timeLimit(.minutes(3))) struct PreflightTests {
+    /// A fresh folder holding a copy of `fixture` (so its verdict is new) and an empty verdict cache.
+    private struct Scratch {
+        let folder: URL
+        let model: URL
+        var cache: URL { folder.appendingPathComponent("verdicts") }
+
+        init(copying fixture: URL) throws {
+            folder = try NativeFixtures.temporaryDirectory()
+            model = folder.appendingPathComponent(fixture.lastPathComponent)
+            try FileManager.default.copyItem(at: fixture, to: model)
+        }
+
+        func parameters(_ mode: String, _ extra: [String: String] = [:]) -> [String: String] {
+            ["preflight": mode, "preflightCache": cache.path].merging(extra) { $1 }
+        }
+
+        func verdicts() -> [String] { (try? FileManager.default.contentsOfDirectory(atPath: cache.path)) ?? [] }
+        func remove() { try? FileManager.default.removeItem(at: folder) }
+    }
+
+    private func load(_ url: URL, parameters: [String: String], loadTimeout: Duration? = nil) async throws {
+        var configuration = LlamaFixtures.configuration(url, name: "checked", parameters: parameters)
+        configuration.loadTimeout = loadTimeout
+        let engine = LlamaEngine()
+        try await engine.load(EngineLoadContext(modelID: ModelID(), configuration: configuration))
+        await engine.unload()
+    }
+
+    @Test func fileThatAbortsLibllama_failsTheLoadWithTheChildsAssert_andThisProcessSurvives() async throws {
+        // deci's layout is not shape-checked: the validator passes it and ggml aborts in the first graph
+        let scratch = try Scratch(copying: LlamaFixtures.regressionFixture("crash-deci-key-value-length-differ"))
+        defer { scratch.remove() }
+        let error = try await #require(throws: PreflightError.self) {
+            try await load(scratch.model, parameters: scratch.parameters("auto"))
+        }
+        guard case .childCrashed(let model, let path, let signal, let message) = error else {
+            Issue.record("unexpected \(error)")
+            return
+        }
+        #expect(model == "checked" && path == scratch.model.path)
+        #expect(signal == SIGABRT)
+        #expect(message?.contains("GGML_ASSERT(n_embd_head == hparams.n_embd_head_k()) failed") == true)
+        #expect(error.description.contains(scratch.model.path) && error.description.contains("SIGABRT"))
+        #expect(scratch.verdicts().isEmpty)  // a crash is not cached as a pass
+    }
+
+    @Test func passingFile_isCheckedOnce_thenLoadsFromTheCachedVerdict() async throws {
+        let scratch = try Scratch(copying: LlamaFixtures.tinyLLM)
+        defer { scratch.remove() }
+        try await load(scratch.model, parameters: scratch.parameters("auto"))
+        #expect(scratch.verdicts().count == 1)
+        // no child can be started now, so the second load succeeds only from the cached verdict
+        let nowhere = scratch.folder.appendingPathComponent("no-such-preflight").path
+        try await load(scratch.model, parameters: scratch.parameters("auto", ["preflightExecutable": nowhere]))
+        await #expect(throws: PreflightError.self) {
+            try await load(scratch.model, parameters: scratch.parameters("always", ["preflightExecutable": nowhere]))
+        }
+    }
+
+    @Test func rewrittenFile_isCheckedAgain() async throws {
+        let scratch = try Scratch(copying: LlamaFixtures.tinyLLM)
+        defer { scratch.remove() }
+        try await load(scratch.model, parameters: scratch.parameters("auto"))
+        let bytes = try Data(contentsOf: scratch.model)
+        try FileManager.default.removeItem(at: scratch.model)
+        try bytes.write(to: scratch.model)  // a new inode: another file as far as the cache knows
+        let nowhere = scratch.folder.appendingPathComponent("no-such-preflight").path
+        await #expect(throws: PreflightError.self) {
+            try await load(scratch.model, parameters: scratch.parameters("auto", ["preflightExecutable": nowhere]))
+        }
+    }
+
+    @Test func missingProgram_errorNamesWhereItLooked() async throws {
+        let scratch = try Scratch(copying: LlamaFixtures.tinyLLM)
+        defer { scratch.remove() }
+        let nowhere = scratch.folder.appendingPathComponent("no-such-preflight").path
+        let error = try await #require(throws: PreflightError.self) {
+            try await load(scratch.model, parameters: scratch.parameters("always", ["preflightExecutable": nowhere]))
+        }
+        guard case .executableNotFound(_, let searched) = error else { Issue.record("unexpected \(error)"); return }
+        #expect(searched.contains { $0.contains(nowhere) })
+        #expect(error.description.contains("preflight = never"))
+    }
+
+    @Test func modeNever_loadsWithoutAChild() async throws {
+        let scratch = try Scratch(copying: LlamaFixtures.tinyLLM)
+        defer { scratch.remove() }
+        let nowhere = scratch.folder.appendingPathComponent("no-such-preflight").path
+        try await load(scratch.model, parameters: scratch.parameters("never", ["preflightExecutable": nowhere]))
+        #expect(scratch.verdicts().isEmpty)
+    }
+
+    @Test func unknownMode_throwsInvalidParameter() async throws {
+        let error = try await #require(throws: PreflightError.self) {
+            try await load(LlamaFixtures.tinyLLM, parameters: ["preflight": "sometimes"])
+        }
+        guard case .invalidParameter(_, "preflight", "sometimes", let expected) = error else {
+            Issue.record("unexpected \(error)")
+            return
+        }
+        #expect(expected.contains("auto") && expected.contains("never"))
+    }
+
+    @Test func childSlowerThanTheLoadTimeout_isKilled() async throws {
+        let scratch = try Scratch(copying: LlamaFixtures.tinyLLM)
+        defer { scratch.remove() }
+        let error = try await #require(throws: PreflightError.self) {
+            try await load(scratch.model, parameters: scratch.parameters("always"), loadTimeout: .milliseconds(1))
+        }
+        guard case .timedOut(_, let path, .milliseconds(1)) = error else { Issue.record("unexpected \(error)"); return }
+        #expect(path == scratch.model.path)
+    }
+
+    @Test func cancelledLoad_killsTheChild_andThrowsCancellation() async throws {
+        let scratch = try Scratch(copying: LlamaFixtures.tinyLLM)
+        defer { scratch.remove() }
+        let parameters = scratch.parameters("always")
+        let load = Task { try await self.load(scratch.model, parameters: parameters) }
+        load.cancel()
+        await #expect(throws: CancellationError.self) { try await load.value }
+        #expect(scratch.verdicts().isEmpty)
+    }
+
+    @Test func crashThroughTheRegistry_marksTheRecordFailedWithTheNativeMessage() async throws {
+        let scratch = try Scratch(copying: LlamaFixtures.regressionFixture("crash-deci-key-value-length-differ"))
+        defer { scratch.remove() }
+        var factory = EngineFactory()
+        factory.register(LlamaEngine.self, engine: .llamacpp, modelType: .llm)
+        let configuration = LlamaFixtures.configuration(scratch.model, name: "deci", parameters: scratch.parameters("auto"))
+        let registry = ModelRegistry(factory: factory, models: [configuration])
+        await #expect(throws: RegistryError.self) { try await registry.load("deci") }
+        let state = try await registry.state(of: "deci")
+        guard case .failed(let reason) = state else { Issue.record("unexpected state \(state)"); return }
+        #expect("\(reason)".contains("GGML_ASSERT") && "\(reason)".contains(scratch.model.path))
+    }
+}

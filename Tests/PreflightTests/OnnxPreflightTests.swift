@@ -1,0 +1,72 @@
+import Foundation
+import ModelPreflight
+import ModelRegistry
+import ModelRegistryTestSupport
+import OnnxRuntimeEngine
+import Testing
+
+/// ONNX Runtime 1.23.2 segfaults while it creates a session for a model whose sparse initializer has indices outside
+/// its dense shape (onnxruntime issue #19681). Such files are preflighted in the `model-preflight` child.
+@Suite(.timeLimit(.minutes(2))) struct OnnxPreflightTests {
+    /// Writes `y = x + w` with `w` a sparse initializer; `indices` are its element positions in the 1×4 dense shape.
+    private func writeSparseModel(to url: URL, indices: [Int]) async throws {
+        let script = """
+            import onnx, sys
+            from onnx import helper as h, TensorProto as T
+            values = h.make_tensor("w_values", T.FLOAT, [2], [1.0, 2.0])
+            indices = h.make_tensor("w_indices", T.INT64, [2], [int(i) for i in sys.argv[2].split(",")])
+            sparse = onnx.SparseTensorProto(values=values, indices=indices, dims=[1, 4])
+            x = h.make_tensor_value_info("x", T.FLOAT, [1, 4]); y = h.make_tensor_value_info("y", T.FLOAT, [1, 4])
+            g = h.make_graph([h.make_node("Add", ["x", "w_values"], ["y"])], "g", [x], [y], sparse_initializer=[sparse])
+            onnx.save(h.make_model(g, opset_imports=[h.make_opsetid("", 17)], ir_version=8), sys.argv[1])
+            """
+        let process = Process()
+        process.executableURL = NativeFixtures.python
+        process.arguments = ["-c", script, url.path, indices.map(String.init).joined(separator: ",")]
+        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
+            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
+            do { try process.run() } catch { continuation.resume(throwing: error) }
+        }
+        try #require(status == 0, "writing the sparse ONNX model failed")
+    }
+
+    private func load(_ url: URL, cache: URL) async throws(OnnxRuntimeError) {
+        let configuration = ModelConfiguration(
+            name: "sparse", engine: .onnxruntime, modelType: .tensor, path: url.path, threads: 1,
+            parameters: ["preflightCache": cache.path])
+        let engine = OnnxRuntimeEngine()
+        try await engine.load(EngineLoadContext(modelID: ModelID(), configuration: configuration))
+        await engine.unload()
+    }
+
+    @Test func sparseInitializerWithOutOfRangeIndices_failsTheLoadInsteadOfCrashing() async throws {
+        let folder = try NativeFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let url = folder.appendingPathComponent("sparse-out-of-range.onnx")
+        try await writeSparseModel(to: url, indices: [100_000, -7])
+        let error = try await #require(throws: OnnxRuntimeError.self) {
+            try await load(url, cache: folder.appendingPathComponent("verdicts"))
+        }
+        guard case .invalidModel(_, let path, let status) = error else { Issue.record("unexpected \(error)"); return }
+        #expect(path == url.path)
+        #expect(status.message.contains("crashed the preflight process") && status.message.contains("SIGSEGV"))
+    }
+
+    @Test func validSparseInitializer_isPreflightedOnce_thenLoads() async throws {
+        let folder = try NativeFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let url = folder.appendingPathComponent("sparse-valid.onnx")
+        try await writeSparseModel(to: url, indices: [0, 3])
+        let cache = folder.appendingPathComponent("verdicts")
+        try await load(url, cache: cache)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: cache.path).count == 1)
+    }
+
+    @Test func denseModel_loadsWithoutAChild() async throws {
+        let folder = try NativeFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let cache = folder.appendingPathComponent("verdicts")
+        try await load(NativeFixtures.model("mul_1.onnx"), cache: cache)
+        #expect(!FileManager.default.fileExists(atPath: cache.path))
+    }
+}
