@@ -15,6 +15,8 @@ let package = Package(
         .library(name: "ModelRegistry", targets: ["ModelRegistry"]),
         /// The ONNX Runtime and llama.cpp engines, and a factory with both registered.
         .library(name: "ModelRegistryEngines", targets: ["ModelRegistryEngines", "OnnxRuntimeEngine", "LlamaEngine"]),
+        /// The registry over HTTP: a transport-neutral router for the management, OpenAI and KServe v2 APIs.
+        .library(name: "ModelRegistryHTTP", targets: ["ModelRegistryHTTP"]),
     ],
     targets: [
         // Core
@@ -30,6 +32,12 @@ let package = Package(
         .target(
             name: "ModelRegistryEngines",
             dependencies: ["ModelRegistry", "OnnxRuntimeEngine", "LlamaEngine"],
+            swiftSettings: swiftSettings
+        ),
+
+        // HTTP: the router core imports only ModelRegistry; the OpenAI and KServe files import their engine.
+        .target(
+            name: "ModelRegistryHTTP", dependencies: ["ModelRegistry", "OnnxRuntimeEngine", "LlamaEngine"],
             swiftSettings: swiftSettings
         ),
 
@@ -50,12 +58,19 @@ let package = Package(
             path: "Examples/generate", swiftSettings: swiftSettings
         ),
         .executableTarget(
-            name: "registry-tour", dependencies: ["ModelRegistry", "ModelRegistryEngines", "OnnxRuntimeEngine", "ExampleSupport"],
+            name: "registry-tour",
+            dependencies: ["ModelRegistry", "ModelRegistryEngines", "ModelRegistryHTTP", "OnnxRuntimeEngine", "ExampleSupport"],
             path: "Examples/registry-tour", swiftSettings: swiftSettings
         ),
         .executableTarget(
+            name: "serve", dependencies: ["ModelRegistry", "ModelRegistryEngines", "ModelRegistryHTTP", "ExampleSupport"],
+            path: "Examples/serve", swiftSettings: swiftSettings
+        ),
+        .executableTarget(
             name: "Benchmarks",
-            dependencies: ["ModelRegistry", "ModelRegistryEngines", "OnnxRuntimeEngine", "LlamaEngine", "ExampleSupport"],
+            dependencies: [
+                "ModelRegistry", "ModelRegistryEngines", "ModelRegistryHTTP", "OnnxRuntimeEngine", "LlamaEngine", "ExampleSupport",
+            ],
             path: "Benchmarks",
             exclude: ["make_mlp.py", "ort_latency.py"],  // run by the benchmark with the setup's Python
             swiftSettings: swiftSettings
@@ -87,6 +102,17 @@ let package = Package(
         .testTarget(
             name: "ExamplesTests",
             dependencies: ["ModelRegistryTestSupport", "ExampleSupport", "iris", "generate", "registry-tour"],  // run as processes
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ModelRegistryHTTPTests",
+            dependencies: ["ModelRegistryHTTP", "ModelRegistry", "ModelRegistryEngines", "ModelRegistryTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ServeTests",
+            dependencies: ["ModelRegistryTestSupport", "ExampleSupport", "serve"],  // runs serve as a process
+            exclude: ["Clients"],  // Python scripts run with the setup's venv
             swiftSettings: swiftSettings
         ),
     ],

@@ -1,0 +1,13 @@
+/// A JSON field that may hold one value or an array of them, like OpenAI's `prompt`, `input` and `stop`.
+struct OneOrMany<Value: Decodable & Sendable>: Decodable, Sendable {
+    var values: [Value]
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let one = try? container.decode(Value.self) {
+            values = [one]
+        } else {
+            values = try container.decode([Value].self)
+        }
+    }
+}
