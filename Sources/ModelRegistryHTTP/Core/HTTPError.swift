@@ -74,7 +74,8 @@ public struct HTTPError: Error, Sendable, Hashable, CustomStringConvertible {
         case is Int.Type, is Int64.Type, is UInt32.Type: "an integer"
         case is Double.Type, is Float.Type: "a number"
         case is Bool.Type: "a boolean"
-        default: "\(type)".contains("Array") ? "an array" : "an object (\(type))"
+        case is OneOrMany<String>.Type: "a string or an array of strings"
+        default: "\(type)".contains("Array") ? "an array" : "an object"
         }
     }
 

@@ -6,8 +6,11 @@ struct OneOrMany<Value: Decodable & Sendable>: Decodable, Sendable {
         let container = try decoder.singleValueContainer()
         if let one = try? container.decode(Value.self) {
             values = [one]
+        } else if let many = try? container.decode([Value].self) {
+            values = many
         } else {
-            values = try container.decode([Value].self)
+            throw DecodingError.typeMismatch(
+                Self.self, .init(codingPath: decoder.codingPath, debugDescription: "expected one value or an array"))
         }
     }
 }
