@@ -60,8 +60,8 @@ struct SSEGeneration: Sendable {
                 output.finish()
             } catch {
                 if isFirst {
-                    await lease.release()
                     metrics.streamClosed(cancelled: false)
+                    await lease.release()
                     started.fulfil(error)
                     output.finish()
                     return
@@ -69,8 +69,8 @@ struct SSEGeneration: Sendable {
                 output.yield(Self.event(OpenAIError(error: .init(HTTPError.from(error, mappers: RegistryRouter.errorMappers)))))
                 output.finish()
             }
-            await lease.release()
             metrics.streamClosed(cancelled: Task.isCancelled)
+            await lease.release()
             started.fulfil(nil)
         }
         output.onTermination = { termination in
