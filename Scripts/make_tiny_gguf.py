@@ -13,6 +13,11 @@ Usage:
   make_tiny_gguf.py --out tiny-embed.gguf --embedding     # the same shape, mean pooling, another seed
   make_tiny_gguf.py --out bench.gguf --params-millions 100  # ~100M parameters, for benchmarks only
   make_tiny_gguf.py --out bad.gguf --duplicate-token      # a vocabulary with one token twice (malformed on purpose)
+  make_tiny_gguf.py --out qwen.gguf --vocab-from ggml-vocab-qwen2.gguf  # random weights on a real tokenizer
+
+With --vocab-from, every `tokenizer.*` key of the given GGUF (one of llama.cpp's weightless `ggml-vocab-*.gguf`
+files: the vocabulary, merges, special tokens and `tokenizer.chat_template`) is copied into a tiny llama model
+(32 wide, 1 layer, output tied to the token embeddings) whose tensors match that vocabulary's size.
 """
 
 import argparse
@@ -135,13 +140,60 @@ def write(path: str, embedding: bool, duplicate: bool, params_millions: float | 
     w.close()
 
 
+def write_grafted(path: str, vocab_path: str) -> None:
+    reader = gguf.GGUFReader(vocab_path)
+    fields = {key: field for key, field in reader.fields.items() if key.startswith("tokenizer.")}
+    n_vocab = len(fields["tokenizer.ggml.tokens"].data)
+    n_embd, n_head, n_ff = 32, 4, 64
+    rng = np.random.default_rng(20250)
+
+    w = gguf.GGUFWriter(path, "llama")
+    w.add_name("tiny-grafted")
+    w.add_file_type(gguf.LlamaFileType.ALL_F32)
+    w.add_context_length(2048)
+    w.add_embedding_length(n_embd)
+    w.add_block_count(1)
+    w.add_feed_forward_length(n_ff)
+    w.add_head_count(n_head)
+    w.add_head_count_kv(n_head)
+    w.add_rope_dimension_count(n_embd // n_head)
+    w.add_rope_freq_base(10000.0)
+    w.add_layer_norm_rms_eps(1e-5)
+    w.add_vocab_size(n_vocab)
+    for key, field in fields.items():
+        value_type = field.types[0]
+        sub_type = field.types[1] if value_type == gguf.GGUFValueType.ARRAY else None
+        w.add_key_value(key, field.contents(), value_type, sub_type)
+
+    def weight(*shape: int, scale: float = 0.2) -> np.ndarray:
+        return (rng.standard_normal(shape, dtype=np.float32) * scale).astype(np.float32)
+
+    w.add_tensor("token_embd.weight", weight(n_vocab, n_embd, scale=1.0))
+    w.add_tensor("blk.0.attn_norm.weight", np.ones(n_embd, dtype=np.float32))
+    for name in ("attn_q", "attn_k", "attn_v", "attn_output"):
+        w.add_tensor(f"blk.0.{name}.weight", weight(n_embd, n_embd))
+    w.add_tensor("blk.0.ffn_norm.weight", np.ones(n_embd, dtype=np.float32))
+    w.add_tensor("blk.0.ffn_gate.weight", weight(n_ff, n_embd))
+    w.add_tensor("blk.0.ffn_up.weight", weight(n_ff, n_embd))
+    w.add_tensor("blk.0.ffn_down.weight", weight(n_embd, n_ff))
+    w.add_tensor("output_norm.weight", np.ones(n_embd, dtype=np.float32))
+    w.write_header_to_file()
+    w.write_kv_data_to_file()
+    w.write_tensors_to_file()
+    w.close()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", required=True, help="the GGUF file to write")
     parser.add_argument("--embedding", action="store_true", help="write the embedding fixture (mean pooling)")
     parser.add_argument("--params-millions", type=float, help="write a larger model of about this many parameters")
     parser.add_argument("--duplicate-token", action="store_true", help="repeat one vocabulary token (malformed)")
+    parser.add_argument("--vocab-from", help="copy the tokenizer (and chat template) of this GGUF into a tiny model")
     args = parser.parse_args()
+    if args.vocab_from:
+        write_grafted(args.out, args.vocab_from)
+        return 0
     write(args.out, args.embedding, args.duplicate_token, args.params_millions)
     return 0
 

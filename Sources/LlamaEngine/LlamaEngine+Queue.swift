@@ -43,10 +43,20 @@ extension LlamaEngine {
             cancelled.set()
         }
     }
+}
 
-    /// How the latest generation went, read on the queue (so after that generation has finished).
-    /// For tests and diagnostics.
-    func lastGeneration() async throws -> GenerationTrace? {
-        try await withSession { $0.lastGeneration }
+// MARK: - Prompt cache
+
+extension LlamaEngine {
+    /// Forgets the prompt cache: the KV cells every idle sequence kept from its last request. Running requests are
+    /// not affected. Runs on the engine's queue between scheduling steps.
+    /// - Throws: ``LlamaError/notLoaded(model:)`` or `CancellationError`.
+    public func clearPromptCache() async throws {
+        try await withSession { $0.scheduler?.clearFreeSlots() }
+    }
+
+    /// Each sequence slot's state (busy, cached tokens, last KV position), for tests and diagnostics.
+    func sequenceStates() async throws -> [LlamaScheduler.SlotState] {
+        try await withSession { $0.scheduler?.slotStates() ?? [] }
     }
 }

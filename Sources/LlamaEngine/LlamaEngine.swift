@@ -5,6 +5,7 @@ public import ModelRegistry
 ///
 /// Every blocking libllama call runs on the engine's own serial dispatch queue, never on Swift's cooperative pool,
 /// and one call at a time (a llama context is not thread-safe); async methods wait for it through continuations.
+/// Tokenizing and building a request's sampler only read the vocabulary and run on the caller's thread.
 /// Before libllama opens a file, ``GGUFValidator`` checks it, so a corrupt file is an error, not a crashed process.
 ///
 /// ```swift
@@ -21,12 +22,21 @@ public import ModelRegistry
 ///
 /// | Setting | Source | Default |
 /// |---|---|---|
-/// | context length | `contextLength` (libllama rounds it up to a multiple of 256) | the trained length, at most 4096 |
+/// | context length per request | `contextLength` (libllama rounds it up to a multiple of 256) | the trained length, at most 4096 |
+/// | requests generating at once | `parallel` (sequences of the one context; each has its own KV cells) | 4 (`llm`), 1 (`embedding`) |
+/// | requests waiting for a sequence | `queueCapacity` (then ``LlamaError/queueFull(model:running:queued:capacity:)``) | 64 |
 /// | batch size | `batchSize` | 512 (LLM); the context length (embedding: one input is one batch) |
 /// | threads | `threads` | the active processor count, at most 8 |
 /// | memory-map the weights | `parameters["mmap"]` (`true`/`false`) | `true` |
 /// | default sampling seed | `parameters["seed"]` (a `UInt32`) | a random seed per generation |
 /// | embedding pooling | `parameters["pooling"]` (`mean`, `cls`, `last`, `none`) | the model's metadata |
+/// | chat template | `parameters["chatTemplate"]`: a name from `llama_chat_builtin_templates` or template text | the model's `tokenizer.chat_template` |
+/// | GPU layers | `parameters["gpuLayers"]` → `n_gpu_layers` (-1 = all; this CPU-only build ignores it) | 0 |
+///
+/// Generations run through one scheduling loop (continuous batching): each step decodes the next token of every
+/// generating request plus chunks of new prompts in one `llama_decode`. A request takes the free sequence whose
+/// cached tokens share the longest prefix with its prompt and decodes only the rest (the prompt cache), which
+/// ``GenerationUsage/cachedTokens`` reports.
 ///
 /// `modelType == .embedding` creates the context with embeddings on (for ``embed(_:)``); any other type loads the
 /// model for ``generate(prompt:options:)``. Set `MODELREGISTRY_LLAMA_LOG` (`debug`, `info`, `warn`, `error`) to
@@ -47,7 +57,10 @@ public final class LlamaEngine: InferenceEngine {
     public init() {}
 
     deinit {
-        if case .loaded(let session) = phase.withLock({ $0 }) { session.close() }
+        if case .loaded(let session) = phase.withLock({ $0 }) {
+            session.close()
+            session.scheduler?.beginClosing()
+        }
     }
 
     /// Validates and loads the GGUF file at `context.configuration.path`, then creates its context (with
@@ -69,7 +82,7 @@ public final class LlamaEngine: InferenceEngine {
         }
         do {
             try await onQueue {
-                let session = try LlamaSession.open(options)
+                let session = try LlamaSession.open(options, queue: self.queue)
                 try self.phase.withLock { phase in
                     guard case .loading = phase else { throw CancellationError() }  // unload() ran meanwhile
                     phase = .loaded(session)
@@ -83,10 +96,11 @@ public final class LlamaEngine: InferenceEngine {
         }
     }
 
-    /// Frees the model, its context and its caches. A running generation stops before its next decode and ends
-    /// with ``StopReason/cancelled``; a running load is abandoned (it throws `CancellationError` and frees what it
-    /// loaded); calls that arrive afterwards throw ``LlamaError/notLoaded(model:)``. Returns once the engine's queue
-    /// has finished whatever it was running.
+    /// Frees the model, its context and its caches. Every running generation (and every one waiting for a
+    /// sequence) ends with ``StopReason/cancelled``, a decode in progress is aborted; a running load is abandoned
+    /// (it throws `CancellationError` and frees what it loaded); calls that arrive afterwards throw
+    /// ``LlamaError/notLoaded(model:)``. Returns once the scheduling loop has stopped and the engine's queue has
+    /// finished whatever it was running.
     public func unload() async {
         let (session, wasBusy): (LlamaSession?, Bool) = phase.withLock { phase in
             switch phase {
@@ -101,6 +115,7 @@ public final class LlamaEngine: InferenceEngine {
             }
         }
         session?.close()
+        await session?.scheduler?.close()
         guard wasBusy else { return }
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             queue.async { continuation.resume() }
@@ -119,7 +134,8 @@ public final class LlamaEngine: InferenceEngine {
     }
 
     /// The bytes the loaded model holds: the weights (`llama_model_size`) plus an estimate of the F16 KV cache for
-    /// the whole context. Compute buffers are not counted. `nil` when no model is loaded.
+    /// the whole context: for an `llm`, `parallel × contextLength` cells (each sequence has its own), each cell
+    /// `2 × layers × n_embd_kv × 2` bytes. Compute buffers are not counted. `nil` when no model is loaded.
     /// - Returns: The estimate in bytes.
     public func memoryFootprint() async -> Int? { loadedInfo?.memoryFootprint }
 
@@ -129,8 +145,13 @@ public final class LlamaEngine: InferenceEngine {
     /// The number of tokens in the model's vocabulary; `nil` when no model is loaded.
     public var vocabularySize: Int? { loadedInfo?.vocabularySize }
 
-    /// The context length in use (tokens of prompt plus output); `nil` when no model is loaded.
+    /// The context length one request can use (tokens of prompt plus output; `llama_n_ctx_seq`, libllama pads it to
+    /// a multiple of 256 when there are several sequences); `nil` when no model is loaded.
     public var contextLength: Int? { loadedInfo?.contextLength }
+
+    /// Requests that generate at once (the context's sequences, the `parallel` setting); `nil` when no model is
+    /// loaded.
+    public var parallel: Int? { loadedInfo.map { $0.embeddingMode ? 1 : $0.sequences } }
 
     private var loadedInfo: LlamaModelInfo? {
         phase.withLock { phase in

@@ -31,6 +31,15 @@ public enum LlamaError: Error, Sendable, CustomStringConvertible, LocalizedError
     case decodeFailed(model: String, status: Int32, reason: String)
     /// libllama produced no embedding for the input.
     case embeddingUnavailable(model: String, reason: String)
+    /// Every sequence slot is busy (`running` of them) and the wait queue holds `queued` requests, its `capacity`
+    /// (the model's `queueCapacity`); retry later, or raise `parallel` or `queueCapacity`.
+    case queueFull(model: String, running: Int, queued: Int, capacity: Int)
+    /// The model has no chat template libllama can apply: none in its metadata, or one `llama_chat_apply_template`
+    /// does not recognise. `source` says where the template came from; `builtIn` lists the names libllama knows
+    /// (`llama_chat_builtin_templates`), any of which may be given as the `chatTemplate` parameter.
+    case chatTemplateUnavailable(model: String, source: String, builtIn: [String])
+    /// `llama_sampler_init_grammar` refused the request's GBNF grammar; `reason` is libllama's parse error.
+    case invalidGrammar(model: String, reason: String)
 
     /// A message a person can act on.
     public var description: String {
@@ -64,6 +73,14 @@ public enum LlamaError: Error, Sendable, CustomStringConvertible, LocalizedError
             "model \"\(model)\": llama_decode failed with status \(status): \(reason)"
         case .embeddingUnavailable(let model, let reason):
             "model \"\(model)\": no embedding was produced: \(reason)"
+        case .queueFull(let model, let running, let queued, let capacity):
+            "model \"\(model)\" is busy: \(running) requests running and \(queued) waiting (queueCapacity \(capacity)); "
+                + "retry later or raise parallel or queueCapacity"
+        case .chatTemplateUnavailable(let model, let source, let builtIn):
+            "model \"\(model)\": no usable chat template (\(source)); set the parameter chatTemplate to one of "
+                + builtIn.joined(separator: ", ")
+        case .invalidGrammar(let model, let reason):
+            "model \"\(model)\": the GBNF grammar is invalid: \(reason)"
         }
     }
 

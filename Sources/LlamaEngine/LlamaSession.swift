@@ -1,3 +1,4 @@
+import Dispatch
 import Synchronization
 
 /// What a loaded model is, readable from any thread.
@@ -7,36 +8,47 @@ struct LlamaModelInfo: Sendable {
     var embeddingMode: Bool
     var embeddingLength: Int
     var vocabularySize: Int
+    /// The positions one request can use (`llama_n_ctx_seq` for an `llm`; the whole context for embeddings).
     var contextLength: Int
     var batchSize: Int
+    /// Sequences in the context (`n_seq_max`).
+    var sequences: Int
     var defaultSeed: UInt32?
-    /// `llama_model_size` plus an estimate of the F16 KV cache for the whole context (compute buffers excluded).
+    /// The chat template override from the `chatTemplate` parameter.
+    var chatTemplate: String?
+    /// `llama_model_size` plus an estimate of the F16 KV cache for the whole context, every sequence's cells
+    /// included (compute buffers excluded).
     var memoryFootprint: Int
 }
 
-/// One loaded model: the context (which keeps the model alive) and what is known about them.
+/// One loaded model: the context (which keeps the model alive), what is known about them, and for an `llm` the
+/// ``LlamaScheduler`` that runs its generations.
 ///
-/// `@unchecked Sendable` because the engine hands it to its serial queue: the native handles and
-/// `lastGeneration` are used only by blocks on that queue, one at a time. What other threads touch is
-/// `info` (immutable and `Sendable`) and the closed flag (an `Atomic`).
+/// `@unchecked Sendable` because the engine hands it to its serial queue: the context is used only by blocks on
+/// that queue, one at a time. What other threads touch is `info` (immutable and `Sendable`), the closed flag (an
+/// `Atomic`), the scheduler's submission (locked) and the model's vocabulary (read-only after the load), through
+/// which requests are tokenized and their samplers built on the caller's thread.
 final class LlamaSession: @unchecked Sendable {
     let info: LlamaModelInfo
     let context: LlamaContext
     var model: LlamaModel { context.model }
+    /// The generation loop; `nil` for an embedding model.
+    let scheduler: LlamaScheduler?
     private let closed = Atomic<Bool>(false)
-    /// How the latest generation went (queue only; read by tests to see where cancellation stopped it).
-    var lastGeneration: GenerationTrace?
 
-    private init(info: LlamaModelInfo, context: LlamaContext) {
+    private init(info: LlamaModelInfo, context: LlamaContext, scheduler: LlamaScheduler?) {
         self.info = info
         self.context = context
+        self.scheduler = scheduler
     }
 
     /// Validates the file, then loads the model and creates its context. Blocks: call it on the engine's queue.
-    /// - Parameter options: The checked load settings.
+    /// - Parameters:
+    ///   - options: The checked load settings.
+    ///   - queue: The engine's queue, on which the scheduling loop runs.
     /// - Returns: The session.
     /// - Throws: ``LlamaError`` naming the model: an invalid file, or libllama's reason for refusing it.
-    static func open(_ options: LlamaLoadOptions) throws -> LlamaSession {
+    static func open(_ options: LlamaLoadOptions, queue: DispatchQueue) throws -> LlamaSession {
         let name = options.name
         do {
             _ = try GGUFValidator().validate(path: options.path)
@@ -46,7 +58,7 @@ final class LlamaSession: @unchecked Sendable {
         LlamaBackend.ensureInitialized()
         LlamaLog.beginCapture()
         defer { _ = LlamaLog.takeCaptured() }
-        guard let model = LlamaModel(path: options.path, useMmap: options.useMmap) else {
+        guard let model = LlamaModel(path: options.path, useMmap: options.useMmap, gpuLayers: options.gpuLayers) else {
             throw LlamaError.modelLoadFailed(
                 model: name, path: options.path, reason: LlamaLog.takeCaptured() ?? "libllama gave no reason")
         }
@@ -58,13 +70,17 @@ final class LlamaSession: @unchecked Sendable {
             throw LlamaError.contextCreationFailed(model: name, reason: LlamaLog.takeCaptured() ?? "libllama gave no reason")
         }
         let headDimension = model.embeddingLength / max(1, model.headCount)
-        let kvBytes = context.contextLength * model.layerCount * 2 * headDimension * model.keyValueHeadCount * 2
+        let cellBytes = options.embeddingMode ? 4 : 2  // F32 cache for embeddings, F16 otherwise
+        let kvBytes = context.totalContextLength * model.layerCount * 2 * headDimension * model.keyValueHeadCount * cellBytes
         let info = LlamaModelInfo(
             name: name, modelTypeName: options.modelType.rawValue, embeddingMode: options.embeddingMode,
             embeddingLength: model.embeddingLength, vocabularySize: model.vocabularySize,
-            contextLength: context.contextLength, batchSize: context.batchSize, defaultSeed: options.seed,
-            memoryFootprint: model.weightBytes + kvBytes)
-        return LlamaSession(info: info, context: context)
+            contextLength: options.embeddingMode ? context.totalContextLength : context.sequenceContextLength,
+            batchSize: context.batchSize, sequences: context.sequenceCount, defaultSeed: options.seed,
+            chatTemplate: options.chatTemplate, memoryFootprint: model.weightBytes + kvBytes)
+        let scheduler = options.embeddingMode
+            ? nil : LlamaScheduler(info: info, context: context, queue: queue, queueCapacity: options.queueCapacity)
+        return LlamaSession(info: info, context: context, scheduler: scheduler)
     }
 
     /// Whether ``close()`` was called; generation loops check it before each decode.
@@ -73,10 +89,10 @@ final class LlamaSession: @unchecked Sendable {
     /// Marks the session closed, so running generations stop at their next step. Safe from any thread.
     func close() { closed.store(true, ordering: .releasing) }
 
-    /// Tokenizes text (queue only).
+    /// Tokenizes text (any thread: it reads only the vocabulary).
     /// - Throws: ``LlamaError/tokenizationFailed(model:reason:)``.
-    func tokenize(_ text: String, addSpecial: Bool) throws -> [Int32] {
-        guard let tokens = model.tokenize(text, addSpecial: addSpecial) else {
+    func tokenize(_ text: String, addSpecial: Bool, parseSpecial: Bool = false) throws -> [Int32] {
+        guard let tokens = model.tokenize(text, addSpecial: addSpecial, parseSpecial: parseSpecial) else {
             throw LlamaError.tokenizationFailed(model: info.name, reason: "the text has more tokens than fit an Int32")
         }
         return tokens
@@ -91,14 +107,12 @@ final class LlamaSession: @unchecked Sendable {
         return String(decoding: model.detokenize(tokens), as: UTF8.self)
     }
 
-    /// Decodes `count` tokens from `start` (queue only), abandoning the batch part-way once `shouldStop` says so.
-    /// - Returns: `false` when `shouldStop` stopped the decode, `true` when it completed.
+    /// Decodes a filled batch (queue only), abandoning it part-way once the session is closed.
+    /// - Returns: `false` when closing stopped the decode, `true` when it completed.
     /// - Throws: ``LlamaError/decodeFailed(model:status:reason:)`` with libllama's message.
-    func decode(
-        _ tokens: inout [Int32], from start: Int, count: Int, stoppingWhen shouldStop: @Sendable () -> Bool = { false }
-    ) throws -> Bool {
+    func decode(_ batch: LlamaBatch) throws -> Bool {
         LlamaLog.beginCapture()
-        let status = context.decode(&tokens, from: start, count: count, abortingWhen: shouldStop)
+        let status = context.decode(batch) { [self] in isClosed }
         let captured = LlamaLog.takeCaptured()
         if status == LlamaContext.abortedStatus { return false }
         guard status == 0 else {

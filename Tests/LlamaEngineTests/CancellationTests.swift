@@ -1,95 +1,123 @@
 import Dispatch
-import Synchronization
 @testable import LlamaEngine
 import ModelRegistry
 import Testing
 
-@Suite struct CancellationTests {
-    // The generation runs on the engine's own queue, as fast as it can, whatever the consumer does; so that these
-    // tests do not depend on which side gets the CPU first, they hold the queue or the generation at a known point.
+@Suite(.timeLimit(.minutes(3))) struct CancellationTests {
+    @Test func cancellingOneOfFourRequests_othersGiveTheirSoloOutput_itsSlotIsFreed() async throws {
+        let engine = try await LlamaFixtures.engine(parallel: 4)
+        let prompts = ["the cat", "a dog and", "hello world", "one two three"]
+        let options = GenerationOptions(maxTokens: 24)
+        var solo: [GenerationResult] = []
+        for prompt in prompts.dropFirst() { solo.append(try await engine.complete(prompt: prompt, options: options)) }
+        try await engine.clearPromptCache()
 
-    @Test func consumerCancelledBeforeItsGenerationRuns_streamFinishes_nothingSampled_engineStillUsable() async throws {
-        let engine = try await LlamaFixtures.engine(contextLength: 2048)
-        let gate = DispatchSemaphore(value: 0)
-        engine.queue.async { gate.wait() }  // the generation waits in the queue behind this
-        let stream = engine.generate(prompt: "the", options: .init(maxTokens: 2000))
-        let consumer = Task {
-            withUnsafeCurrentTask { $0?.cancel() }  // cancel this consuming task
+        let firstPiece = AsyncEvent()
+        let cancelled = Task {
             var received = 0
-            for try await _ in stream { received += 1 }
+            for try await piece in engine.generate(prompt: prompts[0], options: .init(maxTokens: 2000)) {
+                received += 1
+                if piece.token != nil { break }  // the stream is dropped here
+            }
+            await firstPiece.signal()
             return received
         }
-        #expect(try await consumer.value == 0)
-        gate.signal()
+        async let others = withThrowingTaskGroup(of: (Int, GenerationResult).self) { group in
+            for (index, prompt) in prompts.dropFirst().enumerated() {
+                group.addTask { (index, try await engine.complete(prompt: prompt, options: options)) }
+            }
+            var results = [GenerationResult?](repeating: nil, count: 3)
+            for try await (index, result) in group { results[index] = result }
+            return results.compactMap { $0 }
+        }
+        await firstPiece.wait()
+        #expect(try await cancelled.value == 1)
+        let results = try await others
+        #expect(results.map(\.tokens) == solo.map(\.tokens))
+        #expect(results.allSatisfy { $0.stopReason == .maxTokens })
 
-        // The next call runs after the generation on the engine's serial queue, so it sees how far it got.
-        #expect(try await engine.lastGeneration() == GenerationTrace(sampledTokens: 0, stoppedInsideDecode: false))
+        // The cancelled request would still be generating (2000 tokens) had its slot not been freed.
+        let states = try await engine.sequenceStates()
+        #expect(states.allSatisfy { !$0.busy })
+        #expect(states.filter { $0.cachedTokens == 0 && $0.lastPosition == -1 }.count == 1)
+        #expect(states.filter { $0.cachedTokens > 0 && $0.lastPosition == $0.cachedTokens - 1 }.count == 3)
+        await engine.unload()
+    }
+
+    @Test func consumerTaskCancelled_streamFinishes_engineStillUsable() async throws {
+        let engine = try await LlamaFixtures.engine(contextLength: 2048)
+        let started = AsyncEvent()
+        let consumer = Task {
+            var received = 0
+            for try await _ in engine.generate(prompt: "the", options: .init(maxTokens: 2000)) {
+                received += 1
+                if received == 1 { await started.signal() }
+            }
+            return received
+        }
+        await started.wait()
+        consumer.cancel()
+        let received = try await consumer.value
+        #expect(received >= 1 && received < 2000)
         let after = try await engine.complete(prompt: "hello", options: .init(maxTokens: 3))
         #expect(after.tokens.count == 3 && after.stopReason == .maxTokens)
         await engine.unload()
     }
 
-    @Test func cancelledAfterTheFirstPiece_generationStopsBeforeItsNextDecode() async throws {
-        let engine = try await LlamaFixtures.engine(contextLength: 2048)
-        let cancelled = CancellationFlag()
-        let (trace, pieces) = try await engine.generateOnSession(
-            prompt: "the", options: .init(maxTokens: 2000), isCancelled: { cancelled.isSet }
-        ) { _ in cancelled.set() }
-        #expect(trace == GenerationTrace(sampledTokens: 1, stoppedInsideDecode: false))
-        #expect(pieces.count == 2)
-        #expect(pieces.first?.token != nil && pieces.last?.stopReason == .cancelled)
-        await engine.unload()
-    }
-
-    @Test func streamDropped_generationStops() async throws {
-        let engine = try await LlamaFixtures.engine(contextLength: 2048)
-        var iterator = engine.generate(prompt: "the", options: .init(maxTokens: 2000)).makeAsyncIterator()
-        let first = try await iterator.next()
-        #expect(first?.token != nil)
-        iterator = engine.generate(prompt: "a", options: .init(maxTokens: 1)).makeAsyncIterator()  // drops the first
-        var last: GeneratedPiece?
-        while let piece = try await iterator.next() { last = piece }
-        #expect(last?.stopReason == .maxTokens)
-        await engine.unload()
-    }
-
-    @Test func unloadDuringGeneration_stopsItAtTheNextStep_finalPieceSaysCancelled() async throws {
-        let engine = try await LlamaFixtures.engine(contextLength: 2048)
-        let firstPieceSeen = CancellationFlag()
-        let resume = DispatchSemaphore(value: 0)
-        let generation = Task {
-            try await engine.generateOnSession(
-                prompt: "the", options: .init(maxTokens: 2000), isCancelled: { false }
-            ) { count in
-                // Hold the generation after its first token until the unload has begun.
-                guard count == 1 else { return }
-                firstPieceSeen.set()
-                resume.wait()
+    @Test func unload_endsRunningAndWaitingRequestsWithCancelled_thenRefusesWork() async throws {
+        let engine = try await LlamaFixtures.engine(contextLength: 2048, parallel: 2)
+        let running = AsyncEvent(count: 2)
+        let streams = (0..<3).map { engine.generate(prompt: "the \($0)", options: .init(maxTokens: 2000)) }
+        let consumers = streams.enumerated().map { index, stream in
+            Task {
+                var last: GeneratedPiece?
+                for try await piece in stream {
+                    if last == nil, index < 2 { await running.signal() }
+                    last = piece
+                }
+                return last
             }
         }
-        while !firstPieceSeen.isSet { await Task.yield() }
-        let unload = Task { await engine.unload() }
-        while await !engine.healthCheck().description.contains("was unloaded") { await Task.yield() }
-        resume.signal()
-
-        let (_, pieces) = try await generation.value
-        await unload.value
-        #expect(pieces.count == 2)
-        #expect(pieces.last?.token == nil && pieces.last?.stopReason == .cancelled)
+        await running.wait()  // two generate; the third waits for a slot
+        await engine.unload()
+        for consumer in consumers {
+            let last = try await consumer.value
+            #expect(last?.stopReason == .cancelled)
+            #expect(last?.token == nil)
+        }
         await #expect(throws: LlamaError.self) { try await engine.tokenize("hello", addSpecial: true) }
+        let error = try await #require(throws: LlamaError.self) { for try await _ in engine.generate(prompt: "x") {} }
+        guard case .notLoaded = error else { Issue.record("unexpected \(error)"); return }
     }
 
-    @Test func cancelledWhileThePromptDecodes_stopsInsideThatDecode_andTheNextGenerationIsWhole() async throws {
-        let engine = try await LlamaFixtures.engine(contextLength: 2048)
-        let cancellation = CancelledAfterFirstCheck()
-        let (trace, pieces) = try await engine.generateOnSession(
-            prompt: "the cat sat on the mat", options: .init(maxTokens: 5), isCancelled: cancellation.isCancelled)
-        #expect(trace == GenerationTrace(sampledTokens: 0, stoppedInsideDecode: true))
-        #expect(pieces == [GeneratedPiece(token: nil, text: "", stopReason: .cancelled)])
-
-        let after = try await engine.complete(prompt: "the cat sat on the mat", options: .init(maxTokens: 3))
-        #expect(after.tokens.count == 3 && after.stopReason == .maxTokens)
+    @Test func requestsBeyondParallelAndQueueCapacity_failAtOnceWithQueueFull() async throws {
+        let engine = try await LlamaFixtures.engine(contextLength: 2048, parallel: 1, queueCapacity: 1)
+        let first = AsyncEvent()
+        let runningStream = engine.generate(prompt: "the", options: .init(maxTokens: 2000))
+        let runner = Task {
+            var last: GeneratedPiece?
+            for try await piece in runningStream {
+                if last == nil { await first.signal() }
+                last = piece
+            }
+            return last
+        }
+        await first.wait()
+        let waiting = engine.generate(prompt: "a", options: .init(maxTokens: 2))
+        let error = try await #require(throws: LlamaError.self) {
+            for try await _ in engine.generate(prompt: "b", options: .init(maxTokens: 2)) {}
+        }
+        guard case .queueFull(let model, let running, let queued, let capacity) = error else {
+            Issue.record("unexpected \(error)")
+            return
+        }
+        #expect(model == "tiny" && running == 1 && queued == 1 && capacity == 1)
+        #expect(error.description.contains("1 requests running and 1 waiting"))
         await engine.unload()
+        #expect(try await runner.value?.stopReason == .cancelled)
+        var last: GeneratedPiece?
+        for try await piece in waiting { last = piece }
+        #expect(last?.stopReason == .cancelled)
     }
 
     @Test func cancelledBeforeQueueRuns_throwsCancellationError() async throws {
@@ -104,7 +132,7 @@ import Testing
     }
 }
 
-@Suite struct UnloadDuringLoadTests {
+@Suite(.timeLimit(.minutes(2))) struct UnloadDuringLoadTests {
     @Test func unloadWhileLoading_loadThrowsCancellation_modelNotKept() async throws {
         let engine = LlamaEngine()
         let gate = DispatchSemaphore(value: 0)
@@ -122,33 +150,5 @@ import Testing
         try await engine.load(context)
         #expect(await engine.healthCheck() == .healthy)
         await engine.unload()
-    }
-}
-
-/// Answers "not cancelled" to the first check (the one before the prompt's decode) and "cancelled" to every later
-/// one, which libllama's abort callback asks while that decode runs.
-private final class CancelledAfterFirstCheck: Sendable {
-    private let checks = Atomic<Int>(0)
-
-    func isCancelled() -> Bool { checks.add(1, ordering: .relaxed).newValue > 1 }
-}
-
-extension LlamaEngine {
-    /// Runs one generation straight on the session, on the engine's queue, so a test chooses what `isCancelled`
-    /// answers and when; `afterPiece` is called with the number of pieces so far, after each is collected.
-    /// - Returns: The session's trace of the generation and every piece it emitted.
-    func generateOnSession(
-        prompt: String, options: GenerationOptions, isCancelled: @escaping @Sendable () -> Bool,
-        afterPiece: @escaping @Sendable (Int) -> Void = { _ in }
-    ) async throws -> (GenerationTrace?, [GeneratedPiece]) {
-        try await withSession { session in
-            var pieces: [GeneratedPiece] = []
-            try session.generate(prompt: prompt, options: options, isCancelled: isCancelled) { piece in
-                pieces.append(piece)
-                afterPiece(pieces.count)
-                return true
-            }
-            return (session.lastGeneration, pieces)
-        }
     }
 }

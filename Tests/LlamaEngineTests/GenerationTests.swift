@@ -2,14 +2,14 @@ import Foundation
 import LlamaEngine
 import Testing
 
-@Suite struct GenerationTests {
+@Suite(.timeLimit(.minutes(3))) struct GenerationTests {
     @Test func greedy_sameOptionsTwice_sameOutput() async throws {
         let engine = try await LlamaFixtures.engine()
         let options = GenerationOptions(maxTokens: 12, temperature: 0, seed: 1)
         let first = try await engine.complete(prompt: "the cat", options: options)
         let second = try await engine.complete(prompt: "the cat", options: options)
         #expect(first.tokens.count == 12)
-        #expect(first == second)
+        #expect(first.tokens == second.tokens && first.text == second.text && first.stopReason == second.stopReason)
         await engine.unload()
     }
 
@@ -19,7 +19,7 @@ import Testing
         let first = try await engine.complete(prompt: "hello world", options: options)
         let second = try await engine.complete(prompt: "hello world", options: options)
         #expect(!first.tokens.isEmpty)
-        #expect(first == second)
+        #expect(first.tokens == second.tokens && first.text == second.text && first.stopReason == second.stopReason)
         await engine.unload()
     }
 
@@ -27,7 +27,7 @@ import Testing
         let engine = try await LlamaFixtures.engine(parameters: ["seed": "99"])
         let implicit = try await engine.complete(prompt: "one two", options: .init(maxTokens: 16, temperature: 1))
         let explicit = try await engine.complete(prompt: "one two", options: .init(maxTokens: 16, temperature: 1, seed: 99))
-        #expect(implicit == explicit)
+        #expect(implicit.tokens == explicit.tokens)
         await engine.unload()
     }
 

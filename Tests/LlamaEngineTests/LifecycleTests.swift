@@ -3,7 +3,7 @@ import LlamaEngine
 import ModelRegistry
 import Testing
 
-@Suite struct LifecycleTests {
+@Suite(.timeLimit(.minutes(2))) struct LifecycleTests {
     @Test func unloadThenUse_throwsNotLoaded() async throws {
         let engine = try await LlamaFixtures.engine()
         await engine.unload()

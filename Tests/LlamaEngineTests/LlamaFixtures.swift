@@ -14,20 +14,22 @@ enum LlamaFixtures {
     /// A configuration for a llama.cpp model.
     static func configuration(
         _ url: URL, name: String = "tiny", modelType: ModelType = .llm, contextLength: Int? = 256,
-        parameters: [String: String] = [:]
+        parallel: Int? = nil, queueCapacity: Int = 64, parameters: [String: String] = [:]
     ) -> ModelConfiguration {
         ModelConfiguration(
-            name: name, engine: .llamacpp, modelType: modelType, path: url.path, contextLength: contextLength,
-            threads: 1, parameters: parameters)
+            name: name, engine: .llamacpp, modelType: modelType, path: url.path, queueCapacity: queueCapacity,
+            contextLength: contextLength, threads: 1, parallel: parallel, parameters: parameters)
     }
 
     /// A loaded engine on a fixture.
     static func engine(
-        _ url: URL = tinyLLM, modelType: ModelType = .llm, contextLength: Int? = 256,
-        parameters: [String: String] = [:]
+        _ url: URL = tinyLLM, modelType: ModelType = .llm, contextLength: Int? = 256, parallel: Int? = nil,
+        queueCapacity: Int = 64, parameters: [String: String] = [:]
     ) async throws -> LlamaEngine {
         let engine = LlamaEngine()
-        let configuration = configuration(url, modelType: modelType, contextLength: contextLength, parameters: parameters)
+        let configuration = configuration(
+            url, modelType: modelType, contextLength: contextLength, parallel: parallel, queueCapacity: queueCapacity,
+            parameters: parameters)
         try await engine.load(EngineLoadContext(modelID: ModelID(), configuration: configuration))
         return engine
     }

@@ -2,7 +2,7 @@
 import Testing
 
 /// The pure-Swift text side of generation: UTF-8 pieces split across tokens, and stop strings split across pieces.
-@Suite struct TextAssemblyTests {
+@Suite(.timeLimit(.minutes(1))) struct TextAssemblyTests {
     @Test func utf8_characterSplitAcrossTokens_heldUntilComplete() {
         var assembler = UTF8Assembler()
         let check = Array("✓".utf8)  // E2 9C 93

@@ -1,7 +1,7 @@
 import LlamaEngine
 import Testing
 
-@Suite struct TokenizationTests {
+@Suite(.timeLimit(.minutes(2))) struct TokenizationTests {
     @Test(arguments: ["hello world", "the cat and the dog", "héllo ✓", "日本語 🙂 mixed ASCII"])
     func tokenizeThenDetokenize_roundTrips(text: String) async throws {
         let engine = try await LlamaFixtures.engine()

@@ -7,7 +7,8 @@
 ///   this token. It can be empty: bytes of an unfinished UTF-8 character, or text that might begin a stop string,
 ///   are held back and arrive with a later piece. The end-of-sequence token is not yielded as a piece.
 /// - the final piece: `token` is `nil`, `stopReason` says why generation ended, and `text` holds whatever was still
-///   held back (an unfinished character becomes U+FFFD; text after a stop string is dropped).
+///   held back (an unfinished character becomes U+FFFD; text after a stop string is dropped), and `usage` reports
+///   the prompt and generated token counts, cache reuse and timings.
 ///
 /// Joining every piece's `text` gives the whole output. When the consumer goes away (its task is cancelled, or it
 /// drops the stream), generation stops at its next decode step, part-way through a long prompt batch if need be;
@@ -28,16 +29,20 @@ public struct GeneratedPiece: Sendable, Hashable {
     public var text: String
     /// Why generation ended; set on the final piece only.
     public var stopReason: StopReason?
+    /// Token counts, cache reuse and timings; set on the final piece only.
+    public var usage: GenerationUsage?
 
     /// Creates a piece.
     /// - Parameters:
     ///   - token: The token id, or `nil` for the final piece.
     ///   - text: The text.
     ///   - stopReason: The stop reason, for the final piece.
-    public init(token: Int32?, text: String, stopReason: StopReason? = nil) {
+    ///   - usage: The usage, for the final piece.
+    public init(token: Int32?, text: String, stopReason: StopReason? = nil, usage: GenerationUsage? = nil) {
         self.token = token
         self.text = text
         self.stopReason = stopReason
+        self.usage = usage
     }
 }
 
@@ -49,7 +54,8 @@ public enum StopReason: Sendable, Hashable, CustomStringConvertible {
     case endOfSequence
     /// The output contained this stop string (which was not emitted).
     case stopString(String)
-    /// The context is full: prompt and output reached the context length.
+    /// The context is full: prompt and output reached the context length of the request's sequence
+    /// (``LlamaEngine/contextLength``).
     case contextFull
     /// Generation was cancelled (the engine was unloaded, or the consumer went away).
     case cancelled

@@ -13,6 +13,14 @@ final class LlamaContext {
         var threads: Int
         var embeddings: Bool
         var pooling: LlamaPooling?
+        /// Sequences the context holds at once (`n_seq_max`).
+        var sequences: Int
+        /// One KV buffer shared by all sequences (`kv_unified`): `contextLength` is then the total; otherwise each
+        /// sequence gets its own `contextLength / sequences` cells (libllama pads that to a multiple of 256).
+        var unifiedCache: Bool
+        /// Store keys and values as F32 instead of F16 (`type_k`, `type_v`), without flash attention (whose CPU kernel
+        /// rounds to F16).
+        var fullPrecisionCache = false
     }
 
     let model: LlamaModel
@@ -28,7 +36,13 @@ final class LlamaContext {
         params.n_ctx = UInt32(clamping: parameters.contextLength)
         params.n_batch = UInt32(clamping: parameters.batchSize)
         params.n_ubatch = UInt32(clamping: parameters.batchSize)
-        params.n_seq_max = 1
+        params.n_seq_max = UInt32(clamping: parameters.sequences)
+        params.kv_unified = parameters.unifiedCache
+        if parameters.fullPrecisionCache {
+            params.type_k = GGML_TYPE_F32
+            params.type_v = GGML_TYPE_F32
+            params.flash_attn_type = LLAMA_FLASH_ATTN_TYPE_DISABLED  // the CPU kernel rounds Q to F16
+        }
         params.n_threads = Int32(clamping: parameters.threads)
         params.n_threads_batch = Int32(clamping: parameters.threads)
         params.embeddings = parameters.embeddings
@@ -44,8 +58,12 @@ final class LlamaContext {
     /// Calls `body` with the raw `llama_context *`, which must not escape it.
     func withUnsafePointer<R>(_ body: (OpaquePointer) throws -> R) rethrows -> R { try body(pointer) }
 
-    /// The context length actually in use (`llama_n_ctx`).
-    var contextLength: Int { Int(llama_n_ctx(pointer)) }
+    /// The cells of the whole KV cache (`llama_n_ctx`).
+    var totalContextLength: Int { Int(llama_n_ctx(pointer)) }
+    /// The positions one sequence can hold (`llama_n_ctx_seq`).
+    var sequenceContextLength: Int { Int(llama_n_ctx_seq(pointer)) }
+    /// Sequences the context holds at once (`llama_n_seq_max`).
+    var sequenceCount: Int { Int(llama_n_seq_max(pointer)) }
     /// The largest batch one `llama_decode` accepts (`llama_n_batch`).
     var batchSize: Int { Int(llama_n_batch(pointer)) }
     /// How embeddings are pooled per sequence (`llama_pooling_type`).
@@ -56,24 +74,48 @@ final class LlamaContext {
         if let memory = llama_get_memory(pointer) { llama_memory_clear(memory, true) }
     }
 
+    /// Forgets the cached tokens of `sequence` from `position` on (`llama_memory_seq_rm`; 0 forgets all of them).
+    func removeTokens(of sequence: Int, from position: Int) {
+        if let memory = llama_get_memory(pointer) {
+            _ = llama_memory_seq_rm(memory, Int32(clamping: sequence), Int32(clamping: position), -1)
+        }
+    }
+
+    /// The last position `sequence` holds in the KV cache (`llama_memory_seq_pos_max`), -1 when it holds none.
+    func lastPosition(of sequence: Int) -> Int {
+        guard let memory = llama_get_memory(pointer) else { return -1 }
+        return Int(llama_memory_seq_pos_max(memory, Int32(clamping: sequence)))
+    }
+
     /// `llama_decode`'s status when the abort callback stopped the computation.
     static let abortedStatus: Int32 = 2
 
-    /// Decodes `count` tokens starting at `start` as one batch of sequence 0 (`llama_batch_get_one` + `llama_decode`).
+    /// Decodes a filled ``LlamaBatch`` with `llama_decode`.
     ///
     /// `shouldAbort` is installed as the context's abort callback (`llama_set_abort_callback`) for this call only:
     /// ggml asks it between the graph's operations, so a long batch stops part-way instead of running to its end.
     /// It may be called from one of ggml's compute threads, hence `@Sendable`.
     /// - Parameters:
-    ///   - tokens: The token ids.
-    ///   - start: The first token of the batch.
-    ///   - count: How many tokens to decode.
+    ///   - batch: The tokens.
     ///   - shouldAbort: Returns `true` to abandon the decode.
     /// - Returns: `llama_decode`'s status: 0 on success, 1 when no KV slot is free, ``abortedStatus`` when
     ///   `shouldAbort` stopped it, < 0 on errors.
-    func decode(
-        _ tokens: inout [Int32], from start: Int, count: Int, abortingWhen shouldAbort: @Sendable () -> Bool
-    ) -> Int32 {
+    func decode(_ batch: LlamaBatch, abortingWhen shouldAbort: @Sendable () -> Bool) -> Int32 {
+        withAbortCallback(shouldAbort) { batch.withNative { llama_decode(pointer, $0) } }
+    }
+
+    /// The embedding of `sequence` after a decode: its pooled vector (`llama_get_embeddings_seq`), or, when the
+    /// context does not pool, the vector of the batch token at `lastIndex` (`llama_get_embeddings_ith`).
+    /// - Returns: The vector, or `nil` when libllama has none.
+    func embedding(of sequence: Int, lastIndex: Int32, width: Int) -> [Float]? {
+        let vector = pooling == .none
+            ? llama_get_embeddings_ith(pointer, lastIndex) : llama_get_embeddings_seq(pointer, Int32(clamping: sequence))
+        guard let vector else { return nil }
+        return Array(UnsafeBufferPointer(start: vector, count: width))
+    }
+
+    /// Runs `body` with `shouldAbort` installed as the context's abort callback (`llama_set_abort_callback`).
+    private func withAbortCallback<R>(_ shouldAbort: @Sendable () -> Bool, _ body: () -> R) -> R {
         withoutActuallyEscaping(shouldAbort) { check in
             let probe = AbortProbe(check)
             llama_set_abort_callback(pointer, { data in
@@ -81,25 +123,8 @@ final class LlamaContext {
                 return Unmanaged<AbortProbe>.fromOpaque(data).takeUnretainedValue().shouldAbort()
             }, Unmanaged.passUnretained(probe).toOpaque())
             defer { llama_set_abort_callback(pointer, nil, nil) }
-            return withExtendedLifetime(probe) {
-                tokens.withUnsafeMutableBufferPointer { buffer in
-                    guard let base = buffer.baseAddress, start >= 0, count > 0, start + count <= buffer.count else {
-                        return -1
-                    }
-                    return llama_decode(pointer, llama_batch_get_one(base + start, Int32(count)))
-                }
-            }
+            return withExtendedLifetime(probe) { body() }
         }
-    }
-
-    /// The embedding of sequence 0 after a decode: the pooled vector (`llama_get_embeddings_seq`), or the last
-    /// token's vector (`llama_get_embeddings_ith(-1)`) when the context does not pool.
-    /// - Parameter width: The embedding width (`n_embd`).
-    /// - Returns: The vector, or `nil` when libllama has none.
-    func embedding(width: Int) -> [Float]? {
-        let vector = pooling == .none ? llama_get_embeddings_ith(pointer, -1) : llama_get_embeddings_seq(pointer, 0)
-        guard let vector else { return nil }
-        return Array(UnsafeBufferPointer(start: vector, count: width))
     }
 }
 

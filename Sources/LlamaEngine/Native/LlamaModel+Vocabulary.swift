@@ -3,12 +3,13 @@ import CLlama
 // MARK: - Tokenization
 
 extension LlamaModel {
-    /// Turns text into token ids with `llama_tokenize` (special tokens in the text are not parsed).
+    /// Turns text into token ids with `llama_tokenize`.
     /// - Parameters:
     ///   - text: The text.
     ///   - addSpecial: Whether to add the BOS/EOS tokens the model's metadata asks for.
+    ///   - parseSpecial: Whether special-token text (e.g. `<|im_start|>` from a chat template) becomes those tokens.
     /// - Returns: The tokens, or `nil` when libllama reports an overflow.
-    func tokenize(_ text: String, addSpecial: Bool) -> [Int32]? {
+    func tokenize(_ text: String, addSpecial: Bool, parseSpecial: Bool = false) -> [Int32]? {
         var utf8 = Array(text.utf8)
         let length = Int32(clamping: utf8.count)
         var capacity = utf8.count + (addSpecial ? 2 : 0) + 1
@@ -17,7 +18,7 @@ extension LlamaModel {
                 for _ in 0..<2 {
                     var tokens = [Int32](repeating: 0, count: capacity)
                     let count = withUnsafeVocab { vocab in
-                        llama_tokenize(vocab, chars.baseAddress, length, &tokens, Int32(clamping: capacity), addSpecial, false)
+                        llama_tokenize(vocab, chars.baseAddress, length, &tokens, Int32(clamping: capacity), addSpecial, parseSpecial)
                     }
                     if count >= 0 { return Array(tokens.prefix(Int(count))) }
                     if count == Int32.min { return nil }

@@ -12,11 +12,13 @@ final class LlamaModel {
     /// - Parameters:
     ///   - path: The GGUF file, already checked by ``GGUFValidator``.
     ///   - useMmap: Whether to memory-map the weights instead of reading them into memory.
+    ///   - gpuLayers: Layers to offload to a GPU backend (`n_gpu_layers`; -1 for all); ignored by a CPU-only
+    ///     libllama.
     /// - Returns: `nil` when libllama refuses the file (its reason is in ``LlamaLog``'s capture).
-    init?(path: String, useMmap: Bool) {
+    init?(path: String, useMmap: Bool, gpuLayers: Int = 0) {
         LlamaBackend.ensureInitialized()
         var params = llama_model_default_params()
-        params.n_gpu_layers = 0
+        params.n_gpu_layers = Int32(clamping: gpuLayers)
         params.load_mode = useMmap && llama_supports_mmap() ? LLAMA_LOAD_MODE_MMAP : LLAMA_LOAD_MODE_NONE
         guard let model = llama_model_load_from_file(path, params) else { return nil }
         guard let vocab = llama_model_get_vocab(model) else {
@@ -51,6 +53,12 @@ final class LlamaModel {
     var vocabularySize: Int { Int(llama_vocab_n_tokens(vocab)) }
     /// Whether the model has an encoder (encoder-decoder models need `llama_encode`, which this engine does not run).
     var hasEncoder: Bool { llama_model_has_encoder(pointer) }
+
+    /// The chat template in the model's metadata (`llama_model_chat_template`, `tokenizer.chat_template`), if any.
+    var chatTemplate: String? { llama_model_chat_template(pointer, nil).map { String(cString: $0) } }
+
+    /// The BOS token tokenization adds (`llama_vocab_bos` when `llama_vocab_get_add_bos`), if any.
+    var addedBOS: Int32? { llama_vocab_get_add_bos(vocab) ? llama_vocab_bos(vocab) : nil }
 
     /// Whether `token` ends generation (`llama_vocab_is_eog`: EOS, EOT and the like).
     func isEndOfGeneration(_ token: Int32) -> Bool { llama_vocab_is_eog(vocab, token) }

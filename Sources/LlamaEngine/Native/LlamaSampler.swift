@@ -1,38 +1,79 @@
 import CLlama
 
 /// Owns one `llama_sampler` chain and frees it (with every sampler added to it) with `llama_sampler_free` in
-/// `deinit`. One chain serves one generation: it holds the random state and the tokens it has accepted.
+/// `deinit`. One chain serves one request: it holds the random state, the penalty window and the grammar's state.
 ///
-/// Not `Sendable`: it is created and used inside one generation on the engine's serial queue.
+/// Not `Sendable`: it is created for one request and then used only by the scheduling loop on the engine's queue.
 final class LlamaSampler {
     private let pointer: UnsafeMutablePointer<llama_sampler>
+    /// The chain's penalties sampler, when it has one (owned by the chain; fed the prompt tokens).
+    private var penalties: UnsafeMutablePointer<llama_sampler>?
 
-    /// Builds the chain: greedy when `temperature` is 0, else top-k → top-p → temperature → a seeded draw.
+    /// Why a chain could not be built.
+    enum Failure: Error {
+        /// `llama_sampler_init_grammar` returned NULL; libllama logged the parse error.
+        case grammar
+    }
+
+    /// Builds the chain in llama.cpp's order: logit bias → penalties → grammar → greedy (temperature 0), or
+    /// top-k → top-p → min-p → temperature → a seeded draw. Filters that are switched off are left out.
     /// - Parameters:
-    ///   - temperature: 0 for greedy decoding, else the softmax temperature.
-    ///   - topK: Keep the `topK` most likely tokens (0 keeps all).
-    ///   - topP: Keep the smallest set of tokens whose probabilities sum to `topP` (1 keeps all).
-    ///   - seed: The seed of the random draw; `LLAMA_DEFAULT_SEED` picks a random one.
-    init(temperature: Float, topK: Int, topP: Float, seed: UInt32) {
+    ///   - options: Checked generation options.
+    ///   - seed: The seed of the random draw (`LLAMA_DEFAULT_SEED` picks a random one).
+    ///   - model: The model, for its vocabulary (grammar, logit bias).
+    ///   - contextLength: The window used when `penaltyLastN` is -1.
+    /// - Throws: ``Failure/grammar`` when the grammar does not parse.
+    init(options: GenerationOptions, seed: UInt32, model: LlamaModel, contextLength: Int) throws(Failure) {
         var params = llama_sampler_chain_default_params()
         params.no_perf = true
-        pointer = llama_sampler_chain_init(params)
-        if temperature <= 0 {
-            llama_sampler_chain_add(pointer, llama_sampler_init_greedy())
+        let chain = llama_sampler_chain_init(params)!
+        pointer = chain
+        let vocabularySize = Int32(clamping: model.vocabularySize)
+        if !options.logitBias.isEmpty {
+            let biases = options.logitBias.sorted { $0.key < $1.key }.map { llama_logit_bias(token: $0.key, bias: $0.value) }
+            llama_sampler_chain_add(chain, llama_sampler_init_logit_bias(vocabularySize, Int32(biases.count), biases))
+        }
+        let window = options.penaltyLastN == -1 ? contextLength : options.penaltyLastN
+        let penalised = options.repeatPenalty != 1 || options.frequencyPenalty != 0 || options.presencePenalty != 0
+        if window > 0, penalised {
+            let sampler = llama_sampler_init_penalties(
+                vocabularySize, Int32(clamping: window), options.repeatPenalty, options.frequencyPenalty,
+                options.presencePenalty)
+            llama_sampler_chain_add(chain, sampler)
+            penalties = sampler
+        }
+        if let grammar = options.grammar {
+            let sampler = model.withUnsafeVocab { llama_sampler_init_grammar($0, grammar, "root") }
+            guard let sampler else { throw .grammar }
+            llama_sampler_chain_add(chain, sampler)
+        }
+        if options.temperature <= 0 {
+            llama_sampler_chain_add(chain, llama_sampler_init_greedy())
             return
         }
-        if topK > 0 { llama_sampler_chain_add(pointer, llama_sampler_init_top_k(Int32(clamping: topK))) }
-        if topP < 1 { llama_sampler_chain_add(pointer, llama_sampler_init_top_p(topP, 1)) }
-        llama_sampler_chain_add(pointer, llama_sampler_init_temp(temperature))
-        llama_sampler_chain_add(pointer, llama_sampler_init_dist(seed))
+        if options.topK > 0 { llama_sampler_chain_add(chain, llama_sampler_init_top_k(Int32(clamping: options.topK))) }
+        if options.topP < 1 { llama_sampler_chain_add(chain, llama_sampler_init_top_p(options.topP, 1)) }
+        if options.minP > 0 { llama_sampler_chain_add(chain, llama_sampler_init_min_p(options.minP, 1)) }
+        llama_sampler_chain_add(chain, llama_sampler_init_temp(options.temperature))
+        llama_sampler_chain_add(chain, llama_sampler_init_dist(seed))
     }
 
     deinit { llama_sampler_free(pointer) }
 
-    /// Samples and accepts the next token from the last output of the latest decode (`llama_sampler_sample`).
-    /// - Parameter context: The context that just decoded.
+    /// Feeds the prompt's tokens to the penalties sampler only (`llama_sampler_accept`), so the penalty window
+    /// covers the prompt as in llama.cpp's server; the grammar constrains the output alone.
+    /// - Parameter tokens: The prompt's tokens.
+    func acceptPrompt(_ tokens: [Int32]) {
+        guard let penalties else { return }
+        for token in tokens { llama_sampler_accept(penalties, token) }
+    }
+
+    /// Samples and accepts the next token from the output at `index` of the latest decode (`llama_sampler_sample`).
+    /// - Parameters:
+    ///   - context: The context that just decoded.
+    ///   - index: The token's index in the decoded batch.
     /// - Returns: The token id.
-    func sample(from context: LlamaContext) -> Int32 {
-        context.withUnsafePointer { llama_sampler_sample(pointer, $0, -1) }
+    func sample(from context: LlamaContext, index: Int32) -> Int32 {
+        context.withUnsafePointer { llama_sampler_sample(pointer, $0, index) }
     }
 }

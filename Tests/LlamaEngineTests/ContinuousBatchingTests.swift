@@ -1,0 +1,80 @@
+@testable import LlamaEngine
+import Testing
+
+@Suite(.timeLimit(.minutes(3))) struct ContinuousBatchingTests {
+    static let prompts = ["the cat", "a dog and the", "hello world model", "one two three red green blue"]
+
+    /// Runs every prompt at once and returns the results in prompt order.
+    static func concurrently(
+        _ engine: LlamaEngine, _ prompts: [String], options: GenerationOptions
+    ) async throws -> [GenerationResult] {
+        try await withThrowingTaskGroup(of: (Int, GenerationResult).self) { group in
+            for (index, prompt) in prompts.enumerated() {
+                group.addTask { (index, try await engine.complete(prompt: prompt, options: options)) }
+            }
+            var results = [GenerationResult?](repeating: nil, count: prompts.count)
+            for try await (index, result) in group { results[index] = result }
+            return results.compactMap { $0 }
+        }
+    }
+
+    @Test func greedy_fourConcurrentRequests_equalEachRunAlone() async throws {
+        let engine = try await LlamaFixtures.engine(parallel: 4)
+        let options = GenerationOptions(maxTokens: 32)
+        var alone: [GenerationResult] = []
+        for prompt in Self.prompts {
+            try await engine.clearPromptCache()
+            alone.append(try await engine.complete(prompt: prompt, options: options))
+        }
+        try await engine.clearPromptCache()
+        let together = try await Self.concurrently(engine, Self.prompts, options: options)
+        #expect(together.map(\.tokens) == alone.map(\.tokens))
+        #expect(together.map(\.text) == alone.map(\.text))
+        #expect(together.allSatisfy { $0.stopReason == .maxTokens && $0.usage.generatedTokens == 32 })
+        await engine.unload()
+    }
+
+    @Test func moreRequestsThanSequences_waitTheirTurn_andAllFinishWhole() async throws {
+        let engine = try await LlamaFixtures.engine(parallel: 2)
+        let prompts = Self.prompts + Self.prompts.map { $0 + " tree" }
+        let options = GenerationOptions(maxTokens: 12)
+        var alone: [[Int32]] = []
+        for prompt in prompts {
+            try await engine.clearPromptCache()
+            alone.append(try await engine.complete(prompt: prompt, options: options).tokens)
+        }
+        try await engine.clearPromptCache()
+        let together = try await Self.concurrently(engine, prompts, options: options)
+        #expect(together.map(\.tokens) == alone)
+        let states = try await engine.sequenceStates()
+        #expect(states.count == 2 && states.allSatisfy { !$0.busy })
+        await engine.unload()
+    }
+
+    @Test func concurrentRequests_reachingTheirContextLength_stopWithContextFull() async throws {
+        let engine = try await LlamaFixtures.engine(contextLength: 64, parallel: 3)
+        let contextLength = try #require(engine.contextLength)  // per sequence, padded by libllama
+        let results = try await Self.concurrently(engine, Array(Self.prompts.prefix(3)), options: .init(maxTokens: 100_000))
+        for (prompt, result) in zip(Self.prompts, results) {
+            let promptTokens = try await engine.tokenize(prompt, addSpecial: true).count
+            #expect(result.stopReason == .contextFull)
+            #expect(result.tokens.count == contextLength - promptTokens + 1)
+        }
+        await engine.unload()
+    }
+
+    @Test func parallelSetting_isTheContextsSequenceCount_andMemoryCountsEverySequence() async throws {
+        let one = try await LlamaFixtures.engine(parallel: 1)
+        let four = try await LlamaFixtures.engine(parallel: 4)
+        #expect(one.parallel == 1 && four.parallel == 4)
+        #expect(one.contextLength == four.contextLength)
+        let small = try #require(await one.memoryFootprint())
+        let large = try #require(await four.memoryFootprint())
+        #expect(large > small)
+        await one.unload()
+        await four.unload()
+        let defaults = try await LlamaFixtures.engine()
+        #expect(defaults.parallel == 4)
+        await defaults.unload()
+    }
+}
