@@ -75,7 +75,7 @@ struct KServeRouteTests {
             ("iris", #"{"inputs":[\#(input)],"outputs":[{"name":"nope"}]}"#, 400, "nope"),
             ("iris", #"{"inputs":[{"name":"float_input","shape":[3,2],"datatype":"INT64","data":[1,2,3,4,5,6]}]}"#, 400, "int64"),
             ("tiny", #"{"inputs":[\#(input)]}"#, 400, "onnxruntime"),
-            ("ghost", #"{"inputs":[\#(input)]}"#, 404, "available: broken, embed, iris, tiny"),
+            ("ghost", #"{"inputs":[\#(input)]}"#, 404, "available: broken, busy, embed, iris, tiny"),
         ]
         for (model, body, status, mention) in cases {
             let reply = await fixture.call(.post, "/v2/models/\(model)/infer", body)

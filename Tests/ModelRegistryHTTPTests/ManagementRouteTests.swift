@@ -83,7 +83,7 @@ struct ManagementRouteTests {
         let fixture = try RouterFixture()
         let list = await fixture.call(.get, "/api/v1/models")
         let names = (list.json["models"] as? [[String: Any]])?.compactMap { $0["name"] as? String }
-        #expect(names == ["broken", "embed", "iris", "tiny"])
+        #expect(names == ["broken", "busy", "embed", "iris", "tiny"])
         let loaded = await fixture.call(.post, "/api/v1/models/iris/load")
         #expect(loaded.status == 200)
         #expect(loaded.json["state"] as? String == "loaded")
@@ -94,7 +94,7 @@ struct ManagementRouteTests {
         #expect(unloaded.json["state"] as? String == "unloaded")
         let unknown = await fixture.call(.get, "/api/v1/models/nope")
         #expect(unknown.status == 404)
-        #expect(unknown.errorMessage.contains("available: broken, embed, iris, tiny"))
+        #expect(unknown.errorMessage.contains("available: broken, busy, embed, iris, tiny"))
         await fixture.cleanUp()
     }
 

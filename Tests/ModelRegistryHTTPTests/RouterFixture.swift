@@ -16,13 +16,17 @@ struct RouterFixture {
         folder = try NativeFixtures.temporaryDirectory()
         var tiny = ModelConfiguration(
             name: "tiny", engine: .llamacpp, modelType: .llm, path: NativeFixtures.model("tiny-llama.gguf").path,
-            contextLength: 64)
+            contextLength: 64, parameters: ["chatTemplate": "chatml"])
         tiny.preload = preloadTiny
+        // One sequence and no wait queue: a second request while one runs is refused (429).
+        let busy = ModelConfiguration(
+            name: "busy", engine: .llamacpp, modelType: .llm, path: NativeFixtures.model("tiny-llama.gguf").path,
+            queueCapacity: 0, contextLength: 64, parallel: 1)
         let models = [
             ModelConfiguration(
                 name: "iris", engine: .onnxruntime, modelType: .classifier,
                 path: NativeFixtures.model("logreg_iris.onnx").path),
-            tiny,
+            tiny, busy,
             ModelConfiguration(
                 name: "embed", engine: .llamacpp, modelType: .embedding, path: NativeFixtures.model("tiny-embed.gguf").path),
             ModelConfiguration(

@@ -14,9 +14,9 @@ struct ClientTests {
         return try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
     }
 
-    @Test func openAIPackage_listsCompletesStreamsAndEmbeds() async throws {
+    @Test func openAIPackage_listsCompletesChatsStreamsAndEmbeds() async throws {
         let server = try await ServeProcess.start()
-        let seen = try await Self.runClient("openai_client.py", ["\(server.baseURL)/v1", "tiny", "embed"])
+        let seen = try await Self.runClient("openai_client.py", ["\(server.baseURL)/v1", "tiny", "embed", "--chat"])
         #expect(seen["models"] as? [String] == ["embed", "iris", "mlp", "tiny"])
         let completion = try #require(seen["completion"] as? [String: Any])
         #expect(completion["completion_tokens"] as? Int == 8)
@@ -25,6 +25,12 @@ struct ClientTests {
         let streamed = try #require(seen["streamed_completion"] as? [String: Any])
         #expect(streamed["text"] as? String == completion["text"] as? String)  // greedy: the same text
         #expect(streamed["finish_reason"] as? String == "length")
+        let chat = try #require(seen["chat"] as? [String: Any])
+        #expect(chat["role"] as? String == "assistant")
+        #expect(chat["completion_tokens"] as? Int == 8)
+        let streamedChat = try #require(seen["streamed_chat"] as? [String: Any])
+        #expect(streamedChat["content"] as? String == chat["content"] as? String)  // greedy: the same reply
+        #expect((streamedChat["events"] as? Int ?? 0) > 0)
         let embeddings = try #require(seen["embeddings"] as? [String: Any])
         #expect(embeddings["count"] as? Int == 2)
         #expect(embeddings["dimensions"] as? [Int] == [64, 64])

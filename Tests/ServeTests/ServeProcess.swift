@@ -32,7 +32,7 @@ final class ServeProcess: Sendable {
               "iris": {"engine": "onnxruntime", "type": "classifier", "path": "\(NativeFixtures.model("logreg_iris.onnx").path)"},
               "mlp": {"engine": "onnxruntime", "type": "tensor", "path": "mlp.onnx"},
               "tiny": {"engine": "llamacpp", "type": "llm", "path": "\(NativeFixtures.model("tiny-llama.gguf").path)",
-                       "contextLength": 1024, "preload": true},
+                       "contextLength": 1024, "preload": true, "parameters": {"chatTemplate": "chatml"}},
               "embed": {"engine": "llamacpp", "type": "embedding", "path": "\(NativeFixtures.model("tiny-embed.gguf").path)"}
             }}
             """

@@ -1,4 +1,5 @@
 import Foundation
+import LlamaEngine
 
 /// The body of `POST /v1/completions`.
 struct CompletionRequest: Decodable, Sendable {
@@ -12,10 +13,26 @@ struct CompletionRequest: Decodable, Sendable {
     var seed: Int64?
     var stream: Bool?
     var streamOptions: StreamOptions?
+    var sampling: SamplingFields
 
     enum CodingKeys: String, CodingKey {
         case model, prompt, temperature, stop, seed, stream
         case maxTokens = "max_tokens", topP = "top_p", topK = "top_k", streamOptions = "stream_options"
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        model = try container.decode(String.self, forKey: .model)
+        prompt = try container.decode(OneOrMany<String>.self, forKey: .prompt)
+        maxTokens = try container.decodeIfPresent(Int.self, forKey: .maxTokens)
+        temperature = try container.decodeIfPresent(Float.self, forKey: .temperature)
+        topP = try container.decodeIfPresent(Float.self, forKey: .topP)
+        topK = try container.decodeIfPresent(Int.self, forKey: .topK)
+        stop = try container.decodeIfPresent(OneOrMany<String>.self, forKey: .stop)
+        seed = try container.decodeIfPresent(Int64.self, forKey: .seed)
+        stream = try container.decodeIfPresent(Bool.self, forKey: .stream)
+        streamOptions = try container.decodeIfPresent(StreamOptions.self, forKey: .streamOptions)
+        sampling = try SamplingFields(from: decoder)
     }
 }
 
@@ -37,12 +54,18 @@ struct EmbeddingRequest: Decodable, Sendable {
 }
 
 /// `usage` in OpenAI responses.
-struct OpenAIUsage: Codable, Sendable {
+struct OpenAIUsage: Encodable, Sendable {
+    struct PromptDetails: Encodable, Sendable {
+        var cachedTokens: Int
+        enum CodingKeys: String, CodingKey { case cachedTokens = "cached_tokens" }
+    }
     var promptTokens: Int
     var completionTokens: Int?
     var totalTokens: Int
+    var promptTokensDetails: PromptDetails?
     enum CodingKeys: String, CodingKey {
         case promptTokens = "prompt_tokens", completionTokens = "completion_tokens", totalTokens = "total_tokens"
+        case promptTokensDetails = "prompt_tokens_details"
     }
 }
 
@@ -98,4 +121,14 @@ struct EmbeddingResponse: Encodable, Sendable {
     var data: [EmbeddingData]
     var model: String
     var usage: OpenAIUsage
+}
+
+extension OpenAIUsage {
+    /// The engine's counts.
+    init(_ usage: GenerationUsage) {
+        promptTokens = usage.promptTokens
+        completionTokens = usage.generatedTokens
+        totalTokens = usage.promptTokens + usage.generatedTokens
+        promptTokensDetails = PromptDetails(cachedTokens: usage.cachedTokens)
+    }
 }

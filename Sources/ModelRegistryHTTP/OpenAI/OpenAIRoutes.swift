@@ -48,29 +48,26 @@ extension RegistryRouter {
         }
         let options = try Self.generationOptions(
             maxTokens: request.maxTokens, defaultMaxTokens: 16, temperature: request.temperature, topP: request.topP,
-            topK: request.topK, stop: request.stop, seed: request.seed)
+            topK: request.topK, stop: request.stop, seed: request.seed, sampling: request.sampling)
         let (lease, engine) = try await llamaLease(request.model, type: .llm, route: "/v1/completions")
         let id = "cmpl-\(UUID().uuidString.lowercased())"
         let created = Int(Date().timeIntervalSince1970)
         let model = request.model
         if request.stream == true {
             let includeUsage = request.streamOptions?.includeUsage == true
-            let promptTokens = includeUsage ? (try? await engine.tokenize(prompt, addSpecial: true).count) ?? 0 : 0
             let stream = SSEGeneration(
                 events: { piece, _ in
                     guard !piece.text.isEmpty else { return [] }
                     return [SSEGeneration.event(CompletionResponse(
                         id: id, created: created, model: model, choices: [CompletionChoice(text: piece.text)]))]
                 },
-                closing: { reason, generated in
+                closing: { reason, usage in
                     var events = [SSEGeneration.event(CompletionResponse(
                         id: id, created: created, model: model,
                         choices: [CompletionChoice(text: "", finishReason: Self.finishReason(reason))]))]
                     if includeUsage {
-                        let usage = OpenAIUsage(
-                            promptTokens: promptTokens, completionTokens: generated, totalTokens: promptTokens + generated)
                         events.append(SSEGeneration.event(CompletionResponse(
-                            id: id, created: created, model: model, choices: [], usage: usage)))
+                            id: id, created: created, model: model, choices: [], usage: OpenAIUsage(usage))))
                     }
                     return events
                 })
@@ -78,16 +75,12 @@ extension RegistryRouter {
                 lease: lease, metrics: metrics, pieces: engine.generate(prompt: prompt, options: options))
         }
         do {
-            let promptTokens = try await engine.tokenize(prompt, addSpecial: options.addSpecialTokens).count
             let result = try await engine.complete(prompt: prompt, options: options)
             await lease.release()
-            let usage = OpenAIUsage(
-                promptTokens: promptTokens, completionTokens: result.tokens.count,
-                totalTokens: promptTokens + result.tokens.count)
             return .json(CompletionResponse(
                 id: id, created: created, model: model,
                 choices: [CompletionChoice(text: result.text, finishReason: Self.finishReason(result.stopReason))],
-                usage: usage))
+                usage: OpenAIUsage(result.usage)))
         } catch {
             await lease.release()
             throw error
@@ -107,15 +100,13 @@ extension RegistryRouter {
         }
         let (lease, engine) = try await llamaLease(request.model, type: .embedding, route: "/v1/embeddings")
         do {
-            var data: [EmbeddingData] = []
             var tokens = 0
-            for (index, text) in inputs.enumerated() {
-                try Task.checkCancellation()
-                tokens += try await engine.tokenize(text, addSpecial: true).count
-                let vector = try await engine.embed(text)
-                let encoded: EmbeddingData.Vector = base64
-                    ? .base64(vector.withUnsafeBytes { Data($0) }.base64EncodedString()) : .floats(vector)
-                data.append(EmbeddingData(index: index, embedding: encoded))
+            for text in inputs { tokens += try await engine.tokenize(text, addSpecial: true).count }
+            let vectors = try await engine.embed(inputs)
+            let data = vectors.enumerated().map { index, vector in
+                EmbeddingData(
+                    index: index,
+                    embedding: base64 ? .base64(vector.withUnsafeBytes { Data($0) }.base64EncodedString()) : .floats(vector))
             }
             await lease.release()
             return .json(EmbeddingResponse(
@@ -129,9 +120,10 @@ extension RegistryRouter {
     /// The engine's options from OpenAI's fields; a value out of range is a 400 naming the field.
     static func generationOptions(
         maxTokens: Int?, defaultMaxTokens: Int, temperature: Float?, topP: Float?, topK: Int?,
-        stop: OneOrMany<String>?, seed: Int64?
+        stop: OneOrMany<String>?, seed: Int64?, sampling: SamplingFields
     ) throws(HTTPError) -> GenerationOptions {
         var options = GenerationOptions(maxTokens: maxTokens ?? defaultMaxTokens)
+        try sampling.apply(to: &options)
         if let maxTokens, maxTokens < 1 { throw .malformedBody(field: "max_tokens", reason: "must be at least 1") }
         if let temperature {
             guard temperature.isFinite, (0...2).contains(temperature) else {
@@ -177,8 +169,12 @@ extension RegistryRouter {
             return HTTPError(status: 400, code: "invalid_request", message: message, field: name)
         case .inputTooLong, .emptyInput, .invalidToken, .tokenizationFailed:
             return HTTPError(status: 400, code: "invalid_request", message: message)
-        case .unsupportedOperation:
+        case .unsupportedOperation, .chatTemplateUnavailable:
             return HTTPError(status: 400, code: "wrong_model_kind", message: message, field: "model")
+        case .invalidGrammar:
+            return HTTPError(status: 400, code: "invalid_request", message: message, field: "grammar")
+        case .queueFull:
+            return HTTPError(status: 429, code: "queue_full", message: message, retryAfterSeconds: 1)
         case .notLoaded:
             return HTTPError(status: 503, code: "model_unavailable", message: message, retryAfterSeconds: 1)
         default:

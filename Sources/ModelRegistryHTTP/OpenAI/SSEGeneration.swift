@@ -12,8 +12,8 @@ import ModelRegistry
 struct SSEGeneration: Sendable {
     /// The events for one piece (none for a piece without text).
     var events: @Sendable (GeneratedPiece, _ isFirst: Bool) -> [Data]
-    /// The events after the last piece: the finish reason, usage counts.
-    var closing: @Sendable (_ reason: StopReason, _ generatedTokens: Int) async -> [Data]
+    /// The events after the last piece: the finish reason, usage counts (from the final piece).
+    var closing: @Sendable (_ reason: StopReason, _ usage: GenerationUsage) -> [Data]
 
     /// `data: <json>\n\n`.
     static func event(_ value: some Encodable) -> Data {
@@ -41,10 +41,12 @@ struct SSEGeneration: Sendable {
             var isFirst = true
             var generated = 0
             var reason = StopReason.cancelled
+            var usage: GenerationUsage?
             do {
                 for try await piece in pieces {
                     if piece.token != nil { generated += 1 }
                     if let stop = piece.stopReason { reason = stop }
+                    if let final = piece.usage { usage = final }
                     for event in events(piece, isFirst) {
                         if case .terminated = output.yield(event) { break }
                     }
@@ -54,7 +56,7 @@ struct SSEGeneration: Sendable {
                     }
                 }
                 if !Task.isCancelled {
-                    for event in await closing(reason, generated) { output.yield(event) }
+                    for event in closing(reason, usage ?? GenerationUsage(generatedTokens: generated)) { output.yield(event) }
                     output.yield(Data("data: [DONE]\n\n".utf8))
                 }
                 output.finish()
