@@ -70,6 +70,7 @@ let package = Package(
             name: "Benchmarks",
             dependencies: [
                 "ModelRegistry", "ModelRegistryEngines", "ModelRegistryHTTP", "OnnxRuntimeEngine", "LlamaEngine", "ExampleSupport",
+                "serve",  // started as a process by the HTTP benchmark
             ],
             path: "Benchmarks",
             exclude: ["make_mlp.py", "ort_latency.py"],  // run by the benchmark with the setup's Python

@@ -54,6 +54,7 @@ struct BenchmarkPlan {
                   calls: quick ? 500 : 5_000),
             .init(label: "MLP [32, 256] → 3 × 512 → 10", model: mlp, shape: [32, 256], calls: quick ? 50 : 500),
         ], threads: onnxThreads, runs: runs).run()
+        results += try await HTTPBenchmark(files: files, runs: runs, requests: quick ? 300 : 3_000).run()
         let gguf = quick
             ? files.fixture("tiny-llama.gguf") : try await files.benchGGUF(millions: Self.benchParametersMillions)
         results += try await LlamaBenchmark(
