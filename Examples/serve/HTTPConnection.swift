@@ -63,9 +63,10 @@ struct HTTPConnection: Sendable {
     private func readHead(into buffer: inout [UInt8]) -> Int? {
         var searchFrom = 0
         while true {
-            if let end = Self.blankLine(in: buffer, from: searchFrom) { return end }
+            let end = Self.blankLine(in: buffer, from: searchFrom)
+            if let end, end <= options.maxHeaderBytes { return end }
             searchFrom = max(0, buffer.count - 3)
-            guard buffer.count <= options.maxHeaderBytes else {
+            guard end == nil, buffer.count <= options.maxHeaderBytes else {
                 let message = "request head exceeds the limit of \(options.maxHeaderBytes) bytes"
                 send(router.errorResponse(status: 431, message: message, path: "/"), keepAlive: false)
                 return nil

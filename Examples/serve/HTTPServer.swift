@@ -87,7 +87,7 @@ final class HTTPServer: Sendable {
     func beginRequest(_ descriptor: Int32) { state.withLock { $0.connections[descriptor] = true } }
 
     private func closed(_ descriptor: Int32) {
-        Socket.closeDescriptor(descriptor)
+        Socket.lingeringClose(descriptor)
         resumeIfQuiet { $0.connections[descriptor] = nil }
     }
 

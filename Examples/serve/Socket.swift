@@ -109,6 +109,21 @@ enum Socket {
     /// Stops reading: a thread blocked in ``readSome(_:maximum:)`` on it returns at once.
     static func shutdownReading(_ fd: Int32) { shutdown(fd, Int32(SHUT_RD)) }
 
+    /// Closes a connection gracefully: stops sending, then reads and discards what the client still sends (up to
+    /// 1 MiB, 1 s between reads) so that closing with unread bytes does not reset the connection and lose the
+    /// response just written (an error answered before the body was read, for instance).
+    static func lingeringClose(_ fd: Int32) {
+        shutdown(fd, Int32(SHUT_WR))
+        setTimeouts(fd, receive: .seconds(1), send: .seconds(1))
+        var discarded = 0
+        while discarded < 1 << 20 {
+            let bytes = readSome(fd, maximum: 1 << 16)
+            guard !bytes.isEmpty else { break }
+            discarded += bytes.count
+        }
+        closeDescriptor(fd)
+    }
+
     /// Closes the descriptor.
     static func closeDescriptor(_ fd: Int32) { _ = close(fd) }
 }

@@ -42,7 +42,7 @@ struct CurlTests {
         #expect(await server.stop().status == 0)
     }
 
-    @Test func badBodies_oversizedBody_andKeepAlive() async throws {
+    @Test func badBodies_oversizedBodyAndHead_chunkedUpload_andKeepAlive() async throws {
         let server = try await ServeProcess.start(["--max-body-bytes", "4096"])
         let url = server.baseURL
         let malformed = try await Curl.run(["-X", "POST", "\(url)/v1/completions", "-d", #"{"model": "tiny", "#])
@@ -55,6 +55,12 @@ struct CurlTests {
         let oversized = try await Curl.run(["-X", "POST", "\(url)/v2/models/iris/infer", "-d", big])
         #expect(oversized.status == 413)
         #expect((oversized.json["error"] as? String)?.contains("4096") == true)
+        let hugeHeader = try await Curl.run(["-H", "x-padding: \(String(repeating: "y", count: 20_000))", "\(url)/health"])
+        #expect(hugeHeader.status == 431)
+        let chunkedUpload = try await Curl.run([
+            "-X", "POST", "-H", "transfer-encoding: chunked", "\(url)/v1/completions", "-d", #"{"model":"tiny"}"#,
+        ])
+        #expect(chunkedUpload.status == 411)
         let unknownMethod = try await Curl.run(["-X", "DELETE", "\(url)/v1/models"])
         #expect(unknownMethod.status == 405)
         // Two requests on one invocation: the second reuses the connection (0 new connects).
