@@ -71,6 +71,19 @@ struct CurlTests {
         #expect(await server.stop().status == 0)
     }
 
+    @Test func connectionsBeyondTheBound_get503_andIdleConnectionsAreClosed() async throws {
+        let server = try await ServeProcess.start(["--max-connections", "2", "--idle-timeout", "2"])
+        let script = NativeFixtures.packageRoot.appendingPathComponent("Tests/ServeTests/Clients/connection_limits.py")
+        let outcome = try await ChildProcess.run(NativeFixtures.python, [script.path, "\(server.port)", "2"])
+        try #require(outcome.status == 0, "connection_limits.py: \(outcome.stderr)")
+        let line = try #require(outcome.lines.last { !$0.isEmpty })
+        let seen = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        #expect(seen["statuses"] as? [String] == ["200", "200"])
+        #expect(seen["refused"] as? String == "503")
+        #expect(seen["idle_closed"] as? Bool == true)
+        #expect(await server.stop().status == 0)
+    }
+
     @Test func clientDisconnectingMidStream_cancelsTheGenerationAndTheLeaseReturnsToZero() async throws {
         let server = try await ServeProcess.start()
         let url = server.baseURL

@@ -90,7 +90,7 @@ public struct RegistryRouter: Sendable {
         } catch {
             response = route.api.response(for: HTTPError.from(error, mappers: Self.errorMappers))
         }
-        if let model, await registry.availableModels.contains(model) {
+        if let model, response.status != 404 {  // a 404 may name a model that does not exist: not a metrics label
             metrics.record(model: model, status: response.status, duration: ContinuousClock.now - start)
         }
         return response
