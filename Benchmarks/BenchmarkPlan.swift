@@ -61,6 +61,7 @@ struct BenchmarkPlan {
             model: gguf, files: files, promptTokens: promptTokens, generatedTokens: generatedTokens,
             threads: threads, runs: runs
         ).run()
+        results += try await LlamaServingBenchmarks(plan: self, model: gguf).run()
         return results
     }
 }

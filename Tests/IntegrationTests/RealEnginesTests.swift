@@ -59,7 +59,7 @@ import Testing
         }
         #expect(first.tokens.count == 8)
         #expect(first.stopReason == .maxTokens)
-        #expect(first == second)
+        #expect(first.tokens == second.tokens && first.text == second.text)  // usage differs: the prompt cache
         #expect(try await registry.record(of: "tiny").loadCount == 1)
         await registry.shutdown()
     }

@@ -77,4 +77,38 @@ import Testing
         #expect(defaults.parallel == 4)
         await defaults.unload()
     }
+
+    @Test func manyRequestsWithSomeCancelledPartWay_theRestEqualTheirSoloOutputs() async throws {
+        let engine = try await LlamaFixtures.engine(parallel: 3)
+        let prompts = (0..<12).map { Self.prompts[$0 % 4] + String(repeating: " tree", count: $0 / 4) }
+        let options = GenerationOptions(maxTokens: 10)
+        var alone: [[Int32]] = []
+        for prompt in prompts {
+            try await engine.clearPromptCache()
+            alone.append(try await engine.complete(prompt: prompt, options: options).tokens)
+        }
+        let outcomes = try await withThrowingTaskGroup(of: (Int, [Int32]?).self) { group in
+            for (index, prompt) in prompts.enumerated() {
+                group.addTask {
+                    guard index % 3 == 0 else { return (index, try await engine.complete(prompt: prompt, options: options).tokens) }
+                    var received = 0
+                    for try await piece in engine.generate(prompt: prompt, options: .init(maxTokens: 500)) where piece.token != nil {
+                        received += 1
+                        if received == 1 + index / 3 { break }  // drop the stream after a few tokens
+                    }
+                    return (index, nil)
+                }
+            }
+            var outcomes = [[Int32]?](repeating: nil, count: prompts.count)
+            for try await (index, tokens) in group { outcomes[index] = tokens }
+            return outcomes
+        }
+        for index in prompts.indices where index % 3 != 0 {
+            #expect(outcomes[index] == alone[index], "request \(index)")
+        }
+        let after = try await engine.complete(prompt: prompts[0], options: options)
+        #expect(after.tokens == alone[0])
+        #expect(try await engine.sequenceStates().allSatisfy { !$0.busy })
+        await engine.unload()
+    }
 }

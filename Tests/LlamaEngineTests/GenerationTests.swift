@@ -100,4 +100,30 @@ import Testing
         #expect(name == "maxTokens")
         await engine.unload()
     }
+
+    @Test func generateFromTokens_equalsGenerateFromTheirText_andRefusesIdsOutsideTheVocabulary() async throws {
+        let engine = try await LlamaFixtures.engine(parallel: 1)
+        let tokens = try await engine.tokenize("the cat", addSpecial: true)
+        let fromText = try await engine.complete(prompt: "the cat", options: .init(maxTokens: 6))
+        let fromTokens = try await engine.complete(tokens: tokens, options: .init(maxTokens: 6))
+        #expect(fromText.tokens == fromTokens.tokens)
+        #expect(fromTokens.usage.promptTokens == tokens.count)
+        let size = try #require(engine.vocabularySize)
+        let error = try await #require(throws: LlamaError.self) {
+            _ = try await engine.complete(tokens: [1, Int32(size)], options: .init(maxTokens: 1))
+        }
+        guard case .invalidToken = error else { Issue.record("unexpected \(error)"); return }
+        await engine.unload()
+    }
+
+    @Test func finalPiece_reportsUsage() async throws {
+        let engine = try await LlamaFixtures.engine()
+        var last: GeneratedPiece?
+        for try await piece in engine.generate(prompt: "hello world", options: .init(maxTokens: 5)) { last = piece }
+        let usage = try #require(last?.usage)
+        #expect(usage.promptTokens == (try await engine.tokenize("hello world", addSpecial: true)).count)
+        #expect(usage.generatedTokens == 5 && usage.cachedTokens == 0)
+        #expect(usage.promptDuration > .zero && usage.generationDuration > .zero)
+        await engine.unload()
+    }
 }

@@ -44,7 +44,7 @@ import Testing
         await engine.unload()
     }
 
-    @Test(arguments: [["mmap": "maybe"], ["seed": "-1"], ["pooling": "max"]])
+    @Test(arguments: [["mmap": "maybe"], ["seed": "-1"], ["pooling": "max"], ["gpuLayers": "-5"], ["gpuLayers": "all"]])
     func invalidParameter_throwsInvalidParameter(parameters: [String: String]) async throws {
         let engine = LlamaEngine()
         let configuration = LlamaFixtures.configuration(LlamaFixtures.tinyLLM, parameters: parameters)
@@ -53,6 +53,23 @@ import Testing
         }
         guard case .invalidParameter(_, let name, _, _) = error else { Issue.record("unexpected \(error)"); return }
         #expect(parameters.keys.contains(name))
+    }
+
+    @Test func gpuLayers_acceptedAndIgnoredByTheCPUBuild() async throws {
+        let engine = try await LlamaFixtures.engine(parameters: ["gpuLayers": "99"])
+        let result = try await engine.complete(prompt: "the", options: .init(maxTokens: 4))
+        #expect(result.tokens.count == 4)
+        await engine.unload()
+    }
+
+    @Test func parallelAboveLibllamasLimit_throwsInvalidParameter() async throws {
+        let engine = LlamaEngine()
+        let configuration = LlamaFixtures.configuration(LlamaFixtures.tinyLLM, parallel: 300)
+        let error = try await #require(throws: LlamaError.self) {
+            try await engine.load(EngineLoadContext(modelID: ModelID(), configuration: configuration))
+        }
+        guard case .invalidParameter(_, let name, _, _) = error else { Issue.record("unexpected \(error)"); return }
+        #expect(name == "parallel")
     }
 
     @Test func mmapOff_loadsAndGenerates() async throws {

@@ -11,10 +11,10 @@
 ///   the prompt and generated token counts, cache reuse and timings.
 ///
 /// Joining every piece's `text` gives the whole output. When the consumer goes away (its task is cancelled, or it
-/// drops the stream), generation stops at its next decode step, part-way through a long prompt batch if need be;
-/// pieces produced before that may still be delivered, then the stream finishes without a final piece.
-/// ``StopReason/cancelled`` reaches a consumer that is still listening, e.g. when the engine is unloaded
-/// mid-generation.
+/// drops the stream), its request leaves the scheduling loop at the next step and its sequence is freed; a decode in
+/// progress is abandoned part-way only when no other request shares it. Pieces produced before that may still be
+/// delivered, then the stream finishes without a final piece. ``StopReason/cancelled`` reaches a consumer that is
+/// still listening, e.g. when the engine is unloaded mid-generation.
 ///
 /// ```swift
 /// for try await piece in engine.generate(prompt: "Once upon a time", options: .init(maxTokens: 16)) {

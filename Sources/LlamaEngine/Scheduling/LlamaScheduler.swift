@@ -32,6 +32,8 @@ final class LlamaScheduler: @unchecked Sendable {
     let context: LlamaContext
     let queue: DispatchQueue
     let queueCapacity: Int
+    /// The number of sequence slots (readable from any thread, unlike ``slots``).
+    let parallel: Int
     private let inbox = Locked(Inbox())
     /// Set by ``close()``; the decode's abort callback reads it from ggml's threads.
     let closing = CancellationFlag()
@@ -46,7 +48,8 @@ final class LlamaScheduler: @unchecked Sendable {
         self.context = context
         self.queue = queue
         self.queueCapacity = queueCapacity
-        slots = (0..<context.sequenceCount).map { SequenceSlot(id: $0) }
+        parallel = context.sequenceCount
+        slots = (0..<parallel).map { SequenceSlot(id: $0) }
         batch = LlamaBatch(capacity: context.batchSize)
     }
 
@@ -54,7 +57,6 @@ final class LlamaScheduler: @unchecked Sendable {
     /// - Throws: ``LlamaError/queueFull(model:running:queued:capacity:)`` when every slot is busy and the wait
     ///   queue is full; ``LlamaError/notLoaded(model:)`` after ``close()``.
     func submit(_ request: GenerationRequest) throws {
-        let parallel = slots.count
         let startLoop: Bool = try inbox.withLock { inbox in
             guard !inbox.closed else { throw LlamaError.notLoaded(model: info.name) }
             inbox.waiting.removeAll { $0.cancelled.isSet }
