@@ -4,7 +4,7 @@ import ModelRegistryTestSupport
 import Testing
 
 /// `serve` driven by clients nobody here wrote: the official `openai` package and `tritonclient[http]`.
-@Suite(.serialized, .timeLimit(.minutes(5)))
+@Suite(.serialized, .timeLimit(.minutes(10)))
 struct ClientTests {
     static func runClient(_ script: String, _ arguments: [String]) async throws -> [String: Any] {
         let path = NativeFixtures.packageRoot.appendingPathComponent("Tests/ServeTests/Clients/\(script)").path

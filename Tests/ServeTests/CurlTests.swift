@@ -8,7 +8,7 @@ import Glibc
 #endif
 
 /// `serve` driven by `curl`: management routes, bad and oversized bodies, keep-alive, a client leaving mid-stream.
-@Suite(.serialized, .timeLimit(.minutes(5)))
+@Suite(.serialized, .timeLimit(.minutes(10)))
 struct CurlTests {
     @Test func managementRoutes_registerListActivateLoadUnload() async throws {
         let server = try await ServeProcess.start()

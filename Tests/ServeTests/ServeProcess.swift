@@ -131,7 +131,7 @@ enum Curl {
     /// Runs `curl -s` with `arguments` and returns the last response's status and body.
     static func run(_ arguments: [String]) async throws -> Reply {
         let outcome = try await ChildProcess.run(
-            URL(fileURLWithPath: "/usr/bin/curl"), ["-s", "--max-time", "60", "-w", "\n%{http_code}"] + arguments)
+            URL(fileURLWithPath: "/usr/bin/curl"), ["-s", "--max-time", "300", "-w", "\n%{http_code}"] + arguments)
         var lines = outcome.stdout.split(separator: "\n", omittingEmptySubsequences: false)
         let status = Int(lines.popLast() ?? "") ?? 0
         return Reply(status: status, body: lines.joined(separator: "\n"))

@@ -14,7 +14,7 @@ import openai
 def main() -> None:
     base_url, llm, embedder = sys.argv[1], sys.argv[2], sys.argv[3]
     chat = "--chat" in sys.argv[4:]
-    client = openai.OpenAI(base_url=base_url, api_key="unused", max_retries=0, timeout=60)
+    client = openai.OpenAI(base_url=base_url, api_key="unused", max_retries=0, timeout=300)
     seen = {}
 
     seen["models"] = sorted(model.id for model in client.models.list())

@@ -27,7 +27,7 @@ def infer(client, name, arrays, outputs):
 
 def main() -> None:
     url, iris_name, iris_file, mlp_name, mlp_file = sys.argv[1:6]
-    client = triton.InferenceServerClient(url=url, connection_timeout=30, network_timeout=60)
+    client = triton.InferenceServerClient(url=url, connection_timeout=60, network_timeout=300)
     seen = {"live": client.is_server_live(), "server_ready": client.is_server_ready()}
     seen["server"] = client.get_server_metadata()["name"]
     seen["iris_ready_before"] = client.is_model_ready(iris_name)
