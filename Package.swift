@@ -23,6 +23,8 @@ let package = Package(
         .library(name: "LlamaEngine", targets: ["LlamaEngine", "ModelPreflight"]),
         /// The child process the engines load unverified model files in first, so an abort in libllama kills only it.
         .executable(name: "model-preflight", targets: ["model-preflight"]),
+        /// The registry over HTTP: a transport-neutral router for the management, OpenAI and KServe v2 APIs.
+        .library(name: "ModelRegistryHTTP", targets: ["ModelRegistryHTTP"]),
     ],
     targets: [
         // Core
@@ -42,6 +44,12 @@ let package = Package(
         .target(
             name: "ModelRegistryEngines",
             dependencies: ["ModelRegistry", "OnnxRuntimeEngine", "LlamaEngine"],
+            swiftSettings: swiftSettings
+        ),
+
+        // HTTP: the router core imports only ModelRegistry; the OpenAI and KServe files import their engine.
+        .target(
+            name: "ModelRegistryHTTP", dependencies: ["ModelRegistry", "OnnxRuntimeEngine", "LlamaEngine"],
             swiftSettings: swiftSettings
         ),
 
@@ -66,14 +74,20 @@ let package = Package(
             path: "Examples/generate", swiftSettings: swiftSettings
         ),
         .executableTarget(
-            name: "registry-tour", dependencies: ["ModelRegistry", "ModelRegistryEngines", "OnnxRuntimeEngine", "ExampleSupport"],
+            name: "registry-tour",
+            dependencies: ["ModelRegistry", "ModelRegistryEngines", "ModelRegistryHTTP", "OnnxRuntimeEngine", "ExampleSupport"],
             path: "Examples/registry-tour", swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "serve", dependencies: ["ModelRegistry", "ModelRegistryEngines", "ModelRegistryHTTP", "ExampleSupport"],
+            path: "Examples/serve", swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "Benchmarks",
             dependencies: [
-                "ModelRegistry", "ModelRegistryEngines", "OnnxRuntimeEngine", "LlamaEngine", "ExampleSupport",
-                "ModelPreflight", "model-preflight",
+                "ModelRegistry", "ModelRegistryEngines", "ModelRegistryHTTP", "OnnxRuntimeEngine", "LlamaEngine",
+                "ExampleSupport", "ModelPreflight", "model-preflight",
+                "serve",  // started as a process by the HTTP benchmark
             ],
             path: "Benchmarks",
             exclude: ["make_mlp.py", "ort_latency.py", "ort_floor.c"],  // run by the benchmark (Python, cc)
@@ -115,6 +129,19 @@ let package = Package(
         .testTarget(
             name: "ExamplesTests",
             dependencies: ["ModelRegistryTestSupport", "ExampleSupport", "iris", "generate", "registry-tour", "model-preflight"],  // run as processes
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ModelRegistryHTTPTests",
+            dependencies: [
+                "ModelRegistryHTTP", "ModelRegistry", "ModelRegistryEngines", "ModelRegistryTestSupport", "model-preflight",
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ServeTests",
+            dependencies: ["ModelRegistryTestSupport", "ExampleSupport", "serve", "model-preflight"],  // run as processes
+            exclude: ["Clients"],  // Python scripts run with the setup's venv
             swiftSettings: swiftSettings
         ),
     ],

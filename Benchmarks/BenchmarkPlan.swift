@@ -59,6 +59,7 @@ struct BenchmarkPlan {
         results += try await OnnxPoolBenchmark(
             model: files.fixture("logreg_iris.onnx"), models: 10, threads: 2, runs: quick ? 1 : 3
         ).run()
+        results += try await HTTPBenchmark(files: files, runs: runs, requests: quick ? 300 : 3_000).run()
         let gguf = quick
             ? files.fixture("tiny-llama.gguf") : try await files.benchGGUF(millions: Self.benchParametersMillions)
         results += try await LlamaBenchmark(

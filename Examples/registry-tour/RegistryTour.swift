@@ -1,6 +1,7 @@
 import Foundation
 import ModelRegistry
 import ModelRegistryEngines
+import ModelRegistryHTTP
 
 /// The tour's steps: catalog, production version, workers, a burst of requests drained by an unload, then the
 /// model list and the statistics.

@@ -59,19 +59,6 @@ import Testing
         await #expect(throws: RegistryError.self) { try await registry.setDefaultModel("zzz") }
     }
 
-    @Test func openAIList_hasTheV1ModelsShape() async throws {
-        let registry = Fixture().registry(["b", "a"])
-        try await registry.load("a")
-        let data = try await registry.openAIModelList.jsonData()
-        let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-        #expect(json["object"] as? String == "list")
-        let models = try #require(json["data"] as? [[String: Any]])
-        #expect(models.map { $0["id"] as? String } == ["a", "b"])
-        #expect(models.allSatisfy { $0["object"] as? String == "model" && $0["owned_by"] as? String == "modelregistry" })
-        #expect(models.allSatisfy { ($0["created"] as? Int ?? 0) > 1_600_000_000 })
-        #expect(models.map { $0["state"] as? String } == ["loaded", "unloaded"])
-    }
-
     @Test func runAsService_preloadsThenShutsDownOnCancellation() async throws {
         let fixture = Fixture()
         var eager = Fixture.model("eager")

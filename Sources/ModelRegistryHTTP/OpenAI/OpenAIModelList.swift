@@ -1,4 +1,5 @@
 public import Foundation
+public import ModelRegistry
 
 /// The registry's models in the shape of OpenAI's `GET /v1/models` response:
 /// `{"object":"list","data":[{"id":"iris","object":"model","created":1700000000,"owned_by":"modelregistry",...}]}`.

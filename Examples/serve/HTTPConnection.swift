@@ -1,0 +1,152 @@
+import Foundation
+import ModelRegistryHTTP
+
+/// One client connection: reads requests (keep-alive, `Content-Length` bodies), hands each to the router, and
+/// writes the response (`Content-Length`, or chunked for a streamed body). Runs on its own thread.
+struct HTTPConnection: Sendable {
+    let descriptor: Int32
+    let router: RegistryRouter
+    let options: ServeOptions
+    let server: HTTPServer
+
+    /// Serves requests until the client closes, a limit is broken, the idle timeout passes or the server drains.
+    func serve() {
+        Socket.setTimeouts(descriptor, receive: options.idleTimeout, send: .seconds(30))
+        var buffer: [UInt8] = []
+        while server.beginWaiting(descriptor) {
+            guard let headEnd = readHead(into: &buffer) else { return }
+            server.beginRequest(descriptor)
+            let head: RequestHead
+            do {
+                head = try RequestHead(parsing: buffer[..<headEnd])
+            } catch {
+                send(router.errorResponse(status: 400, message: error.reason, path: "/"), keepAlive: false)
+                return
+            }
+            buffer.removeFirst(headEnd + 4)
+            let path = String(head.target.prefix { $0 != "?" })
+            if head.headers["transfer-encoding"] != nil {
+                let message = "chunked request bodies are not supported; send Content-Length"
+                send(router.errorResponse(status: 411, message: message, path: path), keepAlive: false)
+                return
+            }
+            guard let length = Int(head.headers["content-length"] ?? "0"), length >= 0 else {
+                send(router.errorResponse(status: 400, message: "Content-Length is not a number", path: path), keepAlive: false)
+                return
+            }
+            guard length <= options.maxBodyBytes else {
+                let message = "request body of \(length) bytes exceeds the limit of \(options.maxBodyBytes) bytes"
+                send(router.errorResponse(status: 413, message: message, path: path), keepAlive: false)
+                return
+            }
+            if head.headers["expect"]?.lowercased() == "100-continue", buffer.count < length {
+                guard Socket.writeAll(descriptor, Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)) else { return }
+            }
+            while buffer.count < length {
+                let more = Socket.readSome(descriptor, maximum: min(1 << 16, length - buffer.count))
+                guard !more.isEmpty else { return }
+                buffer += more
+            }
+            let body = Data(buffer[..<length])
+            buffer.removeFirst(length)
+            let request = HTTPRequest(
+                method: HTTPMethod(rawValue: head.method), path: head.target, headers: head.headers, body: body)
+            let keepAlive = head.keepAlive && !server.isDraining
+            let response = Blocking.run { [router] in await router.handle(request) }
+            guard send(response, keepAlive: keepAlive), keepAlive else { return }
+        }
+    }
+
+    /// Reads until the blank line that ends a head.
+    /// - Returns: Where the head ends in `buffer`; `nil` when the connection closed, timed out, or sent a head over
+    ///   the limit (answered with 431).
+    private func readHead(into buffer: inout [UInt8]) -> Int? {
+        var searchFrom = 0
+        while true {
+            let end = Self.blankLine(in: buffer, from: searchFrom)
+            if let end, end <= options.maxHeaderBytes { return end }
+            searchFrom = max(0, buffer.count - 3)
+            guard end == nil, buffer.count <= options.maxHeaderBytes else {
+                let message = "request head exceeds the limit of \(options.maxHeaderBytes) bytes"
+                send(router.errorResponse(status: 431, message: message, path: "/"), keepAlive: false)
+                return nil
+            }
+            let more = Socket.readSome(descriptor, maximum: 1 << 14)
+            guard !more.isEmpty else { return nil }
+            buffer += more
+        }
+    }
+
+    private static func blankLine(in buffer: [UInt8], from start: Int) -> Int? {
+        guard buffer.count >= 4 else { return nil }
+        var index = start
+        while index + 3 < buffer.count {
+            if buffer[index] == 13, buffer[index + 1] == 10, buffer[index + 2] == 13, buffer[index + 3] == 10 { return index }
+            index += 1
+        }
+        return nil
+    }
+
+    /// Writes a response.
+    /// - Returns: `false` when the client went away (a streamed body is then dropped, which cancels its producer).
+    @discardableResult
+    private func send(_ response: HTTPResponse, keepAlive: Bool) -> Bool {
+        var head = "HTTP/1.1 \(response.status) \(Self.reason(response.status))\r\n"
+        for (name, value) in response.headers.sorted(by: { $0.key < $1.key }) { head += "\(name): \(value)\r\n" }
+        head += "connection: \(keepAlive ? "keep-alive" : "close")\r\n"
+        switch response.body {
+        case .bytes(let data):
+            head += "content-length: \(data.count)\r\n\r\n"
+            return Socket.writeAll(descriptor, Array(head.utf8) + data)
+        case .stream(let stream):
+            head += "transfer-encoding: chunked\r\n\r\n"
+            guard Socket.writeAll(descriptor, Array(head.utf8)) else { return false }
+            return sendChunks(of: stream)
+        }
+    }
+
+    /// Writes a stream's chunks as they come; on a write failure cancels the task reading the stream.
+    private func sendChunks(of stream: AsyncThrowingStream<Data, any Error>) -> Bool {
+        let pipe = ChunkPipe()
+        let reader = Task {
+            do {
+                for try await chunk in stream { pipe.push(.chunk(chunk)) }
+                pipe.push(.end)
+            } catch {
+                pipe.push(.failed(error))
+            }
+        }
+        while true {
+            switch pipe.next() {
+            case .chunk(let data):
+                guard data.isEmpty || Socket.writeAll(descriptor, Array("\(String(data.count, radix: 16))\r\n".utf8) + data + Array("\r\n".utf8)) else {
+                    reader.cancel()
+                    return false
+                }
+            case .end:
+                return Socket.writeAll(descriptor, Array("0\r\n\r\n".utf8))
+            case .failed:
+                return false  // closing without the last chunk tells the client the body is incomplete
+            }
+        }
+    }
+
+    private static func reason(_ status: Int) -> String {
+        switch status {
+        case 100: "Continue"
+        case 200: "OK"
+        case 201: "Created"
+        case 400: "Bad Request"
+        case 404: "Not Found"
+        case 405: "Method Not Allowed"
+        case 409: "Conflict"
+        case 411: "Length Required"
+        case 413: "Content Too Large"
+        case 429: "Too Many Requests"
+        case 431: "Request Header Fields Too Large"
+        case 500: "Internal Server Error"
+        case 503: "Service Unavailable"
+        default: "Status \(status)"
+        }
+    }
+}

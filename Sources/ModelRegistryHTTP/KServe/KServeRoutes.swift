@@ -1,0 +1,158 @@
+import Foundation
+import ModelRegistry
+import OnnxRuntimeEngine
+
+// MARK: - KServe v2 inference protocol on ONNX models
+
+extension RegistryRouter {
+    /// `/v2`, `/v2/health/{live,ready}`, `/v2/models/{name}[/versions/{version}][/ready|/infer]`.
+    static let kserveRoutes: [Route] = [
+        Route(.get, "/v2") { router, _, _ in
+            Routed(.json(ServerMetadataResponse(
+                name: router.options.serverName, version: router.options.serverVersion, extensions: [])))
+        },
+        Route(.get, "/v2/health/live") { _, _, _ in Routed(.json(["live": true])) },
+        Route(.get, "/v2/health/ready") { router, _, _ in
+            let waiting = await router.modelsNotReady()
+            guard waiting.isEmpty else {
+                throw HTTPError(
+                    status: 503, code: "not_ready", message: "models not loaded yet: \(waiting.joined(separator: ", "))",
+                    retryAfterSeconds: 1)
+            }
+            return Routed(.json(["ready": true]))
+        },
+    ] + ["", "/versions/{version}"].flatMap { version in
+        [
+            Route(.get, "/v2/models/{name}\(version)") { router, _, parameters in
+                try await Routed(router.kserveMetadata(parameters["name"] ?? ""))
+            },
+            Route(.get, "/v2/models/{name}\(version)/ready") { router, _, parameters in
+                try await Routed(router.kserveReady(parameters["name"] ?? ""))
+            },
+            Route(.post, "/v2/models/{name}\(version)/infer") { router, request, parameters in
+                try await Routed(router.kserveInfer(parameters["name"] ?? "", body: request.body))
+            },
+        ]
+    }
+
+    /// The model's configuration, after checking it runs on ONNX Runtime.
+    func onnxConfiguration(_ name: String, route: String) async throws -> ModelConfiguration {
+        let configuration = try await configuration(of: name)
+        guard configuration.engine == .onnxruntime else {
+            throw HTTPError.wrongKind(name, is: configuration, route: route, needs: "an onnxruntime model")
+        }
+        return configuration
+    }
+
+    /// `GET /v2/models/{name}`: inputs and outputs with their datatypes and shapes (loads the model if needed).
+    func kserveMetadata(_ name: String) async throws -> HTTPResponse {
+        _ = try await onnxConfiguration(name, route: "/v2/models/{name}")
+        let (inputs, outputs) = try await registry.withModel(name, as: OnnxRuntimeEngine.self) { engine in
+            (engine.inputs, engine.outputs)
+        }
+        return .json(ModelMetadataResponse(
+            name: name, versions: ["1"], platform: "onnxruntime_onnx",
+            inputs: inputs.map(Self.metadata), outputs: outputs.map(Self.metadata)))
+    }
+
+    /// `GET /v2/models/{name}/ready`: 200 when loaded, 503 otherwise (never starts a load).
+    func kserveReady(_ name: String) async throws -> HTTPResponse {
+        _ = try await onnxConfiguration(name, route: "/v2/models/{name}/ready")
+        struct Ready: Encodable {
+            var name: String
+            var ready: Bool
+        }
+        let ready = await registry.isLoaded(name)
+        return .json(status: ready ? 200 : 503, Ready(name: name, ready: ready))
+    }
+
+    /// `POST /v2/models/{name}/infer` with JSON tensors.
+    func kserveInfer(_ name: String, body: Data) async throws -> HTTPResponse {
+        _ = try await onnxConfiguration(name, route: "/v2/models/{name}/infer")
+        let request = try JSONCoding.decode(InferRequest.self, from: body)
+        var tensors: [String: Tensor] = [:]
+        for (index, input) in request.inputs.enumerated() {
+            guard let datatype = KServeDatatype.named(input.datatype) else {
+                let names = KServeDatatype.supported.map(\.name).joined(separator: ", ")
+                throw HTTPError.malformedBody(
+                    field: "inputs[\(index)].datatype", reason: "\"\(input.datatype)\" is not supported; use one of \(names)")
+            }
+            guard input.shape.allSatisfy({ $0 >= 0 }) else {
+                throw HTTPError.malformedBody(field: "inputs[\(index)].shape", reason: "dimensions must be 0 or more")
+            }
+            let count = input.shape.reduce(1) { $0.multipliedReportingOverflow(by: $1).partialValue }
+            guard count == input.data.values.count else {
+                throw HTTPError.malformedBody(
+                    field: "inputs[\(index)].data",
+                    reason: "shape \(input.shape) holds \(count) elements but \(input.data.values.count) were given")
+            }
+            guard tensors[input.name] == nil else {
+                throw HTTPError.malformedBody(field: "inputs[\(index)].name", reason: "\"\(input.name)\" is given twice")
+            }
+            tensors[input.name] = datatype.tensor(input.shape, input.data.values)
+        }
+        let requested = request.outputs?.map(\.name)
+        let results = try await registry.withModel(name, as: OnnxRuntimeEngine.self) { engine in
+            try await engine.run(tensors, outputs: requested)
+        }
+        let names = requested ?? results.keys.sorted()
+        var outputs: [InferOutput] = []
+        for outputName in names {
+            guard let value = results[outputName] else { continue }
+            guard let output = Self.inferOutput(outputName, value) else {
+                throw HTTPError(
+                    status: 500, code: "unsupported_output",
+                    message: "output \"\(outputName)\" of model \"\(name)\" has a type the KServe JSON form cannot carry")
+            }
+            outputs.append(output)
+        }
+        return .json(InferResponse(modelName: name, modelVersion: "1", id: request.id, outputs: outputs))
+    }
+
+    /// An output as a KServe tensor; a sequence of `int64 → float` maps (a ZipMap's probabilities) becomes an FP32
+    /// `[rows, classes]` tensor, classes in key order.
+    static func inferOutput(_ name: String, _ value: OnnxValue) -> InferOutput? {
+        switch value {
+        case .tensor(let tensor):
+            guard let datatype = KServeDatatype.of(tensor.elementType), let data = datatype.values(tensor) else { return nil }
+            return InferOutput(name: name, datatype: datatype.name, shape: tensor.shape, data: data)
+        case .sequence(let rows):
+            let maps = rows.compactMap(\.int64FloatMap)
+            guard maps.count == rows.count else { return nil }
+            let keys = maps.first.map { $0.keys.sorted() } ?? []
+            let data = maps.flatMap { map in keys.map { KServeNumber.float(map[$0] ?? 0) } }
+            return InferOutput(name: name, datatype: "FP32", shape: [maps.count, keys.count], data: data)
+        case .map:
+            return nil
+        }
+    }
+
+    /// An input or output's metadata; `-1` marks a dynamic dimension.
+    static func metadata(_ info: TensorInfo) -> TensorMetadata {
+        switch info.type {
+        case .tensor(let elementType, let shape):
+            return TensorMetadata(name: info.name, datatype: KServeDatatype.protocolName(of: elementType), shape: shape)
+        case .sequence(.map(_, .tensor(let valueType, _))):
+            return TensorMetadata(name: info.name, datatype: KServeDatatype.protocolName(of: valueType), shape: [-1, -1])
+        default:
+            return TensorMetadata(name: info.name, datatype: info.type.typeName, shape: [])
+        }
+    }
+
+    /// Statuses for ``OnnxRuntimeError``.
+    static let kserveErrorStatus: @Sendable (any Error) -> HTTPError? = { error in
+        guard let error = error as? OnnxRuntimeError else { return nil }
+        let message = error.description
+        switch error {
+        case .unknownInput, .missingInputs, .elementTypeMismatch, .shapeMismatch, .dataCountMismatch,
+            .unsupportedInputType, .unknownOutput:
+            return HTTPError(status: 400, code: "invalid_request", message: message)
+        case .notLoaded:
+            return HTTPError(status: 503, code: "model_unavailable", message: message, retryAfterSeconds: 1)
+        case .cancelled:
+            return HTTPError(status: 503, code: "cancelled", message: message, retryAfterSeconds: 1)
+        default:
+            return HTTPError(status: 500, code: "engine_error", message: message)
+        }
+    }
+}

@@ -1,0 +1,154 @@
+import Foundation
+import LlamaEngine
+import ModelRegistry
+
+// MARK: - Chat completions
+
+extension RegistryRouter {
+    /// `POST /v1/chat/completions` on the llama engine's chat API (the model's chat template, or the
+    /// `chatTemplate` parameter), whole or streamed as server-sent events.
+    static let openAIChatRoutes: [Route] = [
+        Route(.post, "/v1/chat/completions") { router, request, _ in
+            let body = try JSONCoding.decode(ChatCompletionRequest.self, from: request.body)
+            return Routed(try await router.chat(body), model: body.model)
+        },
+    ]
+
+    func chat(_ request: ChatCompletionRequest) async throws -> HTTPResponse {
+        guard !request.messages.isEmpty else {
+            throw HTTPError.malformedBody(field: "messages", reason: "give at least one message")
+        }
+        let options = try Self.generationOptions(
+            maxTokens: request.maxCompletionTokens ?? request.maxTokens, defaultMaxTokens: 128,
+            temperature: request.temperature, topP: request.topP, topK: request.topK, stop: request.stop,
+            seed: request.seed, sampling: request.sampling)
+        let (lease, engine) = try await llamaLease(request.model, type: .llm, route: "/v1/chat/completions")
+        let id = "chatcmpl-\(UUID().uuidString.lowercased())"
+        let created = Int(Date().timeIntervalSince1970)
+        let model = request.model
+        let messages = request.messages
+        if request.stream == true {
+            let includeUsage = request.streamOptions?.includeUsage == true
+            @Sendable func chunk(_ delta: ChatDelta, finish: String? = nil, usage: OpenAIUsage? = nil, choices: Bool = true) -> Data {
+                SSEGeneration.event(ChatChunk(
+                    id: id, created: created, model: model,
+                    choices: choices ? [ChatChunk.Choice(delta: delta, finishReason: finish)] : [], usage: usage))
+            }
+            let stream = SSEGeneration(
+                events: { piece, isFirst in
+                    var events: [Data] = []
+                    if isFirst { events.append(chunk(ChatDelta(role: "assistant", content: ""))) }
+                    if !piece.text.isEmpty { events.append(chunk(ChatDelta(content: piece.text))) }
+                    return events
+                },
+                closing: { reason, usage in
+                    var events = [chunk(ChatDelta(), finish: Self.finishReason(reason))]
+                    if includeUsage { events.append(chunk(ChatDelta(), usage: OpenAIUsage(usage), choices: false)) }
+                    return events
+                })
+            return try await stream.response(
+                lease: lease, metrics: metrics, pieces: engine.chat(messages: messages, options: options))
+        }
+        do {
+            let result = try await engine.completeChat(messages: messages, options: options)
+            await lease.release()
+            return .json(ChatCompletion(
+                id: id, created: created, model: model,
+                choices: [ChatCompletion.Choice(
+                    message: ChatMessage(role: .assistant, content: result.text),
+                    finishReason: Self.finishReason(result.stopReason))],
+                usage: OpenAIUsage(result.usage)))
+        } catch {
+            await lease.release()
+            throw error
+        }
+    }
+}
+
+/// The body of `POST /v1/chat/completions`.
+struct ChatCompletionRequest: Decodable, Sendable {
+    var model: String
+    var messages: [ChatMessage]
+    var maxTokens: Int?
+    var maxCompletionTokens: Int?
+    var temperature: Float?
+    var topP: Float?
+    var topK: Int?
+    var stop: OneOrMany<String>?
+    var seed: Int64?
+    var stream: Bool?
+    var streamOptions: StreamOptions?
+    var sampling: SamplingFields
+
+    enum CodingKeys: String, CodingKey {
+        case model, messages, temperature, stop, seed, stream
+        case maxTokens = "max_tokens", maxCompletionTokens = "max_completion_tokens", topP = "top_p", topK = "top_k"
+        case streamOptions = "stream_options"
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        model = try container.decode(String.self, forKey: .model)
+        messages = try container.decode([ChatMessage].self, forKey: .messages)
+        maxTokens = try container.decodeIfPresent(Int.self, forKey: .maxTokens)
+        maxCompletionTokens = try container.decodeIfPresent(Int.self, forKey: .maxCompletionTokens)
+        temperature = try container.decodeIfPresent(Float.self, forKey: .temperature)
+        topP = try container.decodeIfPresent(Float.self, forKey: .topP)
+        topK = try container.decodeIfPresent(Int.self, forKey: .topK)
+        stop = try container.decodeIfPresent(OneOrMany<String>.self, forKey: .stop)
+        seed = try container.decodeIfPresent(Int64.self, forKey: .seed)
+        stream = try container.decodeIfPresent(Bool.self, forKey: .stream)
+        streamOptions = try container.decodeIfPresent(StreamOptions.self, forKey: .streamOptions)
+        sampling = try SamplingFields(from: decoder)
+    }
+}
+
+/// A whole chat completion.
+struct ChatCompletion: Encodable, Sendable {
+    struct Choice: Encodable, Sendable {
+        var index = 0
+        var message: ChatMessage
+        var finishReason: String
+        enum CodingKeys: String, CodingKey {
+            case index, message
+            case finishReason = "finish_reason"
+        }
+    }
+    var id: String
+    var object = "chat.completion"
+    var created: Int
+    var model: String
+    var choices: [Choice]
+    var usage: OpenAIUsage
+}
+
+/// `delta` in a streamed chat chunk.
+struct ChatDelta: Encodable, Sendable {
+    var role: String?
+    var content: String?
+}
+
+/// One event of a streamed chat completion.
+struct ChatChunk: Encodable, Sendable {
+    struct Choice: Encodable, Sendable {
+        var index = 0
+        var delta: ChatDelta
+        var finishReason: String?
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(index, forKey: .index)
+            try container.encode(delta, forKey: .delta)
+            try container.encode(finishReason, forKey: .finishReason)  // null until the last event, as OpenAI sends it
+        }
+        enum CodingKeys: String, CodingKey {
+            case index, delta
+            case finishReason = "finish_reason"
+        }
+    }
+    var id: String
+    var object = "chat.completion.chunk"
+    var created: Int
+    var model: String
+    var choices: [Choice]
+    var usage: OpenAIUsage?
+}

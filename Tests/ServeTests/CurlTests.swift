@@ -1,0 +1,112 @@
+import ExampleSupport
+import Foundation
+import ModelRegistryTestSupport
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `serve` driven by `curl`: management routes, bad and oversized bodies, keep-alive, a client leaving mid-stream.
+@Suite(.serialized, .timeLimit(.minutes(10)))
+struct CurlTests {
+    @Test func managementRoutes_registerListActivateLoadUnload() async throws {
+        let server = try await ServeProcess.start()
+        let url = server.baseURL
+        let path = NativeFixtures.model("logreg_iris.onnx").path
+        let json = ["-H", "content-type: application/json"]
+        let created = try await Curl.run(json + ["-X", "POST", "\(url)/api/v1/registry/models",
+            "-d", #"{"name":"flowers","version":"1.0.0","path":"\#(path)","type":"classifier"}"#])
+        #expect(created.status == 201)
+        let duplicate = try await Curl.run(json + ["-X", "POST", "\(url)/api/v1/registry/models",
+            "-d", #"{"name":"flowers","version":"1.0.0","path":"\#(path)"}"#])
+        #expect(duplicate.status == 409)
+        let listed = try await Curl.run(["\(url)/api/v1/registry/models?name=flowers"])
+        #expect((listed.json["versions"] as? [Any])?.count == 1)
+        #expect(try await Curl.run(["-X", "PUT", "\(url)/api/v1/registry/models/flowers/2.0.0/activate"]).status == 404)
+        let activated = try await Curl.run(["-X", "PUT", "\(url)/api/v1/registry/models/flowers/1.0.0/activate"])
+        #expect(activated.status == 200)
+        let loaded = try await Curl.run(["-X", "POST", "\(url)/api/v1/models/flowers/load"])
+        #expect(loaded.json["state"] as? String == "loaded")
+        let models = try await Curl.run(["\(url)/api/v1/models"])
+        #expect((models.json["models"] as? [[String: Any]])?.compactMap { $0["name"] as? String }
+            == ["embed", "flowers", "iris", "mlp", "tiny"])
+        let unloaded = try await Curl.run(["-X", "POST", "\(url)/api/v1/models/flowers/unload"])
+        #expect(unloaded.json["state"] as? String == "unloaded")
+        #expect(try await Curl.run(["\(url)/api/v1/models/nope"]).status == 404)
+        #expect(try await Curl.run(["\(url)/health"]).status == 200)
+        _ = try await Curl.run(["-X", "POST", "\(url)/api/v1/models/tiny/load"])  // joins the preload
+        #expect(try await Curl.run(["\(url)/ready"]).status == 200)
+        let metrics = try await Curl.run(["\(url)/metrics"])
+        #expect(metrics.body.contains("modelregistry_loads_total"))
+        #expect(await server.stop().status == 0)
+    }
+
+    @Test func badBodies_oversizedBodyAndHead_chunkedUpload_andKeepAlive() async throws {
+        let server = try await ServeProcess.start(["--max-body-bytes", "4096"])
+        let url = server.baseURL
+        let malformed = try await Curl.run(["-X", "POST", "\(url)/v1/completions", "-d", #"{"model": "tiny", "#])
+        #expect(malformed.status == 400)
+        #expect((malformed.json["error"] as? [String: Any])?["type"] as? String == "invalid_request_error")
+        let missing = try await Curl.run(["-X", "POST", "\(url)/v2/models/iris/infer", "-d", #"{"outputs":[]}"#])
+        #expect(missing.status == 400)
+        #expect((missing.json["error"] as? String)?.contains("inputs") == true)
+        let big = String(repeating: "x", count: 10_000)  // curl sends Expect: 100-continue; serve answers 413 at once
+        let oversized = try await Curl.run(["-X", "POST", "\(url)/v2/models/iris/infer", "-d", big])
+        #expect(oversized.status == 413)
+        #expect((oversized.json["error"] as? String)?.contains("4096") == true)
+        let hugeHeader = try await Curl.run(["-H", "x-padding: \(String(repeating: "y", count: 20_000))", "\(url)/health"])
+        #expect(hugeHeader.status == 431)
+        let chunkedUpload = try await Curl.run([
+            "-X", "POST", "-H", "transfer-encoding: chunked", "\(url)/v1/completions", "-d", #"{"model":"tiny"}"#,
+        ])
+        #expect(chunkedUpload.status == 411)
+        let unknownMethod = try await Curl.run(["-X", "DELETE", "\(url)/v1/models"])
+        #expect(unknownMethod.status == 405)
+        // Two requests on one invocation: the second reuses the connection (0 new connects).
+        let reuse = try await ChildProcess.run(
+            URL(fileURLWithPath: "/usr/bin/curl"),
+            ["-s", "-w", "%{num_connects}\n", "-o", "/dev/null", "\(url)/health", "-o", "/dev/null", "\(url)/v1/models"])
+        #expect(reuse.lines.prefix(2) == ["1", "0"])
+        #expect(await server.stop().status == 0)
+    }
+
+    @Test func connectionsBeyondTheBound_get503_andIdleConnectionsAreClosed() async throws {
+        let server = try await ServeProcess.start(["--max-connections", "2", "--idle-timeout", "2"])
+        let script = NativeFixtures.packageRoot.appendingPathComponent("Tests/ServeTests/Clients/connection_limits.py")
+        let outcome = try await ChildProcess.run(NativeFixtures.python, [script.path, "\(server.port)", "2"])
+        try #require(outcome.status == 0, "connection_limits.py: \(outcome.stderr)")
+        let line = try #require(outcome.lines.last { !$0.isEmpty })
+        let seen = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        #expect(seen["statuses"] as? [String] == ["200", "200"])
+        #expect(seen["refused"] as? String == "503")
+        #expect(seen["idle_closed"] as? Bool == true)
+        #expect(await server.stop().status == 0)
+    }
+
+    @Test func clientDisconnectingMidStream_cancelsTheGenerationAndTheLeaseReturnsToZero() async throws {
+        let server = try await ServeProcess.start()
+        let url = server.baseURL
+        let body = #"{"model":"tiny","prompt":"the cat","max_tokens":1000,"stream":true}"#
+        let streamed = try await ChildProcess.run(
+            URL(fileURLWithPath: "/usr/bin/curl"),
+            ["-sN", "--max-time", "120", "-X", "POST", "\(url)/v1/completions", "-d", body]
+        ) { output, process in
+            // Leave after the first event. SIGKILL: the test runner may pass SIGTERM on as ignored.
+            if output.contains("data: {"), process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        }
+        #expect(streamed.stdout.contains("data: {"))
+        #expect(!streamed.stdout.contains("[DONE]"))
+        var leases = -1
+        var cancelled = false
+        for _ in 0..<100 where leases != 0 || !cancelled {  // bounded: the server notices at its next write
+            let metrics = try await Curl.run(["\(url)/metrics"]).body
+            leases = metrics.contains(#"modelregistry_leases{model="tiny"} 0"#) ? 0 : 1
+            cancelled = metrics.contains(#"modelregistry_http_streams_total{outcome="cancelled"} 1"#)
+            if leases != 0 || !cancelled { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(leases == 0)
+        #expect(cancelled)
+        #expect(await server.stop().status == 0)
+    }
+}
