@@ -16,11 +16,15 @@ Routes (N is the body size in bytes):
   /flaky/K/N           the first K requests for this exact path get 500, later ones get the payload
   /gate/KEY/N          headers with Content-Length N and half the body, then the rest once /open/KEY was requested
   /open/KEY            opens gate KEY (for requests already waiting and later ones)
+  /resumable/K/N       serves byte ranges (Accept-Ranges, ETag, Range → 206 with Content-Range, If-Range honoured);
+                       the first K requests for this path send half of what they promise, then close
+  /ignorerange/K/N     like /resumable, but answers every request with the whole file (200), Range or not
   /slow/N[?chunk=C&delay=S]  the payload in chunks of C bytes (default 4096) with S seconds (default 0.02) between
   /status/CODE         an empty response with that status
   /drop/N              closes the connection without answering
   /404                 404
-  /stats               JSON: {"max_concurrent", "current", "total_requests", "requests": {path: count}, "log": [paths]}
+  /stats               JSON: {"max_concurrent", "current", "total_requests", "requests": {path: count}, "log": [paths],
+                       "ranges": {path: [Range header or "" per request]}, "bytes_sent": {path: body bytes written}}
 
 "Concurrent" counts payload requests from their arrival until just before their last bytes are written, so a
 client that starts its next request only after the previous one completed is never counted twice.
@@ -59,12 +63,19 @@ class Stats:
         self.max_concurrent = 0
         self.requests = {}
         self.log = []
+        self.ranges = {}
+        self.bytes_sent = {}
 
-    def record(self, path):
+    def record(self, path, range_header=""):
         with self.lock:
             self.requests[path] = self.requests.get(path, 0) + 1
             self.log.append(path)
+            self.ranges.setdefault(path, []).append(range_header or "")
             return self.requests[path]
+
+    def sent(self, path, count):
+        with self.lock:
+            self.bytes_sent[path] = self.bytes_sent.get(path, 0) + count
 
     def enter(self):
         with self.lock:
@@ -83,6 +94,8 @@ class Stats:
                 "total_requests": len(self.log),
                 "requests": dict(self.requests),
                 "log": list(self.log),
+                "ranges": {k: list(v) for k, v in self.ranges.items()},
+                "bytes_sent": dict(self.bytes_sent),
             }
 
 
@@ -104,7 +117,7 @@ class Handler(BaseHTTPRequestHandler):
         if len(parts) == 2 and parts[0] == "open":
             gate(parts[1]).set()
             return self.send_bytes(200, b"open\n")
-        count = STATS.record(url.path)
+        count = STATS.record(url.path, self.headers.get("Range"))
         try:
             kind, size = parts[0], int(parts[-1])
         except (IndexError, ValueError):
@@ -124,6 +137,8 @@ class Handler(BaseHTTPRequestHandler):
             return
         if kind == "status":
             return self.send_bytes(size, b"")
+        if kind in ("resumable", "ignorerange"):
+            return self.serve_ranges(kind, url.path, payload(size), truncated=count <= int(parts[1]))
         if kind == "flaky":
             if count <= int(parts[1]):
                 return self.send_bytes(500, b"flaky failure\n")
@@ -185,6 +200,39 @@ class Handler(BaseHTTPRequestHandler):
             pass  # the client went away (cancelled or timed out)
         finally:
             leave()
+
+    def serve_ranges(self, kind, path, body, truncated):
+        etag = '"payload-%d"' % len(body)
+        start = 0
+        requested = self.headers.get("Range", "")
+        if_range = self.headers.get("If-Range")
+        if kind == "resumable" and requested.startswith("bytes=") and requested.endswith("-") \
+                and (if_range is None or if_range == etag):
+            start = int(requested[len("bytes="):-1])
+            if start >= len(body):
+                self.send_response(416)
+                self.send_header("Content-Range", "bytes */%d" % len(body))
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+        part = body[start:]
+        self.send_response(206 if start > 0 else 200)
+        self.send_header("Content-Type", "application/octet-stream")
+        self.send_header("Accept-Ranges", "bytes")
+        self.send_header("ETag", etag)
+        if start > 0:
+            self.send_header("Content-Range", "bytes %d-%d/%d" % (start, len(body) - 1, len(body)))
+        self.send_header("Content-Length", str(len(part)))
+        self.end_headers()
+        if truncated:
+            part = part[:len(part) // 2]
+            self.close_connection = True
+        try:
+            self.wfile.write(part)
+            self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            return
+        STATS.sent(path, len(part))
 
     def send_bytes(self, status, body, content_type="text/plain"):
         self.send_response(status)

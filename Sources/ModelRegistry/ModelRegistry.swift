@@ -59,7 +59,7 @@ public actor ModelRegistry {
         self.clock = RegistryClock(clock)
         self.downloads = DownloadManager(
             maxConcurrentDownloads: options.maxConcurrentDownloads, idleTimeout: options.downloadIdleTimeout,
-            retries: options.downloadRetries, clock: clock)
+            retries: options.downloadRetries, deadline: options.downloadDeadline, clock: clock)
         self.defaultModelName = defaultModel
         let now = Date()
         for model in models {

@@ -11,6 +11,17 @@ extension RegistryConfiguration {
                 if let problem = field.problem(in: model) { throw fail(model.name, field.rawValue, problem) }
             }
         }
+        // The download manager's settings: values it would refuse must be a configuration error, not a crash.
+        if options.maxConcurrentDownloads < 1 {
+            throw fail(nil, "maxConcurrentDownloads", "must be at least 1, not \(options.maxConcurrentDownloads)")
+        }
+        if options.downloadRetries < 0 {
+            throw fail(nil, "downloadRetries", "must be 0 or more, not \(options.downloadRetries)")
+        }
+        if options.downloadIdleTimeout <= .zero { throw fail(nil, "downloadIdleTimeoutSeconds", "must be positive") }
+        if let deadline = options.downloadDeadline, deadline <= .zero {
+            throw fail(nil, "downloadDeadlineSeconds", "must be positive")
+        }
         if let defaultModel, !models.contains(where: { $0.name == defaultModel }) {
             let names = models.map(\.name).joined(separator: ", ")
             throw fail(nil, "defaultModel", "\"\(defaultModel)\" is not a configured model; configured: \(names)")

@@ -7,7 +7,7 @@ extension RegistryOptions: Codable {
         case unloadDrainTimeoutSeconds, defaultLoadTimeoutSeconds, maxConcurrentLoads, maxLoadedModels
         case memoryBudgetBytes, capacityWaitTimeoutSeconds, keepAlive, retryInitialSeconds, retryMaximumSeconds
         case healthCheckIntervalSeconds, modelsDirectory, maxConcurrentDownloads, downloadIdleTimeoutSeconds
-        case downloadRetries
+        case downloadRetries, downloadDeadlineSeconds
     }
 
     /// Reads the `"registry"` section of a configuration file; absent keys keep their defaults.
@@ -33,7 +33,8 @@ extension RegistryOptions: Codable {
             maxConcurrentDownloads: try c.decodeIfPresent(Int.self, forKey: .maxConcurrentDownloads)
                 ?? defaults.maxConcurrentDownloads,
             downloadIdleTimeout: try seconds(.downloadIdleTimeoutSeconds) ?? defaults.downloadIdleTimeout,
-            downloadRetries: try c.decodeIfPresent(Int.self, forKey: .downloadRetries) ?? defaults.downloadRetries
+            downloadRetries: try c.decodeIfPresent(Int.self, forKey: .downloadRetries) ?? defaults.downloadRetries,
+            downloadDeadline: try seconds(.downloadDeadlineSeconds)
         )
     }
 
@@ -55,5 +56,6 @@ extension RegistryOptions: Codable {
         try c.encode(maxConcurrentDownloads, forKey: .maxConcurrentDownloads)
         try c.encode(downloadIdleTimeout.seconds, forKey: .downloadIdleTimeoutSeconds)
         try c.encode(downloadRetries, forKey: .downloadRetries)
+        try c.encodeIfPresent(downloadDeadline?.seconds, forKey: .downloadDeadlineSeconds)
     }
 }

@@ -29,6 +29,9 @@ public struct RegistryOptions: Sendable, Hashable {
     public var downloadIdleTimeout: Duration
     /// How many times a failed download attempt is retried.
     public var downloadRetries: Int
+    /// The longest one download may take in all, retries and back-off included; `nil` for no limit (the idle
+    /// timeout still ends a stalled attempt).
+    public var downloadDeadline: Duration?
 
     /// Creates registry settings; every parameter has a default.
     /// - Parameters:
@@ -45,13 +48,14 @@ public struct RegistryOptions: Sendable, Hashable {
     ///   - maxConcurrentDownloads: Downloads that may run at once (2).
     ///   - downloadIdleTimeout: How long a download may stall before an attempt fails (60 s).
     ///   - downloadRetries: Retries of a failed download attempt (3).
+    ///   - downloadDeadline: The longest a whole download may take (no limit).
     public init(
         unloadDrainTimeout: Duration = .seconds(30), defaultLoadTimeout: Duration? = nil,
         maxConcurrentLoads: Int? = nil, maxLoadedModels: Int? = nil, memoryBudget: Int? = nil,
         capacityWaitTimeout: Duration = .seconds(30), defaultKeepAlive: KeepAlive = .forever,
         retryBackoff: RetryBackoff = RetryBackoff(), healthCheckInterval: Duration? = nil,
         modelsDirectory: URL = RegistryOptions.defaultModelsDirectory, maxConcurrentDownloads: Int = 2,
-        downloadIdleTimeout: Duration = .seconds(60), downloadRetries: Int = 3
+        downloadIdleTimeout: Duration = .seconds(60), downloadRetries: Int = 3, downloadDeadline: Duration? = nil
     ) {
         self.unloadDrainTimeout = unloadDrainTimeout
         self.defaultLoadTimeout = defaultLoadTimeout
@@ -66,6 +70,7 @@ public struct RegistryOptions: Sendable, Hashable {
         self.maxConcurrentDownloads = maxConcurrentDownloads
         self.downloadIdleTimeout = downloadIdleTimeout
         self.downloadRetries = downloadRetries
+        self.downloadDeadline = downloadDeadline
     }
 
     /// `$XDG_CACHE_HOME/modelregistry/models`, or `~/.cache/modelregistry/models`.

@@ -105,6 +105,23 @@ import Testing
         #expect(ModelRegistry.liveConfigurationFields == [.keepAlive, .pinned, .loadTimeoutSeconds, .preload, .sha256])
     }
 
+    @Test(arguments: [
+        (#""maxConcurrentDownloads": 0"#, "maxConcurrentDownloads", "at least 1"),
+        (#""downloadRetries": -1"#, "downloadRetries", "0 or more"),
+        (#""downloadIdleTimeoutSeconds": 0"#, "downloadIdleTimeoutSeconds", "positive"),
+        (#""downloadDeadlineSeconds": -5"#, "downloadDeadlineSeconds", "positive"),
+    ])
+    func badDownloadSettings_areConfigurationErrorsNotCrashes(setting: String, field: String, reason: String) throws {
+        try expectConfigurationError(
+            #"{"registry": {"# + setting + #"}, "models": {"m": {"engine": "llamacpp", "type": "llm", "path": "x"}}}"#,
+            model: nil, field: field, reasonContains: reason)
+    }
+
+    @Test func downloadDeadline_isReadInSeconds() throws {
+        let url = try write(#"{"registry": {"downloadDeadlineSeconds": 90}, "models": {}}"#)
+        #expect(try RegistryConfiguration.load(contentsOf: url).options.downloadDeadline == .seconds(90))
+    }
+
     @Test func unknownDefaultModel_isRejected() throws {
         try expectConfigurationError(
             #"{"defaultModel": "nope", "models": {"m": {"engine": "llamacpp", "type": "llm", "path": "x"}}}"#,

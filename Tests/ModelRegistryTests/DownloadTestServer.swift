@@ -16,9 +16,14 @@ struct DownloadTestServer: Sendable {
         var requests: [String: Int]
         /// Request paths in arrival order.
         var log: [String]
+        /// The `Range` header of each request, per path (`""` for none).
+        var ranges: [String: [String]]
+        /// Body bytes written, per path (the range routes only).
+        var bytesSent: [String: Int]
 
         enum CodingKeys: String, CodingKey {
-            case maxConcurrent = "max_concurrent", totalRequests = "total_requests", requests, log
+            case maxConcurrent = "max_concurrent", totalRequests = "total_requests", requests, log, ranges
+            case bytesSent = "bytes_sent"
         }
     }
 

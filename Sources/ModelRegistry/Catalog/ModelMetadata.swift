@@ -22,6 +22,10 @@ public struct ModelMetadata: Sendable, Hashable, Codable {
     public var sizeBytes: Int64?
     /// When the model file was created or last modified.
     public var created: Date?
+    /// A free-form description of the version, e.g. `"retrained on the March data"`.
+    public var description: String?
+    /// Evaluation figures by name, e.g. `["accuracy": 0.97]`.
+    public var metrics: [String: Double]
 
     /// Creates metadata.
     /// - Parameters:
@@ -34,10 +38,12 @@ public struct ModelMetadata: Sendable, Hashable, Codable {
     ///   - license: The model's licence.
     ///   - sizeBytes: The file's size in bytes.
     ///   - created: When the file was created or last modified.
+    ///   - description: A free-form description of the version.
+    ///   - metrics: Evaluation figures by name.
     public init(
         architecture: String? = nil, quantization: String? = nil, parameterCount: Int? = nil,
         contextLength: Int? = nil, tags: [String] = [], source: String? = nil, license: String? = nil,
-        sizeBytes: Int64? = nil, created: Date? = nil
+        sizeBytes: Int64? = nil, created: Date? = nil, description: String? = nil, metrics: [String: Double] = [:]
     ) {
         self.architecture = architecture
         self.quantization = quantization
@@ -48,15 +54,18 @@ public struct ModelMetadata: Sendable, Hashable, Codable {
         self.license = license
         self.sizeBytes = sizeBytes
         self.created = created
+        self.description = description
+        self.metrics = metrics
     }
 
     // MARK: - Codable
 
     private enum CodingKeys: String, CodingKey {
         case architecture, quantization, parameterCount, contextLength, tags, source, license, sizeBytes, created
+        case description, metrics
     }
 
-    /// Decodes metadata; a missing `tags` field reads as no tags.
+    /// Decodes metadata; a missing `tags` or `metrics` field reads as none.
     /// - Throws: `DecodingError` naming a mistyped field.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -69,5 +78,24 @@ public struct ModelMetadata: Sendable, Hashable, Codable {
         license = try c.decodeIfPresent(String.self, forKey: .license)
         sizeBytes = try c.decodeIfPresent(Int64.self, forKey: .sizeBytes)
         created = try c.decodeIfPresent(Date.self, forKey: .created)
+        description = try c.decodeIfPresent(String.self, forKey: .description)
+        metrics = try c.decodeIfPresent([String: Double].self, forKey: .metrics) ?? [:]
+    }
+
+    /// Encodes the metadata, leaving out empty `metrics`.
+    /// - Throws: `EncodingError` from the encoder.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encodeIfPresent(architecture, forKey: .architecture)
+        try c.encodeIfPresent(quantization, forKey: .quantization)
+        try c.encodeIfPresent(parameterCount, forKey: .parameterCount)
+        try c.encodeIfPresent(contextLength, forKey: .contextLength)
+        try c.encode(tags, forKey: .tags)
+        try c.encodeIfPresent(source, forKey: .source)
+        try c.encodeIfPresent(license, forKey: .license)
+        try c.encodeIfPresent(sizeBytes, forKey: .sizeBytes)
+        try c.encodeIfPresent(created, forKey: .created)
+        try c.encodeIfPresent(description, forKey: .description)
+        if !metrics.isEmpty { try c.encode(metrics, forKey: .metrics) }
     }
 }

@@ -19,6 +19,8 @@ public enum DownloadError: Error, Sendable, CustomStringConvertible, LocalizedEr
     indirect case retriesExhausted(model: String, url: URL, attempts: Int, lastError: DownloadError)
     /// The calling task was cancelled.
     case cancelled(model: String, url: URL)
+    /// The download, retries included, took longer than the manager's total `deadline`; not retried.
+    case deadlineExceeded(model: String, url: URL, deadline: Duration)
     /// A file operation on the destination, its directory or the temporary file failed; not retried.
     case fileSystem(model: String, path: String, operation: String, reason: String)
     /// A `file://` URL or plain path names a file that does not exist.
@@ -33,7 +35,7 @@ public enum DownloadError: Error, Sendable, CustomStringConvertible, LocalizedEr
         switch self {
         case .network, .truncated, .timedOut: true
         case .httpStatus(_, _, let status): status >= 500 || status == 408 || status == 429
-        case .checksumMismatch, .retriesExhausted, .cancelled, .fileSystem, .localFileMissing, .unsupportedURL,
+        case .checksumMismatch, .retriesExhausted, .cancelled, .deadlineExceeded, .fileSystem, .localFileMissing, .unsupportedURL,
              .conflictingDownload:
             false
         }
@@ -67,6 +69,9 @@ public enum DownloadError: Error, Sendable, CustomStringConvertible, LocalizedEr
             "model \"\(model)\": giving up on \(url.absoluteString) after \(attempts) attempts; last error: \(lastError)"
         case .cancelled(let model, let url):
             "model \"\(model)\": the download of \(url.absoluteString) was cancelled; download again to retry"
+        case .deadlineExceeded(let model, let url, let deadline):
+            "model \"\(model)\": the download of \(url.absoluteString) did not finish within its deadline of "
+                + "\(deadline); raise the download deadline or check the link's speed"
         case .fileSystem(let model, let path, let operation, let reason):
             "model \"\(model)\": cannot \(operation) \(path): \(reason); check the directory's permissions and free space"
         case .localFileMissing(let model, let path):

@@ -12,29 +12,71 @@ struct DownloadJob: Sendable {
     let ticket: DownloadSlots.Ticket
     let report: @Sendable (DownloadProgress) -> Void
 
-    /// Runs the download; cancelling the calling task stops it, wherever it is.
+    /// Runs the download; cancelling the calling task stops it, wherever it is. When the manager has a total
+    /// deadline, the attempts and the waits between them stop once it has passed since the slot was granted.
     /// - Returns: The destination, or why there is none.
     func run() async -> Result<URL, DownloadError> {
         let cancelled = DownloadError.cancelled(model: request.modelName, url: request.url)
         guard await slots.wait(for: ticket) else { return .failure(cancelled) }
         defer { slots.release() }
         if await existingDestinationIsGood() { return .success(request.destination) }
+        guard let deadline = settings.deadline else { return await attempts() }
+        return await withTaskGroup(of: Result<URL, DownloadError>?.self) { group in
+            group.addTask { await attempts() }
+            group.addTask {
+                do {
+                    try await settings.clock.sleep(for: deadline)
+                } catch {
+                    return nil  // the attempts finished first
+                }
+                return .failure(.deadlineExceeded(model: request.modelName, url: request.url, deadline: deadline))
+            }
+            var result: Result<URL, DownloadError> = .failure(cancelled)
+            for await case let first? in group {
+                result = first
+                break
+            }
+            group.cancelAll()
+            return result
+        }
+    }
 
+    /// The attempts with backoff between them, sharing one temporary file so that an attempt can continue where
+    /// the previous one stopped. Whatever happens, the temporary file is gone when this returns.
+    private func attempts() async -> Result<URL, DownloadError> {
+        let cancelled = DownloadError.cancelled(model: request.modelName, url: request.url)
+        PartialFile.removeAbandoned(for: request, unmodifiedFor: settings.idleTimeout * 2)
+        let partial: PartialFile
+        do {
+            partial = try PartialFile(for: request)
+        } catch {
+            return .failure(error)
+        }
         var attempt = 1
+        var resume: ResumePoint?
         while true {
-            if Task.isCancelled { return .failure(cancelled) }
+            if Task.isCancelled {
+                partial.discard()
+                return .failure(cancelled)
+            }
             let outcome = await DownloadAttempt(
-                request: request, number: attempt, configuration: settings.configuration,
-                idleTimeout: settings.idleTimeout, report: report
+                request: request, number: attempt, partial: partial, resume: resume,
+                configuration: settings.configuration, idleTimeout: settings.idleTimeout, report: report
             ).run()
-            guard case .failure(let error) = outcome, error.isRetryable else { return outcome }
-            guard attempt <= settings.retries else {
-                guard settings.retries > 0 else { return outcome }
+            guard case .failed(let error, let next) = outcome else {
+                guard case .completed(let url) = outcome else { preconditionFailure("an outcome is one of two") }
+                return .success(url)
+            }
+            guard error.isRetryable, attempt <= settings.retries else {
+                partial.discard()
+                guard error.isRetryable, settings.retries > 0 else { return .failure(error) }
                 return .failure(.retriesExhausted(model: request.modelName, url: request.url, attempts: attempt, lastError: error))
             }
+            resume = next
             do {
                 try await settings.clock.sleep(for: settings.backoff.delay(afterFailures: attempt))
             } catch {
+                partial.discard()
                 return .failure(cancelled)
             }
             attempt += 1

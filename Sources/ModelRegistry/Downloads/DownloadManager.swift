@@ -20,8 +20,12 @@ package import FoundationNetworking
 ///   times, waiting ``RetryBackoff/delay(afterFailures:)`` on `clock` before each retry. Other 4xx statuses,
 ///   checksum mismatches and file-system errors fail at once (another attempt would get the same answer).
 /// - **Timeout:** `idleTimeout` is per attempt and counts time *without a byte* (`URLRequest.timeoutInterval`), so a
-///   large file on a slow but steady link is never cut off. There is no total deadline: cancel the calling task to
-///   impose one.
+///   large file on a slow but steady link is never cut off. `deadline`, when set, bounds the whole download
+///   (attempts and backoff, from the moment its slot is granted) and fails it with `.deadlineExceeded`.
+/// - **Resume:** when an attempt fails part-way and the server serves byte ranges (`Accept-Ranges: bytes`), the
+///   retry asks only for the missing bytes (`Range`, with `If-Range` set to the `ETag` or `Last-Modified`) and
+///   appends them; a server that answers `200` instead gets the whole file written again. The SHA-256 is always
+///   over the whole file.
 /// - **Single flight:** concurrent calls for the same destination (same URL and checksum) share one download and
 ///   all receive its progress.
 /// - **Cancellation:** cancelling the calling task stops the transfer promptly and removes the temporary file
@@ -43,6 +47,7 @@ package actor DownloadManager {
         let idleTimeout: Duration
         let retries: Int
         let backoff: RetryBackoff
+        let deadline: Duration?
         let clock: any Clock<Duration>
     }
 
@@ -57,6 +62,7 @@ package actor DownloadManager {
     ///   - idleTimeout: How long an attempt may go without receiving a byte before it fails (and is retried).
     ///   - retries: How many times a failed attempt is retried (0 for a single attempt).
     ///   - backoff: How long to wait before each retry (the same policy as failed loads; 1 s doubling to 30 s).
+    ///   - deadline: The longest a whole download may take, retries included; `nil` for no limit.
     ///   - configuration: The `URLSession` settings (proxies, headers, TLS…). The manager copies it, sets its
     ///     request timeout to `idleTimeout` and turns caching off. It takes a configuration rather than a session
     ///     because each attempt needs a session whose delegate streams the body to disk, and
@@ -67,17 +73,20 @@ package actor DownloadManager {
         idleTimeout: Duration = .seconds(60),
         retries: Int = 3,
         backoff: RetryBackoff = RetryBackoff(initial: .seconds(1), maximum: .seconds(30)),
+        deadline: Duration? = nil,
         configuration: URLSessionConfiguration = .ephemeral,
         clock: any Clock<Duration> = ContinuousClock()
     ) {
         precondition(idleTimeout > .zero, "DownloadManager.idleTimeout must be positive")
         precondition(retries >= 0, "DownloadManager.retries must not be negative")
+        precondition(deadline.map { $0 > .zero } ?? true, "DownloadManager.deadline must be positive")
         let configuration = configuration.copy() as? URLSessionConfiguration ?? .ephemeral
         configuration.timeoutIntervalForRequest = idleTimeout.seconds
         configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
         configuration.urlCache = nil
         settings = Settings(
-            configuration: configuration, idleTimeout: idleTimeout, retries: retries, backoff: backoff, clock: clock
+            configuration: configuration, idleTimeout: idleTimeout, retries: retries, backoff: backoff,
+            deadline: deadline, clock: clock
         )
         slots = DownloadSlots(limit: maxConcurrentDownloads)
     }
@@ -89,7 +98,7 @@ package actor DownloadManager {
     /// - Returns: The destination file (or, for a local `request.url`, that file).
     /// - Throws: ``DownloadError``: `.cancelled` when the calling task is cancelled; `.httpStatus`, `.network`,
     ///   `.truncated`, `.timedOut` when an attempt failed and no retries were allowed; `.retriesExhausted` when
-    ///   every attempt failed; `.checksumMismatch`; `.fileSystem`; `.localFileMissing`; `.unsupportedURL`; and
+    ///   every attempt failed; `.deadlineExceeded` past the total deadline; `.checksumMismatch`; `.fileSystem`; `.localFileMissing`; `.unsupportedURL`; and
     ///   `.conflictingDownload` when the destination is being downloaded from another URL or with another checksum.
     package func download(
         _ request: DownloadRequest,

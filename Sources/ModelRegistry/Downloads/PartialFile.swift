@@ -5,9 +5,10 @@ import Glibc
 import Darwin
 #endif
 
-/// The temporary file an attempt writes to: hidden, next to the destination (so the final rename stays on one file
-/// system and is atomic), with a unique name ending in `.partial`, so it never looks like a complete model file.
-/// It is either committed (renamed onto the destination) or discarded.
+/// The temporary file a download's attempts write to: hidden, next to the destination (so the final rename stays on
+/// one file system and is atomic), with a unique name ending in `.partial`, so it never looks like a complete model
+/// file. A later attempt may continue it (a `Range` request) or empty it and start over. It is either committed
+/// (renamed onto the destination) or discarded.
 struct PartialFile: Sendable {
     /// The temporary file.
     let url: URL
@@ -36,6 +37,14 @@ struct PartialFile: Sendable {
             try? FileManager.default.removeItem(at: url)
             throw Self.failure(request, url.path, "open the temporary file", error)
         }
+    }
+
+    /// An error about this file.
+    /// - Parameters:
+    ///   - operation: What failed, e.g. `"empty the temporary file"`.
+    ///   - reason: The underlying error.
+    func failure(_ operation: String, _ reason: Any) -> DownloadError {
+        Self.failure(request, url.path, operation, reason)
     }
 
     /// Flushes the bytes to disk, closes the file and renames it onto the destination in one atomic step (an

@@ -20,10 +20,13 @@ struct ProgressMeter: Sendable {
     }
 
     /// The response arrived.
-    /// - Parameter totalBytes: The size the server announced, if any.
-    /// - Returns: The first report (0 bytes).
-    mutating func start(totalBytes: Int64?) -> DownloadProgress {
+    /// - Parameters:
+    ///   - totalBytes: The file's size, if the server announced it.
+    ///   - alreadyReceived: Bytes an earlier attempt left that this one continues from (0 when it starts over).
+    /// - Returns: The first report.
+    mutating func start(totalBytes: Int64?, alreadyReceived: Int64) -> DownloadProgress {
         self.totalBytes = totalBytes
+        bytesReceived = alreadyReceived
         step = max(64 * 1024, (totalBytes ?? 0) / 200)
         return markReported()
     }
