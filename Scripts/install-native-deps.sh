@@ -67,8 +67,12 @@ ensure_fixtures() {
   stamp=$(sha256sum "$root/Scripts/make_tiny_gguf.py" | cut -c1-16)
   if [ "$(cat "$models/.gguf-stamp" 2>/dev/null)" != "$stamp" ]; then
     log "writing GGUF test models"
-    "$venv/bin/python" "$root/Scripts/make_tiny_gguf.py" --out "$models/tiny-llama.gguf"
-    "$venv/bin/python" "$root/Scripts/make_tiny_gguf.py" --out "$models/tiny-embed.gguf" --embedding
+    # Written beside the target and renamed over it: a process that has the old file mapped keeps its pages
+    # (rewriting in place would SIGBUS it), and a half-written file is never visible under the real name.
+    "$venv/bin/python" "$root/Scripts/make_tiny_gguf.py" --out "$models/.tiny-llama.gguf.new"
+    "$venv/bin/python" "$root/Scripts/make_tiny_gguf.py" --out "$models/.tiny-embed.gguf.new" --embedding
+    mv -f "$models/.tiny-llama.gguf.new" "$models/tiny-llama.gguf"
+    mv -f "$models/.tiny-embed.gguf.new" "$models/tiny-embed.gguf"
     echo "$stamp" > "$models/.gguf-stamp"
   fi
 }

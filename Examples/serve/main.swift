@@ -25,10 +25,8 @@ do {
     var arguments = try program.arguments()
     let options = try ServeOptions(&arguments)
     let signals = TerminationSignals()
-    let factory = EngineFactory.builtIn
-    let configuration = try RegistryConfiguration.load(
-        contentsOf: options.configFile, knownEngines: factory.registeredEngines)
-    let registry = ModelRegistry(factory: factory, configuration: configuration)
+    let configuration = try RegistryConfiguration.load(contentsOf: options.configFile)
+    let registry = try ModelRegistry(factory: .builtIn, configuration: configuration)
     let catalog = try options.catalogFile.map { file throws(RegistryError) in try ModelCatalog(fileURL: file) }
     let router = RegistryRouter(
         registry: registry, catalog: catalog, options: RegistryRouter.Options(maxBodyBytes: options.maxBodyBytes))

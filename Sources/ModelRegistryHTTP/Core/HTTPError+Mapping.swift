@@ -37,7 +37,9 @@ extension HTTPError {
             return HTTPError(status: 503, code: "model_unavailable", message: message, retryAfterSeconds: seconds(retryIn))
         case .loadFailed, .downloadFailed, .loadTimedOut, .loadCancelled, .engineNotRegistered:
             return HTTPError(status: 503, code: "model_unavailable", message: message, retryAfterSeconds: 1)
-        case .unloading, .alreadyLoading, .notLoaded, .noWorkers, .requestCancelledByUnload, .leasesStillHeld,
+        case .unregistered:
+            return HTTPError(status: 404, code: "model_not_found", message: message, field: "model")
+        case .noWorkers, .requestCancelledByUnload, .leasesStillHeld,
             .insufficientCapacity, .reloadRequired:
             return HTTPError(status: 503, code: "model_unavailable", message: message, retryAfterSeconds: 1)
         case .queueFull:

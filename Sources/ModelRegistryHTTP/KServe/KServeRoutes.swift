@@ -144,8 +144,8 @@ extension RegistryRouter {
         guard let error = error as? OnnxRuntimeError else { return nil }
         let message = error.description
         switch error {
-        case .unknownInput, .missingInputs, .elementTypeMismatch, .shapeMismatch, .dataCountMismatch,
-            .unsupportedInputType, .unknownOutput:
+        case .unknownInput, .missingInputs, .inputMismatch, .dataCountMismatch, .unsupportedInputType, .unknownOutput,
+            .outputBufferMismatch:
             return HTTPError(status: 400, code: "invalid_request", message: message)
         case .notLoaded:
             return HTTPError(status: 503, code: "model_unavailable", message: message, retryAfterSeconds: 1)
