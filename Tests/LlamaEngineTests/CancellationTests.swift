@@ -1,6 +1,7 @@
 import Dispatch
 @testable import LlamaEngine
 import ModelRegistry
+import ModelRegistryTestSupport
 import Testing
 
 @Suite(.timeLimit(.minutes(3))) struct CancellationTests {
@@ -139,9 +140,9 @@ import Testing
         engine.queue.async { gate.wait() }  // hold the engine's queue so the load waits in it
         let context = EngineLoadContext(modelID: ModelID(), configuration: LlamaFixtures.configuration(LlamaFixtures.tinyLLM))
         let load = Task { try await engine.load(context) }
-        while await !engine.healthCheck().description.contains("still loading") { await Task.yield() }
+        try await waitUntil { await engine.healthCheck().description.contains("still loading") }
         let unload = Task { await engine.unload() }
-        while await !engine.healthCheck().description.contains("was unloaded") { await Task.yield() }
+        try await waitUntil { await engine.healthCheck().description.contains("was unloaded") }
         gate.signal()
         await unload.value
         await #expect(throws: CancellationError.self) { try await load.value }

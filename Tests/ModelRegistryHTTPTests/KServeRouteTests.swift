@@ -70,7 +70,7 @@ struct KServeRouteTests {
             ("iris", #"{"inputs":[{"name":"float_input","shape":[3,2],"datatype":"FP32","data":["a"]}]}"#, 400, "inputs[0].data"),
             ("iris", #"{"outputs":[]}"#, 400, "inputs"),
             ("iris", #"{"inputs":[\#(input),\#(input)]}"#, 400, "inputs[1].name"),
-            ("iris", #"{"inputs":[{"name":"float_input","shape":[2,3],"datatype":"FP32","data":[1,2,3,4,5,6]}]}"#, 400, "shape"),
+            ("iris", #"{"inputs":[{"name":"float_input","shape":[2,3],"datatype":"FP32","data":[1,2,3,4,5,6]}]}"#, 400, "given tensor(float)[2, 3]"),
             ("iris", #"{"inputs":[{"name":"other","shape":[3,2],"datatype":"FP32","data":[1,2,3,4,5,6]}]}"#, 400, "other"),
             ("iris", #"{"inputs":[\#(input)],"outputs":[{"name":"nope"}]}"#, 400, "nope"),
             ("iris", #"{"inputs":[{"name":"float_input","shape":[3,2],"datatype":"INT64","data":[1,2,3,4,5,6]}]}"#, 400, "int64"),

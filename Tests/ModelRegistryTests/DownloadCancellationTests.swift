@@ -38,9 +38,9 @@ import Testing
                 let running = DownloadRequest(modelName: "a", url: server.url("/gate/a/60000"), destination: sandbox.file("a.bin"))
                 let queued = DownloadRequest(modelName: "b", url: server.url("/file/100"), destination: sandbox.file("b.bin"))
                 let first = Task { try await manager.download(running) }
-                while manager.runningDownloads < 1 { await Task.yield() }
+                try await waitUntil { manager.runningDownloads >= 1 }
                 let second = Task { try await manager.download(queued) }
-                while manager.queuedDownloads < 1 { await Task.yield() }
+                try await waitUntil { manager.queuedDownloads >= 1 }
 
                 second.cancel()
                 await #expect {
@@ -67,7 +67,7 @@ import Testing
                 let patient = Task { try await manager.download(request, progress: log.callback) }
                 await log.waitForBytes(0)
                 let impatient = Task { try await manager.download(request) }
-                while await manager.callers(of: request.destination) < 2 { await Task.yield() }
+                try await waitUntil { await manager.callers(of: request.destination) >= 2 }
 
                 impatient.cancel()
                 await #expect {

@@ -1,5 +1,6 @@
 import Foundation
 import ModelRegistry
+import ModelRegistryTestSupport
 import Testing
 
 @Suite(.timeLimit(.minutes(2))) struct DownloadConcurrencyTests {
@@ -38,12 +39,12 @@ import Testing
                     DownloadRequest(modelName: name, url: server.url(path), destination: sandbox.file("\(name).bin"))
                 }
                 let first = Task { try await manager.download(request("a", "/gate/a/40000")) }
-                while manager.runningDownloads < 1 { await Task.yield() }
+                try await waitUntil { manager.runningDownloads >= 1 }
                 var queued: [Task<URL, any Error>] = []
                 for (offset, name) in ["b", "c", "d"].enumerated() {
                     let next = request(name, "/file/\(40_001 + offset)")
                     queued.append(Task { try await manager.download(next) })
-                    while manager.queuedDownloads < offset + 1 { await Task.yield() }
+                    try await waitUntil { manager.queuedDownloads >= offset + 1 }
                 }
                 try await server.open(gate: "a")
                 _ = try await first.value
@@ -66,7 +67,7 @@ import Testing
                 let first = Task { try await manager.download(request, progress: logs[0].callback) }
                 await logs[0].waitForBytes(0)
                 let others = logs.dropFirst().map { log in Task { try await manager.download(request, progress: log.callback) } }
-                while await manager.callers(of: request.destination) < 3 { await Task.yield() }
+                try await waitUntil { await manager.callers(of: request.destination) >= 3 }
                 try await server.open(gate: "m")
 
                 let files = [try await first.value] + (try await others.asyncValues())

@@ -39,7 +39,7 @@ import Testing
                 }
                 let request = DownloadRequest(
                     modelName: "m", url: server.url("/file/5000"), destination: sandbox.file("m.bin"))
-                _ = try await DownloadManager.forTests(idleTimeout: .seconds(10)).download(request)
+                _ = try await DownloadManager.forTests(idleTimeout: .seconds(600)).download(request)  // "live" stays young
 
                 #expect(try sandbox.contents() == [live, notOurs, otherModel, "m.bin"].sorted())
                 #expect(try sandbox.bytes(of: "m.bin") == DownloadTestServer.payload(size: 5000))

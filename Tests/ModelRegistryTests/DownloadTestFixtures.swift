@@ -88,7 +88,7 @@ final class DownloadProgressLog: Sendable {
 extension DownloadManager {
     /// A manager for tests: short backoff so retries do not slow the suite.
     static func forTests(
-        maxConcurrentDownloads: Int = 2, idleTimeout: Duration = .seconds(10), retries: Int = 0
+        maxConcurrentDownloads: Int = 2, idleTimeout: Duration = .seconds(60), retries: Int = 0
     ) -> DownloadManager {
         DownloadManager(
             maxConcurrentDownloads: maxConcurrentDownloads, idleTimeout: idleTimeout, retries: retries,

@@ -43,7 +43,7 @@ import Testing
         let log = EventLog(registry)
         #expect(registry.subscriberCount == 1)
         log.cancel()
-        while registry.subscriberCount > 0 { await Task.yield() }
+        try await waitUntil { registry.subscriberCount == 0 }
         try await registry.load("a")
         #expect(registry.subscriberCount == 0)
     }

@@ -11,7 +11,7 @@ import Testing
         var tasks: [Task<ModelRecord, any Error>] = []
         for name in names {
             tasks.append(Task { try await registry.load(name) })
-            while await registry.statistics.loading < tasks.count { await Task.yield() }
+            try await waitUntil { await registry.statistics.loading >= tasks.count }
         }
         await gates[0].waitForWaiters()
         #expect(fixture.script.contexts.map(\.name) == ["a"])
@@ -36,11 +36,11 @@ import Testing
         let first = Task { try await registry.load("a") }
         await gate.waitForWaiters()
         let second = Task { try await registry.load("b") }
-        while await registry.statistics.queuedLoads == 0 { await Task.yield() }
+        try await waitUntil { await registry.statistics.queuedLoads > 0 }
 
         try await registry.cancelLoad("b")
         await #expect(throws: RegistryError.self) { try await second.value }
-        while await registry.statistics.queuedLoads > 0 { await Task.yield() }
+        try await waitUntil { await registry.statistics.queuedLoads == 0 }
         gate.open()
         _ = try await first.value
         #expect(await registry.statistics.activeLoads == 0)

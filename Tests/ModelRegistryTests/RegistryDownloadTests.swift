@@ -109,7 +109,7 @@ import Testing
             try await registry.cancelLoad("remote")
             await #expect(throws: RegistryError.self) { try await loading.value }
             try await server.open(gate: "held")
-            while try !FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty { await Task.yield() }
+            try await waitUntil { try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty }
             #expect(fixture.script.contexts.isEmpty)
         }
     }

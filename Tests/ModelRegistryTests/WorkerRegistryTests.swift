@@ -15,7 +15,7 @@ import Testing
     }
 
     private func waitForPool(_ workers: WorkerRegistry, _ name: String) async {
-        while workers.status(of: name) == nil { await Task.yield() }
+        try await waitUntil { workers.status(of: name) != nil }
     }
 
     @Test func modelLoad_startsItsConfiguredWorkers_andRequestsRunOnTheEngine() async throws {
@@ -54,9 +54,9 @@ import Testing
         await waitForPool(workers, "a")
         let running = Gate()
         let first = Task { try await workers.submit(to: "a") { _ in await running.wait(); return "first" } }
-        while workers.status(of: "a")?.inFlight != 1 { await Task.yield() }
+        try await waitUntil { workers.status(of: "a")?.inFlight == 1 }
         let queued = Task { try await workers.submit(to: "a") { _ in "queued" } }
-        while workers.status(of: "a")?.queued != 1 { await Task.yield() }
+        try await waitUntil { workers.status(of: "a")?.queued == 1 }
 
         let unloading = Task { try await registry.unload("a") }
         await #expect {
@@ -72,7 +72,7 @@ import Testing
         #expect(try await first.value == "first")
         try await unloading.value
         await log.waitFor("a", "unloaded")
-        while !workers.models.isEmpty { await Task.yield() }
+        try await waitUntil { workers.models.isEmpty }
         await #expect(throws: RegistryError.self) { try await workers.submit(to: "a") { _ in 0 } }
         await workers.stop()
     }
@@ -85,9 +85,7 @@ import Testing
         let tasks = (0..<3).map { i in
             Task { try await workers.submit(to: "a") { _ in await running.wait(); return i } }
         }
-        while (workers.status(of: "a")?.queued ?? 0) + (workers.status(of: "a")?.inFlight ?? 0) < 3 {
-            await Task.yield()
-        }
+        try await waitUntil { (workers.status(of: "a")?.queued ?? 0) + (workers.status(of: "a")?.inFlight ?? 0) >= 3 }
         let draining = Task { try await workers.drainAndUnload("a") }
         running.open()
         var results: [Int] = []
@@ -105,9 +103,9 @@ import Testing
         await waitForPool(workers, "a")
         let running = Gate()
         let busy = Task { try await workers.submit(to: "a") { _ in await running.wait(); return 0 } }
-        while workers.status(of: "a")?.inFlight != 1 { await Task.yield() }
+        try await waitUntil { workers.status(of: "a")?.inFlight == 1 }
         let queued = Task { try await workers.submit(to: "a") { _ in 1 } }
-        while workers.status(of: "a")?.queued != 1 { await Task.yield() }
+        try await waitUntil { workers.status(of: "a")?.queued == 1 }
         return (workers, running, busy, queued)
     }
 
@@ -161,7 +159,7 @@ import Testing
         fixture.clock.advance(by: .seconds(1))
         await #expect(throws: RegistryError.self) { try await unloading.value }
         await log.waitFor("a", "unloadAborted")
-        while workers.status(of: "a")?.isAccepting != true { await Task.yield() }
+        try await waitUntil { workers.status(of: "a")?.isAccepting == true }
         #expect(try await workers.submit(to: "a") { engine in (engine as! ScriptedEngine).echo(5) } == "a:5")
         await lease.release()
         await workers.stop()
