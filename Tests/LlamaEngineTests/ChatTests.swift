@@ -2,7 +2,7 @@ import Foundation
 import LlamaEngine
 import Testing
 
-@Suite(.timeLimit(.minutes(5))) struct ChatTests {
+@Suite(.timeLimit(.minutes(10))) struct ChatTests {
     static let conversation = [
         ChatMessage(role: .system, content: "You are terse."),
         ChatMessage(role: .user, content: "Hello there"),

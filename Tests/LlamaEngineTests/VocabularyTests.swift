@@ -3,7 +3,7 @@ import LlamaEngine
 import Testing
 
 /// Our tokenizer calls against llama.cpp's own expected token ids, on tiny models grafted with real vocabularies.
-@Suite(.timeLimit(.minutes(5))) struct VocabularyTests {
+@Suite(.timeLimit(.minutes(10))) struct VocabularyTests {
     @Test(arguments: ["llama-spm", "phi-3", "gpt-2", "qwen2"])
     func tokenize_matchesLlamaCppsExpectedTokens(vocabulary: String) async throws {
         let cases = try GraftedModels.expectedTokens(vocabulary)
