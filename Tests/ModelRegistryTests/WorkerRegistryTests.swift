@@ -14,7 +14,7 @@ import Testing
         return (fixture, registry, workers, log)
     }
 
-    private func waitForPool(_ workers: WorkerRegistry, _ name: String) async {
+    private func waitForPool(_ workers: WorkerRegistry, _ name: String) async throws {
         try await waitUntil { workers.status(of: name) != nil }
     }
 
@@ -22,7 +22,7 @@ import Testing
         let (_, registry, workers, _) = await setUp(workers: 3)
         #expect(workers.models.isEmpty)
         try await registry.load("a")
-        await waitForPool(workers, "a")
+        try await waitForPool(workers, "a")
 
         #expect(workers.status(of: "a")?.workers == 3)
         let results = try await withThrowingTaskGroup(of: String.self) { group in
@@ -51,7 +51,7 @@ import Testing
     @Test func unload_cancelsQueuedRequests_drainsRunningOnes_andStopsWorkers() async throws {
         let (_, registry, workers, log) = await setUp(workers: 1, queue: 4)
         try await registry.load("a")
-        await waitForPool(workers, "a")
+        try await waitForPool(workers, "a")
         let running = Gate()
         let first = Task { try await workers.submit(to: "a") { _ in await running.wait(); return "first" } }
         try await waitUntil { workers.status(of: "a")?.inFlight == 1 }
@@ -80,7 +80,7 @@ import Testing
     @Test func drainAndUnload_runsQueuedRequestsFirst() async throws {
         let (_, registry, workers, _) = await setUp(workers: 1, queue: 4)
         try await registry.load("a")
-        await waitForPool(workers, "a")
+        try await waitForPool(workers, "a")
         let running = Gate()
         let tasks = (0..<3).map { i in
             Task { try await workers.submit(to: "a") { _ in await running.wait(); return i } }
@@ -100,7 +100,7 @@ import Testing
     private func fullQueue() async throws -> (WorkerRegistry, Gate, busy: Task<Int, any Error>, queued: Task<Int, any Error>) {
         let (_, registry, workers, _) = await setUp(workers: 1, queue: 1)
         try await registry.load("a")
-        await waitForPool(workers, "a")
+        try await waitForPool(workers, "a")
         let running = Gate()
         let busy = Task { try await workers.submit(to: "a") { _ in await running.wait(); return 0 } }
         try await waitUntil { workers.status(of: "a")?.inFlight == 1 }
@@ -152,7 +152,7 @@ import Testing
     @Test func abortedUnload_restartsTheWorkers() async throws {
         let (fixture, registry, workers, log) = await setUp(workers: 1)
         try await registry.load("a")
-        await waitForPool(workers, "a")
+        try await waitForPool(workers, "a")
         let lease = try await registry.get("a")
         let unloading = Task { try await registry.unload("a", drainTimeout: .seconds(1)) }
         await fixture.clock.waitForSleepers()
