@@ -69,7 +69,7 @@ struct ChatRouteTests {
 
     @Test func fullQueue_is429WithRetryAfter() async throws {
         let fixture = try RouterFixture()
-        let running = await fixture.call(.post, "/v1/completions", #"{"model":"busy","prompt":"a","max_tokens":40,"stream":true}"#)
+        let running = await fixture.call(.post, "/v1/completions", #"{"model":"busy","prompt":"a","max_tokens":2000,"temperature":0,"stream":true}"#)
         #expect(running.status == 200)
         guard case .stream(let stream) = running.response.body else {
             Issue.record("not streamed")

@@ -64,7 +64,9 @@ struct OpenAIRouteTests {
 
     @Test func clientGoingAwayMidStream_cancelsTheGenerationAndReleasesTheLease() async throws {
         let fixture = try RouterFixture()
-        let reply = await fixture.call(.post, "/v1/completions", #"{"model":"tiny","prompt":"a","max_tokens":60,"stream":true}"#)
+        // Long enough (greedy never samples EOS here) that the stream cannot end on its own before the reader goes.
+        let reply = await fixture.call(
+            .post, "/v1/completions", #"{"model":"busy","prompt":"a","max_tokens":2000,"temperature":0,"stream":true}"#)
         #expect(reply.status == 200)
         guard case .stream(let stream) = reply.response.body else {
             Issue.record("not streamed")
@@ -84,7 +86,7 @@ struct OpenAIRouteTests {
         reader.cancel()
         _ = try? await reader.value
         // unload waits for the lease to end: it throws leasesStillHeld if the stream's lease stayed held.
-        try await fixture.registry.unload("tiny", drainTimeout: .seconds(30))
+        try await fixture.registry.unload("busy", drainTimeout: .seconds(30))
         let metrics = fixture.router.metrics.snapshot
         #expect(metrics.streamsOpen == 0)
         #expect(metrics.streamsCancelled == 1)

@@ -18,10 +18,11 @@ struct RouterFixture {
             name: "tiny", engine: .llamacpp, modelType: .llm, path: NativeFixtures.model("tiny-llama.gguf").path,
             contextLength: 64, parameters: ["chatTemplate": "chatml"])
         tiny.preload = preloadTiny
-        // One sequence and no wait queue: a second request while one runs is refused (429).
+        // One sequence and no wait queue: a second request while one runs is refused (429). Its long context lets
+        // a test keep that sequence generating (greedy, so never EOS) for as long as it needs.
         let busy = ModelConfiguration(
             name: "busy", engine: .llamacpp, modelType: .llm, path: NativeFixtures.model("tiny-llama.gguf").path,
-            queueCapacity: 0, contextLength: 64, parallel: 1)
+            queueCapacity: 0, contextLength: 2048, parallel: 1)
         let models = [
             ModelConfiguration(
                 name: "iris", engine: .onnxruntime, modelType: .classifier,
