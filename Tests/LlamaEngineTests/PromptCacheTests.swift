@@ -36,8 +36,7 @@ import Testing
     @Test func requestGoesToTheSlotWithTheLongestCommonPrefix() async throws {
         let engine = try await LlamaFixtures.engine(parallel: 2)
         let other = "one two three hello world model token text engine"
-        // Each prompt ends up in a slot of its own, whether the two run at once or one after the other: a slot that
-        // shares only the BOS token with a prompt is not worth evicting while another slot is free.
+        // Fill both slots at once, so each keeps one prompt's tokens.
         async let a = engine.complete(prompt: Self.base, options: .init(maxTokens: 4))
         async let b = engine.complete(prompt: other, options: .init(maxTokens: 4))
         _ = try await (a, b)

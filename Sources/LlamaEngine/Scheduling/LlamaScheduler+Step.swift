@@ -20,19 +20,13 @@ extension LlamaScheduler {
 
     /// Gives each admitted request (in FIFO order) the free slot whose cache shares the longest prefix with its
     /// prompt (the least recently used one among equals), keeps that prefix in the KV cache and removes the rest.
-    /// A prefix of one token (the BOS every prompt starts with) counts as none: it saves nothing, and taking that
-    /// slot would throw away another conversation's cache while a slot holding nothing of value is free.
     private func assign(_ requests: [GenerationRequest], to freeSlots: [Int]) {
         var free = freeSlots
         let now = ContinuousClock.now
-        func usefulPrefix(_ slot: SequenceSlot, _ prompt: [Int32]) -> Int {
-            let shared = slot.commonPrefix(with: prompt)
-            return shared > 1 ? shared : 0
-        }
         for request in requests {
             guard let best = free.indices.max(by: { a, b in
                 let (x, y) = (slots[free[a]], slots[free[b]])
-                let (px, py) = (usefulPrefix(x, request.prompt), usefulPrefix(y, request.prompt))
+                let (px, py) = (x.commonPrefix(with: request.prompt), y.commonPrefix(with: request.prompt))
                 return px != py ? px < py : x.lastUsed > y.lastUsed
             }) else { break }
             let index = free.remove(at: best)
