@@ -36,10 +36,17 @@ import Testing
     @Test func requestGoesToTheSlotWithTheLongestCommonPrefix() async throws {
         let engine = try await LlamaFixtures.engine(parallel: 2)
         let other = "one two three hello world model token text engine"
-        // Fill both slots at once, so each keeps one prompt's tokens.
-        async let a = engine.complete(prompt: Self.base, options: .init(maxTokens: 4))
-        async let b = engine.complete(prompt: other, options: .init(maxTokens: 4))
-        _ = try await (a, b)
+        // Fill both slots at once, so each keeps one prompt's tokens: the second request starts while the first is
+        // still generating (it has 40 tokens to go), so it cannot take the first one's slot.
+        let firstPiece = AsyncEvent()
+        let a = Task {
+            for try await piece in engine.generate(prompt: Self.base, options: .init(maxTokens: 40)) {
+                if piece.token != nil { await firstPiece.signal() }
+            }
+        }
+        await firstPiece.wait()
+        _ = try await engine.complete(prompt: other, options: .init(maxTokens: 4))
+        try await a.value
         let again = try await engine.complete(prompt: other + " swift", options: .init(maxTokens: 4))
         let otherTokens = try await engine.tokenize(other, addSpecial: true)
         #expect(again.usage.cachedTokens >= otherTokens.count - 1)
