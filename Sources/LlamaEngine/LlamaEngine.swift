@@ -66,7 +66,7 @@ public final class LlamaEngine: InferenceEngine {
 
     /// Validates and loads the GGUF file at `context.configuration.path`, then creates its context (with
     /// embeddings on when the model type is `embedding`). Runs `llama_model_load_from_file` and
-    /// `llama_init_from_model` on the engine's queue.
+    /// `llama_init_from_model` on the engine's queue, reporting libllama's progress to `context.reportProgress`.
     /// - Parameter context: The model's public name and configuration.
     /// - Throws: ``LlamaError``: ``LlamaError/alreadyLoaded(model:)``, ``LlamaError/invalidParameter(model:name:value:expected:)``,
     ///   ``LlamaError/invalidModelFile(model:problem:)``, ``LlamaError/modelLoadFailed(model:path:reason:)``,
@@ -85,7 +85,11 @@ public final class LlamaEngine: InferenceEngine {
         }
         do {
             try await onQueue {
-                let session = try LlamaSession.open(options, queue: self.queue)
+                // libllama reports the weights' progress and stops at once when unload() ran meanwhile.
+                let session = try LlamaSession.open(options, queue: self.queue) { fraction in
+                    context.reportProgress(Double(fraction))
+                    return self.phase.withLock { if case .loading = $0 { true } else { false } }
+                }
                 try self.phase.withLock { phase in
                     guard case .loading = phase else { throw CancellationError() }  // unload() ran meanwhile
                     phase = .loaded(session)
@@ -156,7 +160,7 @@ public final class LlamaEngine: InferenceEngine {
     /// loaded.
     public var parallel: Int? { loadedInfo.map { $0.embeddingMode ? 1 : $0.sequences } }
 
-    private var loadedInfo: LlamaModelInfo? {
+    var loadedInfo: LlamaModelInfo? {
         phase.withLock { phase in
             if case .loaded(let session) = phase { session.info } else { nil }
         }

@@ -46,9 +46,13 @@ final class LlamaSession: @unchecked Sendable {
     /// - Parameters:
     ///   - options: The checked load settings.
     ///   - queue: The engine's queue, on which the scheduling loop runs.
+    ///   - progress: Receives the fraction of the weights loaded; returning `false` abandons the load.
     /// - Returns: The session.
-    /// - Throws: ``LlamaError`` naming the model: an invalid file, or libllama's reason for refusing it.
-    static func open(_ options: LlamaLoadOptions, queue: DispatchQueue) throws -> LlamaSession {
+    /// - Throws: ``LlamaError`` naming the model: an invalid file, or libllama's reason for refusing it;
+    ///   `CancellationError` when `progress` abandoned the load.
+    static func open(
+        _ options: LlamaLoadOptions, queue: DispatchQueue, progress: @escaping (Float) -> Bool = { _ in true }
+    ) throws -> LlamaSession {
         let name = options.name
         do {
             _ = try GGUFValidator().validate(path: options.path)
@@ -58,7 +62,13 @@ final class LlamaSession: @unchecked Sendable {
         LlamaBackend.ensureInitialized()
         LlamaLog.beginCapture()
         defer { _ = LlamaLog.takeCaptured() }
-        guard let model = LlamaModel(path: options.path, useMmap: options.useMmap, gpuLayers: options.gpuLayers) else {
+        var abandoned = false
+        let model = LlamaModel(path: options.path, useMmap: options.useMmap, gpuLayers: options.gpuLayers) { fraction in
+            abandoned = !progress(fraction)
+            return !abandoned
+        }
+        guard let model else {
+            if abandoned { throw CancellationError() }
             throw LlamaError.modelLoadFailed(
                 model: name, path: options.path, reason: LlamaLog.takeCaptured() ?? "libllama gave no reason")
         }

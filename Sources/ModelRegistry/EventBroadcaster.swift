@@ -1,3 +1,4 @@
+import Foundation
 
 /// Fans events out to any number of `AsyncStream` subscribers, each with its own buffer.
 ///
@@ -10,6 +11,7 @@ final class EventBroadcaster<Event: Sendable>: Sendable {
         var nextID = 0
         var dropped = 0
         var finished = false
+        var nextSequence: UInt64 = 1
     }
 
     private let state = Locked(State())
@@ -46,6 +48,22 @@ final class EventBroadcaster<Event: Sendable>: Sendable {
         if dropped > 0 { state.withLock { $0.dropped += dropped } }
     }
 
+    /// Numbers an event and sends it to every subscriber without waiting, under the lock that hands out the
+    /// numbers: so events published from any thread (the registry actor, an engine's load progress) reach every
+    /// subscriber in the order of their numbers.
+    /// - Parameter make: Builds the event from its sequence number (1, 2, 3, ...).
+    func publish(_ make: (UInt64) -> Event) {
+        state.withLock { state in
+            let event = make(state.nextSequence)
+            state.nextSequence += 1
+            var dropped = 0
+            for subscriber in state.subscribers.values {
+                if case .dropped = subscriber.yield(event) { dropped += 1 }
+            }
+            state.dropped += dropped
+        }
+    }
+
     /// Ends every subscriber's stream; later subscribers get a stream that has already ended.
     func finish() {
         let subscribers = state.withLock { state in
@@ -61,4 +79,15 @@ final class EventBroadcaster<Event: Sendable>: Sendable {
 
     /// Events that subscribers' full buffers dropped, summed over subscribers.
     var droppedEvents: Int { state.withLock { $0.dropped } }
+}
+
+extension EventBroadcaster where Event == RegistryEvent {
+    /// Publishes a model's event, numbered in order; safe to call from any thread.
+    func publish(_ kind: RegistryEvent.Kind, name: String, id: ModelID?, configuration: ModelConfiguration) {
+        publish { sequence in
+            RegistryEvent(
+                sequence: sequence, date: Date(), name: name, modelID: id, engine: configuration.engine,
+                modelType: configuration.modelType, version: configuration.version, kind: kind)
+        }
+    }
 }

@@ -31,9 +31,27 @@ public protocol InferenceEngine: AnyObject, Sendable {
 
     /// The bytes the loaded model holds (weights, caches), or `nil` when the engine cannot tell.
     func memoryFootprint() async -> Int?
+
+    /// Answers the configured warm-up input once (``ModelConfiguration/warmUp``), after `load` and before the
+    /// registry hands the engine out, so the first real request does not pay for lazy allocations.
+    /// - Parameter input: The configured input: a prompt, or an engine-specific form such as `zeros`.
+    /// - Throws: Why the input cannot be answered; the registry fails the load (or the version swap) with
+    ///   ``RegistryError/loadFailed(name:underlying:)``.
+    func warmUp(_ input: String) async throws
 }
 
 extension InferenceEngine {
     /// Engines that cannot tell their memory use report `nil`.
     public func memoryFootprint() async -> Int? { nil }
+
+    /// Engines without a warm-up throw ``WarmUpUnsupported``, so a configured warm-up is never silently skipped.
+    public func warmUp(_ input: String) async throws { throw WarmUpUnsupported(engine: "\(Self.self)") }
+}
+
+/// A model's configuration names a warm-up input, but its engine cannot answer one.
+public struct WarmUpUnsupported: Error, CustomStringConvertible {
+    /// The engine type.
+    public let engine: String
+    /// What went wrong and what to do.
+    public var description: String { "\(engine) has no warm-up; remove `warmUp` from the model's configuration" }
 }

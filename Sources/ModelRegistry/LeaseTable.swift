@@ -9,14 +9,31 @@ import Foundation
 /// wait. While the fast path is closed, leases are taken on the actor and a lease ending at zero is reported to
 /// it (``release(_:)`` returns `true`). So an unload never runs under a lease, exactly as when every lease went
 /// through the actor.
+///
+/// A version swap retires the old engine's leases (``retire(_:)``): they are counted apart, by load id, so the
+/// new engine's leases start from zero and the last retired lease to end is reported (``Release/retiredDrained(_:)``)
+/// for the actor to unload the old engine.
 final class LeaseTable: Sendable {
+    /// What ending a lease tells the actor.
+    enum Release: Equatable {
+        /// Nothing: other leases are held, or the fast path is open.
+        case quiet
+        /// The last lease of the current engine ended while the fast path is closed.
+        case lastLease
+        /// The last lease of a retired engine (the old version of a swap) ended: the actor unloads that engine.
+        case retiredDrained(ModelID)
+    }
+
     /// A model's lease figures. A class so that the hot path mutates it in place under the table's lock, without
     /// copying it out of the dictionary; never touched outside that lock (snapshots are ``Figures``).
     private final class Counter: @unchecked Sendable {
         // @unchecked: read and written only inside the table's `Locked` (see the class comment).
         /// The engine fast leases get, while the fast path is open.
         var open: (id: ModelID, engine: any InferenceEngine)?
+        /// Leases on the current engine.
         var leases = 0
+        /// Leases still held on retired engines (old versions of swaps), by load id; usually empty.
+        var retired: [ModelID: Int] = [:]
         var uses = 0
         /// The registry-wide use counter at the model's last lease: the lowest is the least recently used.
         var lastUseTick: UInt64 = 0
@@ -29,24 +46,34 @@ final class LeaseTable: Sendable {
             lastUseTick = tick
         }
 
-        /// Counts a fast lease when the fast path is open; returns the engine.
-        func tryLease(tick: UInt64) -> (any InferenceEngine)? {
-            guard let engine = open?.engine else { return nil }
+        /// Counts a fast lease when the fast path is open; returns the load id and engine.
+        func tryLease(tick: UInt64) -> (ModelID, any InferenceEngine)? {
+            guard let open else { return nil }
             count(leases: 1, tick: tick)
-            return engine
+            return open
         }
 
-        /// Ends a lease; returns whether it was the last one while the fast path is closed.
-        func release() -> Bool {
-            guard leases > 0 else { return false }
+        /// Ends a lease taken on load `id`.
+        func release(id: ModelID) -> Release {
+            if !retired.isEmpty, let held = retired[id] {
+                lastUsedAt = Date()
+                guard held > 1 else {
+                    retired.removeValue(forKey: id)
+                    return .retiredDrained(id)
+                }
+                retired[id] = held - 1
+                return .quiet
+            }
+            guard leases > 0 else { return .quiet }
             leases -= 1
             lastUsedAt = Date()
-            return leases == 0 && open == nil
+            return leases == 0 && open == nil ? .lastLease : .quiet
         }
     }
 
     /// A snapshot of a model's lease figures.
     struct Figures {
+        /// Leases held, on the current engine and on retired ones.
         var leases = 0
         var uses = 0
         /// The registry-wide use counter at the model's last lease: the lowest is the least recently used.
@@ -72,19 +99,19 @@ final class LeaseTable: Sendable {
     func figures(_ name: String) -> Figures {
         state.withLock { state in
             state.models[name].map {
-                Figures(leases: $0.leases, uses: $0.uses, lastUseTick: $0.lastUseTick, lastUsedAt: $0.lastUsedAt)
+                Figures(leases: $0.leases + $0.retired.values.reduce(0, +), uses: $0.uses, lastUseTick: $0.lastUseTick, lastUsedAt: $0.lastUsedAt)
             }
         } ?? Figures()
     }
 
     /// Takes a lease without the actor when the model's fast path is open.
-    /// - Returns: The engine, or `nil` when the caller must go through the actor.
-    func tryLease(_ name: String) -> (any InferenceEngine)? {
+    /// - Returns: The load id and engine, or `nil` when the caller must go through the actor.
+    func tryLease(_ name: String) -> (ModelID, any InferenceEngine)? {
         state.withLock { state in
             let tick = state.tick &+ 1
-            let engine: (any InferenceEngine)? = state.models[name]?.tryLease(tick: tick)
-            if engine != nil { state.tick = tick }
-            return engine
+            let leased = state.models[name]?.tryLease(tick: tick)
+            if leased != nil { state.tick = tick }
+            return leased
         }
     }
 
@@ -105,10 +132,25 @@ final class LeaseTable: Sendable {
         }
     }
 
-    /// Ends one lease.
-    /// - Returns: `true` when the last lease ended while the fast path is closed: the actor must hear of it.
-    func release(_ name: String) -> Bool {
-        state.withLock { $0.models[name]?.release() } ?? false
+    /// Ends one lease taken on load `id`.
+    /// - Returns: What the actor must hear of, if anything.
+    func release(_ name: String, id: ModelID) -> Release {
+        state.withLock { $0.models[name]?.release(id: id) } ?? .quiet
+    }
+
+    /// Retires the current engine's leases under load `id` (a version swap moved new leases to another engine):
+    /// they are counted apart from now on, and the last to end is reported as ``Release/retiredDrained(_:)``.
+    /// The fast path is closed; the actor opens it to the new engine.
+    /// - Returns: The leases retired; when 0, nothing will be reported and the old engine can go at once.
+    func retire(_ name: String, id: ModelID) -> Int {
+        state.withLock { state in
+            guard let counter = state.models[name] else { return 0 }
+            counter.open = nil
+            let held = counter.leases
+            if held > 0 { counter.retired[id, default: 0] += held }
+            counter.leases = 0
+            return held
+        }
     }
 
     /// Opens the fast path to a loaded engine.

@@ -25,6 +25,8 @@ extension ModelConfiguration {
         keepAlive = try c.decodeIfPresent(KeepAlive.self, forKey: .keepAlive)
         pinned = try c.decodeIfPresent(Bool.self, forKey: .pinned) ?? false
         sha256 = try c.decodeIfPresent(String.self, forKey: .sha256)
+        version = try c.decodeIfPresent(String.self, forKey: .version)
+        warmUp = try c.decodeIfPresent(String.self, forKey: .warmUp)
     }
 
     /// Encodes the entry with the same keys a configuration file uses.
@@ -47,6 +49,8 @@ extension ModelConfiguration {
         try c.encodeIfPresent(keepAlive, forKey: .keepAlive)
         if pinned { try c.encode(pinned, forKey: .pinned) }
         try c.encodeIfPresent(sha256, forKey: .sha256)
+        try c.encodeIfPresent(version, forKey: .version)
+        try c.encodeIfPresent(warmUp, forKey: .warmUp)
     }
 }
 

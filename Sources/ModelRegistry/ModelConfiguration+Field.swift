@@ -6,7 +6,7 @@ extension ModelConfiguration {
         case name, engine
         case modelType = "type"
         case path, maxWorkers, queueCapacity, contextLength, threads, batchSize, parallel, preload
-        case loadTimeoutSeconds, parameters, keepAlive, pinned, sha256
+        case loadTimeoutSeconds, parameters, keepAlive, pinned, sha256, version, warmUp
 
         /// The key in a configuration file, e.g. `loadTimeoutSeconds`.
         public var description: String { rawValue }
@@ -15,7 +15,7 @@ extension ModelConfiguration {
         /// because the loaded engine already used it.
         public var isLiveUpdatable: Bool {
             switch self {
-            case .keepAlive, .pinned, .loadTimeoutSeconds, .preload, .sha256: true
+            case .keepAlive, .pinned, .loadTimeoutSeconds, .preload, .sha256, .version, .warmUp: true
             case .name, .engine, .modelType, .path, .maxWorkers, .queueCapacity, .contextLength, .threads, .batchSize,
                 .parallel, .parameters:
                 false
@@ -41,6 +41,8 @@ extension ModelConfiguration {
             case .keepAlive: a.keepAlive != b.keepAlive
             case .pinned: a.pinned != b.pinned
             case .sha256: a.sha256 != b.sha256
+            case .version: a.version != b.version
+            case .warmUp: a.warmUp != b.warmUp
             }
         }
 
@@ -62,7 +64,8 @@ extension ModelConfiguration {
             case .loadTimeoutSeconds:
                 guard let timeout = configuration.loadTimeout, timeout <= .zero else { return nil }
                 return "must be positive"
-            case .engine, .modelType, .preload, .parameters, .keepAlive, .pinned, .sha256: return nil
+            case .warmUp: return configuration.warmUp?.isEmpty == true ? "the warm-up input is empty" : nil
+            case .engine, .modelType, .preload, .parameters, .keepAlive, .pinned, .sha256, .version: return nil
             }
         }
     }

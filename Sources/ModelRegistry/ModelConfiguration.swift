@@ -41,6 +41,13 @@ public struct ModelConfiguration: Sendable, Hashable, Codable {
     public var pinned: Bool
     /// The expected SHA-256 (hex) of a downloaded model file; the download fails when it differs.
     public var sha256: String?
+    /// The catalog version this configuration serves, e.g. `"1.2.0"`; `nil` when the model is not versioned.
+    /// Records and events carry it, so a caller can tell which version answered.
+    public var version: String?
+    /// What the engine answers once after a load, before the model takes requests (and, in a version swap,
+    /// before new leases move to the new version): a prompt for llama.cpp, `zeros` (every input filled with zeros
+    /// at its declared shape, unknown dimensions 1) for ONNX Runtime. `nil` skips the warm-up.
+    public var warmUp: String?
 
     /// Creates a model configuration.
     /// - Parameters:
@@ -60,11 +67,14 @@ public struct ModelConfiguration: Sendable, Hashable, Codable {
     ///   - keepAlive: How long the model stays loaded once idle.
     ///   - pinned: Whether eviction must leave the model loaded.
     ///   - sha256: The expected SHA-256 of a downloaded file.
+    ///   - version: The catalog version served.
+    ///   - warmUp: The input the engine answers after each load.
     public init(
         name: String, engine: EngineKind, modelType: ModelType, path: String, maxWorkers: Int = 1,
         queueCapacity: Int = 64, contextLength: Int? = nil, threads: Int? = nil, batchSize: Int? = nil,
         parallel: Int? = nil, preload: Bool = false, loadTimeout: Duration? = nil, parameters: [String: String] = [:],
-        keepAlive: KeepAlive? = nil, pinned: Bool = false, sha256: String? = nil
+        keepAlive: KeepAlive? = nil, pinned: Bool = false, sha256: String? = nil,
+        version: String? = nil, warmUp: String? = nil
     ) {
         self.name = name
         self.engine = engine
@@ -82,6 +92,8 @@ public struct ModelConfiguration: Sendable, Hashable, Codable {
         self.keepAlive = keepAlive
         self.pinned = pinned
         self.sha256 = sha256
+        self.version = version
+        self.warmUp = warmUp
     }
 
     /// The engine pair that selects the engine type in an ``EngineFactory``.

@@ -21,6 +21,14 @@ struct ModelEntry {
     let unloadWaiters = WaiterQueue<Void>()
     /// Set by `unregister` while it unloads the model: no new load starts, and waiting requests fail.
     var isUnregistering = false
+    /// Old versions of swaps whose leases have not all ended yet, by load id: unloaded when the last one ends.
+    var retiring: [ModelID: RetiringVersion] = [:]
+    /// The catalog and catalog name the model's version came from (``ModelRegistry/useVersion(_:version:from:as:configure:)``), where
+    /// the memory it is seen to use is recorded.
+    var catalog: CatalogSource?
+
+    /// Bytes counted against the memory budget: what the lifecycle holds or reserves, and retiring old versions.
+    var heldBytes: Int { lifecycle.heldBytes + retiring.values.reduce(0) { $0 + ($1.loaded.bytes ?? 0) } }
 
     init(configuration: ModelConfiguration, registeredAt: Date, downloadTo: DownloadRequest?) {
         self.configuration = configuration
@@ -46,4 +54,11 @@ struct ModelEntry {
             loadCount: lifecycle.loadCount, failureCount: lifecycle.failureCount,
             consecutiveFailures: lifecycle.consecutiveFailures, memoryBytes: loaded?.bytes)
     }
+}
+
+/// The old version of a swap, draining its leases before it unloads.
+struct RetiringVersion {
+    let loaded: ModelLifecycle.Loaded
+    /// Its version label, for the ``RegistryEvent/Kind/retired(version:)`` event.
+    let version: String
 }

@@ -50,7 +50,7 @@ public final class ModelLease: Sendable {
     /// Ends the lease. Calling it again does nothing.
     public func release() async {
         guard !released.exchange(true, ordering: .acquiringAndReleasing) else { return }
-        await registry.endLease(name)
+        await registry.endLease(name, id: modelID)
     }
 
     /// Whether ``release()`` has run.
@@ -58,7 +58,8 @@ public final class ModelLease: Sendable {
 
     deinit {
         guard !released.load(ordering: .acquiring) else { return }
-        guard registry.leaseTable.release(name) else { return }
-        Task { [registry, name] in await registry.leaseEnded(name) }
+        let outcome = registry.leaseTable.release(name, id: modelID)
+        guard outcome != .quiet else { return }
+        Task { [registry, name] in await registry.leaseEnded(name, outcome) }
     }
 }

@@ -55,6 +55,20 @@ struct ModelLifecycle {
         let bytes: Int?
         /// Unloads the model when its keep-alive expires; cancelled when a lease begins.
         var idleTimer: Task<Void, Never>?
+        /// A new version loading beside this engine (a side-by-side swap), while it goes on serving.
+        var incoming: IncomingVersion?
+    }
+
+    /// The new version of a side-by-side swap, loading while the current engine serves.
+    struct IncomingVersion {
+        let id: ModelID
+        let engine: any InferenceEngine
+        let configuration: ModelConfiguration
+        let swap: VersionSwap
+        let startedAt: ContinuousClock.Instant
+        /// Bytes reserved for it against the memory budget while it loads.
+        let reservedBytes: Int
+        var work: Task<Void, Never>?
     }
 
     struct Unloading {
@@ -98,7 +112,7 @@ struct ModelLifecycle {
     /// Bytes the model holds or has reserved: counted against the memory budget.
     var heldBytes: Int {
         switch phase {
-        case .loaded(let loaded): loaded.bytes ?? 0
+        case .loaded(let loaded): (loaded.bytes ?? 0) + (loaded.incoming?.reservedBytes ?? 0)
         case .unloading(let unloading): unloading.loaded.bytes ?? 0
         case .loading(let attempt): attempt.reservedBytes ?? 0
         case .unloaded, .failed: 0
@@ -273,6 +287,50 @@ struct ModelLifecycle {
         loaded.idleTimer = timer
         phase = .loaded(loaded)
         return previous
+    }
+
+    // MARK: - Version swaps
+
+    /// A side-by-side swap begins loading `incoming` beside the loaded engine. Returns the swap it replaces (to
+    /// cancel and free), if one was running.
+    mutating func swapStarted(_ incoming: IncomingVersion) -> IncomingVersion? {
+        guard case .loaded(var loaded) = phase else { preconditionFailure("a swap cannot start while \(phase)") }
+        let replaced = loaded.incoming
+        loaded.incoming = incoming
+        phase = .loaded(loaded)
+        return replaced
+    }
+
+    /// Stores the task loading swap `id`.
+    mutating func setSwapWork(_ work: Task<Void, Never>, swap id: ModelID) {
+        guard case .loaded(var loaded) = phase, loaded.incoming?.id == id else { return }
+        loaded.incoming?.work = work
+        phase = .loaded(loaded)
+    }
+
+    /// Swap `id`'s new version loaded: it becomes the loaded engine. Returns the old one (to drain and unload) and
+    /// the new version's configuration; `nil` when the swap was cancelled or replaced meanwhile (free the engine).
+    mutating func swapSucceeded(
+        swap id: ModelID, reportedBytes: Int?, at now: ContinuousClock.Instant, date: Date
+    ) -> (old: Loaded, incoming: IncomingVersion)? {
+        guard case .loaded(var old) = phase, let incoming = old.incoming, incoming.id == id else { return nil }
+        old.incoming = nil
+        loadCount += 1
+        loadDuration = incoming.startedAt.duration(to: now)
+        phase = .loaded(Loaded(
+            id: id, engine: incoming.engine, loadedAt: date, bytes: reportedBytes ?? incoming.reservedBytes))
+        return (old, incoming)
+    }
+
+    /// Swap `id` failed, or is cancelled (by an unload or a newer swap): the loaded engine goes on serving.
+    /// Returns the swap, or `nil` when it is no longer the running one.
+    @discardableResult
+    mutating func swapEnded(swap id: ModelID? = nil) -> IncomingVersion? {
+        guard case .loaded(var loaded) = phase, let incoming = loaded.incoming, id == nil || incoming.id == id
+        else { return nil }
+        loaded.incoming = nil
+        phase = .loaded(loaded)
+        return incoming
     }
 
     // MARK: - Unloading

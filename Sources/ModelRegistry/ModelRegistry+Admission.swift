@@ -3,13 +3,14 @@ import Foundation
 extension ModelRegistry {
     /// Holds a load back until a `maxConcurrentLoads` slot is free (in request order), then makes room for the model
     /// within `maxLoadedModels` and the memory budget, evicting idle models least recently used first.
-    /// The estimate of the bytes needed is the size of the (local, possibly just downloaded) model file.
+    /// The bytes needed are what the file was seen to hold at its last load, else the size of the (local, possibly
+    /// just downloaded) model file.
     /// - Throws: ``RegistryError/insufficientCapacity(name:needed:reason:holders:)`` when no room frees up in time;
     ///   `CancellationError` when the load is cancelled while waiting.
     func admit(_ name: String, id: ModelID, configuration: ModelConfiguration) async throws {
         try await acquireLoadSlot()
         do {
-            try await makeRoom(for: name, id: id, needing: Self.estimatedBytes(of: configuration))
+            try await makeRoom(for: name, id: id, needing: expectedBytes(of: configuration))
         } catch {
             releaseLoadSlot()
             refreshFastPaths()
@@ -18,7 +19,7 @@ extension ModelRegistry {
     }
 
     /// Takes a load slot, waiting in order while all are in use.
-    private func acquireLoadSlot() async throws {
+    func acquireLoadSlot() async throws {
         guard let limit = options.maxConcurrentLoads, loadSlotsInUse >= limit || !loadSlotWaiters.isEmpty else {
             loadSlotsInUse += 1
             return
@@ -31,7 +32,7 @@ extension ModelRegistry {
         if !loadSlotWaiters.resumeFirst(with: ()) { loadSlotsInUse -= 1 }
     }
 
-    private func makeRoom(for name: String, id: ModelID, needing needed: Int) async throws {
+    func makeRoom(for name: String, id: ModelID, needing needed: Int) async throws {
         let deadline = clock.now + options.capacityWaitTimeout
         while true {
             guard entries[name]?.lifecycle.isCurrentLoad(id) == true else { throw CancellationError() }
@@ -70,7 +71,7 @@ extension ModelRegistry {
             if occupied + 1 > limit { return "\(occupied) of at most \(limit) models are loaded" }
         }
         if let budget = options.memoryBudget {
-            let used = others.reduce(0) { $0 + $1.lifecycle.heldBytes }
+            let used = others.reduce(0) { $0 + $1.heldBytes }
             if used + needed > budget { return "\(used) of \(budget) budget bytes are in use" }
         }
         return nil
@@ -87,7 +88,7 @@ extension ModelRegistry {
     private func capacityHolders(sparing name: String) -> [CapacityHolder] {
         entries.filter { $0.key != name && $0.value.lifecycle.occupiesSlot }.sorted { $0.key < $1.key }.map { key, entry in
             CapacityHolder(
-                name: key, bytes: entry.lifecycle.heldBytes, leases: leaseTable.figures(key).leases, pinned: entry.configuration.pinned,
+                name: key, bytes: entry.heldBytes, leases: leaseTable.figures(key).leases, pinned: entry.configuration.pinned,
                 state: entry.state.kind)
         }
     }

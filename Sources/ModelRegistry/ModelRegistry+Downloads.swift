@@ -60,5 +60,8 @@ extension ModelRegistry {
         } else {
             publish(.downloadProgress(progress), for: name)
         }
+        publish(.loadProgress(LoadProgress(
+            phase: .downloading, fraction: progress.fraction, bytes: progress.bytesReceived, totalBytes: progress.totalBytes)),
+            for: name)
     }
 }

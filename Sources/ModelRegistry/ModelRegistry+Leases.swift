@@ -10,27 +10,31 @@ extension ModelRegistry {
     /// - Throws: What ``load(_:timeout:)`` throws; ``RegistryError/unregistered(name:)`` when the model is
     ///   unregistered while the request waits.
     public func get(_ name: String) async throws(RegistryError) -> ModelLease {
-        let (id, engine) = try await acquireLease(name)
-        return ModelLease(name: name, modelID: id, engine: engine, registry: self)
+        let (resolved, id, engine) = try await acquireLease(name)
+        return ModelLease(name: resolved, modelID: id, engine: engine, registry: self)
     }
 
     /// Takes a lease on the actor: the slow path, for a model not loaded, unloading, or whose leases the actor
-    /// must see (see ``LeaseTable``).
-    func acquireLease(_ name: String) async throws(RegistryError) -> (ModelID, any InferenceEngine) {
+    /// must see (see ``LeaseTable``), or a name that names a version (`iris@1.2.0`, see ``resolve(_:)``).
+    /// - Returns: The registered model's name, the load's id and its engine.
+    func acquireLease(_ requested: String) async throws(RegistryError) -> (String, ModelID, any InferenceEngine) {
+        let name = try resolve(requested)
         let started = clock.now
         while true {
             if case .unloading = try entry(name).lifecycle.phase {
                 try await waitForUnload(name, since: started)
                 continue
             }
-            if let leased = try await waitForLoad(name, timeout: nil, leasing: true) { return leased }
+            if let (id, engine) = try await waitForLoad(name, timeout: nil, leasing: true) { return (name, id, engine) }
             try checkRequestDeadline(name, since: started)
         }
     }
 
-    /// Ends a lease; only the last lease of a model whose fast path is closed reaches the actor.
-    func endLease(_ name: String, isolation: isolated (any Actor)? = #isolation) async {
-        if leaseTable.release(name) { await leaseEnded(name) }
+    /// Ends a lease taken on load `id`; only the last lease of a model whose fast path is closed, or of a retired
+    /// version, reaches the actor.
+    func endLease(_ name: String, id: ModelID, isolation: isolated (any Actor)? = #isolation) async {
+        let outcome = leaseTable.release(name, id: id)
+        if outcome != .quiet { await leaseEnded(name, outcome) }
     }
 
     /// Waits for the model's unload to end (cancellable, bounded by the load timeout).
@@ -70,16 +74,35 @@ extension ModelRegistry {
         _ name: String, isolation: isolated (any Actor)? = #isolation,
         _ body: (any InferenceEngine) async throws -> Result
     ) async throws -> Result {
-        let engine: any InferenceEngine
+        let leased: String, id: ModelID, engine: any InferenceEngine
         if let open = leaseTable.tryLease(name) {
-            engine = open  // loaded, and nothing watches its leases: no actor hop
+            (leased, id, engine) = (name, open.0, open.1)  // loaded, and nothing watches its leases: no actor hop
         } else {
-            engine = try await acquireLease(name).1
+            (leased, id, engine) = try await acquireLease(name)
         }
         let result: Swift.Result<Result, any Error>
         do { result = .success(try await body(engine)) } catch { result = .failure(error) }
-        if leaseTable.release(name) { await leaseEnded(name) }
+        await endLease(leased, id: id)
         return try result.get()
+    }
+
+    /// Runs `body` with one catalog version of a model (`withModel("iris", version: "1.2.0")`), under a lease:
+    /// the same as `withModel("iris@1.2.0")`. `version` is a version number or a policy (`production`,
+    /// `latest`, `staging`); the model must have come from a catalog (``useVersion(of:_:from:as:configure:)``).
+    /// A version the model does not serve now is registered and loaded as `iris@1.2.0` beside it.
+    /// - Parameters:
+    ///   - name: The public name.
+    ///   - version: The version number or policy.
+    ///   - isolation: The caller's actor, so `body` runs where the caller does.
+    ///   - body: The work to do with the engine.
+    /// - Returns: What `body` returns.
+    /// - Throws: What ``get(_:)`` throws, ``RegistryError/versionNotFound(name:version:available:)`` and other
+    ///   catalog errors, or what `body` throws.
+    public func withModel<Result>(
+        _ name: String, version: String, isolation: isolated (any Actor)? = #isolation,
+        _ body: (any InferenceEngine) async throws -> Result
+    ) async throws -> Result {
+        try await withModel("\(name)@\(version)", body)
     }
 
     /// Runs `body` with a model's engine as its concrete type, under a lease.
@@ -98,9 +121,11 @@ extension ModelRegistry {
         try await withModel(name) { engine in try await body(ModelLease.cast(engine, of: name, to: type)) }
     }
 
-    /// Hears that a model's last lease ended while its fast path was closed: lets a waiting unload proceed, starts
-    /// the keep-alive countdown and wakes loads waiting for capacity.
-    func leaseEnded(_ name: String) {
+    /// Hears that a model's last lease ended while its fast path was closed, or that a retired version's last
+    /// lease ended: unloads that version, lets a waiting unload proceed, starts the keep-alive countdown and wakes
+    /// loads waiting for capacity.
+    func leaseEnded(_ name: String, _ outcome: LeaseTable.Release) {
+        if case .retiredDrained(let id) = outcome { retireDrained(name, id: id) }
         guard let entry = entries[name], leaseTable.figures(name).leases == 0 else { return }
         entry.drainWaiters.resumeAll(with: true)
         scheduleIdleExpiry(name)

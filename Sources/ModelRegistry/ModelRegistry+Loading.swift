@@ -5,7 +5,7 @@ extension ModelRegistry {
     ///
     /// A model that is unloading is loaded again once its unload ends; a failed model is retried.
     /// - Parameters:
-    ///   - name: The public name.
+    ///   - requested: The public name, or `model@version` for one catalog version (see ``withModel(_:version:isolation:_:)``).
     ///   - timeout: The longest the load may take; `nil` uses the model's `loadTimeout`, then the registry's.
     /// - Returns: The model's record once loaded.
     /// - Throws: ``RegistryError/modelNotFound(name:available:)``,
@@ -15,7 +15,8 @@ extension ModelRegistry {
     ///   ``RegistryError/retryCooldown(name:retryIn:failures:lastError:)`` while a failed model backs off, or
     ///   ``RegistryError/unregistered(name:)``.
     @discardableResult
-    public func load(_ name: String, timeout: Duration? = nil) async throws(RegistryError) -> ModelRecord {
+    public func load(_ requested: String, timeout: Duration? = nil) async throws(RegistryError) -> ModelRecord {
+        let name = try resolve(requested)
         while true {
             if try entry(name).lifecycle.loaded != nil { return try record(of: name) }
             _ = try await waitForLoad(name, timeout: timeout, leasing: false)
@@ -135,18 +136,18 @@ extension ModelRegistry {
         return id
     }
 
-    /// Downloads a remote model's file, waits for admission (load slot, capacity), then runs the engine's load;
-    /// returns the bytes the engine reports.
+    /// Downloads a remote model's file, waits for admission (load slot, capacity), then runs the engine's load and
+    /// warm-up; returns what the engine was seen to hold.
     private func performLoad(
         _ name: String, id: ModelID, engine: any InferenceEngine, configuration requested: ModelConfiguration
-    ) async -> Result<Int?, RegistryError> {
-        let context: EngineLoadContext
+    ) async -> Result<LoadedFigures, RegistryError> {
+        let configuration: ModelConfiguration
         do {
-            var configuration = requested
+            var local = requested
             if entries[name]?.downloadTo != nil {
-                configuration = try await fetchModelFile(name, id: id, configuration: requested)
+                local = try await fetchModelFile(name, id: id, configuration: requested)
             }
-            context = EngineLoadContext(modelID: id, configuration: configuration)
+            configuration = local
             try await admit(name, id: id, configuration: configuration)
         } catch let error as RegistryError {
             return .failure(error)
@@ -154,24 +155,46 @@ extension ModelRegistry {
             return .failure(.loadCancelled(name: name))
         }
         defer { releaseLoadSlot() }
+        return await Self.runEngineLoad(
+            engine, name: name, id: id, configuration: configuration,
+            progress: LoadProgressReporter(broadcaster: broadcaster, name: name, id: id, configuration: requested))
+    }
+
+    /// Runs an engine's load and warm-up off the actor, publishing the progress the engine reports and the
+    /// warm-up phase (a load with neither publishes no progress: `loadStarted` then says it all); measures what
+    /// the engine holds.
+    nonisolated static func runEngineLoad(
+        _ engine: any InferenceEngine, name: String, id: ModelID, configuration: ModelConfiguration,
+        progress: LoadProgressReporter
+    ) async -> Result<LoadedFigures, RegistryError> {
+        let residentBefore = LearnedMemory.residentBytes()
         do {
-            try await engine.load(context)
-            return .success(await engine.memoryFootprint())
+            try await engine.load(EngineLoadContext(
+                modelID: id, configuration: configuration, reportProgress: { progress.reportLoading($0) }))
+            if let input = configuration.warmUp {
+                progress.report(LoadProgress(phase: .warmingUp))
+                try await engine.warmUp(input)
+            }
         } catch {
             return .failure(.loadFailed(name: name, underlying: error))
         }
+        let reported = await engine.memoryFootprint()
+        var growth: Int?
+        if let before = residentBefore, let after = LearnedMemory.residentBytes() { growth = max(after - before, 0) }
+        return .success(LoadedFigures(reportedBytes: reported, residentGrowth: growth, path: configuration.path))
     }
 
     /// Settles the load with this id and carries out what follows; returns `false` when the load was already
     /// settled (cancelled, timed out, or cancelled by an unload).
     @discardableResult
-    func finishLoad(_ name: String, id: ModelID, result: Result<Int?, RegistryError>) -> Bool {
+    func finishLoad(_ name: String, id: ModelID, result: Result<LoadedFigures, RegistryError>) -> Bool {
         guard entries[name] != nil else { return false }
         switch result {
-        case .success(let reportedBytes):
+        case .success(let figures):
             guard let settled = entries[name]!.lifecycle.loadSucceeded(
-                load: id, reportedBytes: reportedBytes, at: .now, date: Date())
+                load: id, reportedBytes: figures.reportedBytes, at: .now, date: Date())
             else { return false }
+            learn(figures, for: name)
             settled.timer?.cancel()
             let leases = settled.waiters.count(where: \.leasing)
             if leases > 0 { leaseTable.lease(name, count: leases) } else { leaseTable.touch(name) }

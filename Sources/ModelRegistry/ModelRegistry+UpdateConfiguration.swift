@@ -55,7 +55,7 @@ extension ModelRegistry {
 
 extension ModelRegistry {
     /// Replaces a model's configuration and where its file downloads to.
-    private func setConfiguration(_ configuration: ModelConfiguration) {
+    func setConfiguration(_ configuration: ModelConfiguration) {
         entries[configuration.name]?.configuration = configuration
         entries[configuration.name]?.downloadTo = Self.downloadDestination(of: configuration, options)
     }

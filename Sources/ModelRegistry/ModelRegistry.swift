@@ -25,7 +25,6 @@ public actor ModelRegistry {
     let downloads: DownloadManager
     var entries: [String: ModelEntry] = [:]
     var defaultModelName: String?
-    var nextSequence: UInt64 = 1
     var nextWaiterID: UInt64 = 1
     /// Loads holding one of `maxConcurrentLoads` slots.
     var loadSlotsInUse = 0
@@ -35,6 +34,8 @@ public actor ModelRegistry {
     let capacityWaiters = WaiterQueue<Void>()
     /// Every model's lease count and use figures, shared with lease holders (the lease fast path).
     let leaseTable = LeaseTable()
+    /// What each model file was seen to hold once loaded, for the next admission of the same file.
+    var learnedMemory = LearnedMemory()
     /// Models evicted (for keep-alive or capacity) over the registry's life.
     var evictionCount = 0
     /// The periodic health check started by ``run()``.
@@ -156,12 +157,7 @@ public actor ModelRegistry {
     }
 
     func publishEvent(_ kind: RegistryEvent.Kind, name: String, id: ModelID?, configuration: ModelConfiguration) {
-        let event = RegistryEvent(
-            sequence: nextSequence, date: Date(), name: name, modelID: id, engine: configuration.engine,
-            modelType: configuration.modelType, kind: kind
-        )
-        nextSequence += 1
-        broadcaster.publish(event)
+        broadcaster.publish(kind, name: name, id: id, configuration: configuration)
     }
 
     // MARK: - Helpers

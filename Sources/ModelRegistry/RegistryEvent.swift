@@ -32,6 +32,19 @@ public struct RegistryEvent: Sendable, CustomStringConvertible {
         case downloadProgress(DownloadProgress)
         /// The model's file is complete (size and checksum checked) at `path`.
         case downloaded(path: String)
+        /// A load moved on: its phase, with the fraction done where the phase can tell (for a progress bar).
+        case loadProgress(LoadProgress)
+        /// A version swap began: `to` loads while `from` goes on serving (``VersionSwap/Mode/sideBySide``), or
+        /// `from` drains and unloads first because both do not fit the memory budget
+        /// (``VersionSwap/Mode/resourcePreserving``).
+        case swapStarted(VersionSwap)
+        /// New leases now go to the swap's new version; leases on the old one run to their end.
+        case swapped(VersionSwap)
+        /// The swap's new version failed to load or to warm up; the old version goes on serving (reloaded first
+        /// in a resource-preserving swap).
+        case swapFailed(VersionSwap, RegistryError)
+        /// The old version of a swap drained its last lease and unloaded its engine.
+        case retired(version: String?)
     }
 
     /// Increases by one for each event the registry publishes, so subscribers can spot dropped events.
@@ -46,12 +59,14 @@ public struct RegistryEvent: Sendable, CustomStringConvertible {
     public var engine: EngineKind
     /// The model's type.
     public var modelType: ModelType
+    /// The catalog version the model serves (``ModelConfiguration/version``); `nil` when not versioned.
+    public var version: String?
     /// What happened.
     public var kind: Kind
 
     /// A one-line summary, e.g. `#3 iris loaded (onnxruntime/classifier, id 1a2b3c4d)`.
     public var description: String {
-        "#\(sequence) \(name) \(kind.label) (\(engine)/\(modelType)\(modelID.map { ", id \($0)" } ?? ""))"
+        "#\(sequence) \(name)\(version.map { "@\($0)" } ?? "") \(kind.label) (\(engine)/\(modelType)\(modelID.map { ", id \($0)" } ?? ""))"
     }
 }
 
@@ -73,6 +88,11 @@ extension RegistryEvent.Kind {
         case .downloadStarted(let url): "downloadStarted \(url)"
         case .downloadProgress(let progress): "downloadProgress \(progress)"
         case .downloaded(let path): "downloaded \(path)"
+        case .loadProgress(let progress): "loadProgress \(progress)"
+        case .swapStarted(let swap): "swapStarted \(swap)"
+        case .swapped(let swap): "swapped \(swap)"
+        case .swapFailed(let swap, let error): "swapFailed \(swap): \(error)"
+        case .retired(let version): "retired \(version ?? "previous version")"
         }
     }
 }

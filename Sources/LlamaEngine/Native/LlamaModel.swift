@@ -14,12 +14,22 @@ final class LlamaModel {
     ///   - useMmap: Whether to memory-map the weights instead of reading them into memory.
     ///   - gpuLayers: Layers to offload to a GPU backend (`n_gpu_layers`; -1 for all); ignored by a CPU-only
     ///     libllama.
-    /// - Returns: `nil` when libllama refuses the file (its reason is in ``LlamaLog``'s capture).
-    init?(path: String, useMmap: Bool, gpuLayers: Int = 0) {
+    ///   - progress: Receives the fraction loaded (`progress_callback`), on the loading thread; returning `false`
+    ///     aborts the load (the model is then `nil`).
+    /// - Returns: `nil` when libllama refuses the file (its reason is in ``LlamaLog``'s capture) or `progress`
+    ///   aborted the load.
+    init?(path: String, useMmap: Bool, gpuLayers: Int = 0, progress: @escaping (Float) -> Bool = { _ in true }) {
         LlamaBackend.ensureInitialized()
         var params = llama_model_default_params()
         params.n_gpu_layers = Int32(clamping: gpuLayers)
         params.load_mode = useMmap && llama_supports_mmap() ? LLAMA_LOAD_MODE_MMAP : LLAMA_LOAD_MODE_NONE
+        let box = Unmanaged.passRetained(ProgressBox(progress))
+        defer { box.release() }  // libllama calls back only during llama_model_load_from_file
+        params.progress_callback = { fraction, userData in
+            guard let userData else { return true }
+            return Unmanaged<ProgressBox>.fromOpaque(userData).takeUnretainedValue().report(fraction)
+        }
+        params.progress_callback_user_data = box.toOpaque()
         guard let model = llama_model_load_from_file(path, params) else { return nil }
         guard let vocab = llama_model_get_vocab(model) else {
             llama_model_free(model)
@@ -30,6 +40,12 @@ final class LlamaModel {
     }
 
     deinit { llama_model_free(pointer) }
+
+    /// Carries the progress closure through libllama's `void *` user data.
+    private final class ProgressBox {
+        let report: (Float) -> Bool
+        init(_ report: @escaping (Float) -> Bool) { self.report = report }
+    }
 
     /// Calls `body` with the raw `llama_model *`, which must not escape it.
     func withUnsafePointer<R>(_ body: (OpaquePointer) throws -> R) rethrows -> R { try body(pointer) }

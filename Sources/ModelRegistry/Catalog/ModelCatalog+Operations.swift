@@ -92,3 +92,20 @@ extension ModelCatalog {
         try update { contents throws(RegistryError) in try contents.remove(name: name, version: version) }
     }
 }
+
+// MARK: - Learned figures
+
+extension ModelCatalog {
+    /// Records the memory a version was seen to hold once loaded (``ModelMetadata/loadedMemoryBytes``).
+    /// - Parameters:
+    ///   - bytes: The bytes.
+    ///   - name: The model name.
+    ///   - version: The version number.
+    /// - Throws: ``RegistryError/versionNotFound(name:version:available:)``; file errors.
+    public func recordLoadedMemory(_ bytes: Int, name: String, version: SemanticVersion) throws(RegistryError) {
+        try update { contents throws(RegistryError) in
+            let index = try contents.index(name: name, version: version)
+            contents.versions[index].metadata.loadedMemoryBytes = bytes
+        }
+    }
+}

@@ -26,6 +26,10 @@ public struct ModelMetadata: Sendable, Hashable, Codable {
     public var description: String?
     /// Evaluation figures by name, e.g. `["accuracy": 0.97]`.
     public var metrics: [String: Double]
+    /// The memory this version was seen to hold once loaded (what its engine reported, else the process's
+    /// resident-size growth over the load), recorded by the registry after each load; the next load's admission
+    /// uses it instead of the file-size guess, across restarts.
+    public var loadedMemoryBytes: Int?
 
     /// Creates metadata.
     /// - Parameters:
@@ -40,10 +44,12 @@ public struct ModelMetadata: Sendable, Hashable, Codable {
     ///   - created: When the file was created or last modified.
     ///   - description: A free-form description of the version.
     ///   - metrics: Evaluation figures by name.
+    ///   - loadedMemoryBytes: The memory the version was seen to hold once loaded.
     public init(
         architecture: String? = nil, quantization: String? = nil, parameterCount: Int? = nil,
         contextLength: Int? = nil, tags: [String] = [], source: String? = nil, license: String? = nil,
-        sizeBytes: Int64? = nil, created: Date? = nil, description: String? = nil, metrics: [String: Double] = [:]
+        sizeBytes: Int64? = nil, created: Date? = nil, description: String? = nil, metrics: [String: Double] = [:],
+        loadedMemoryBytes: Int? = nil
     ) {
         self.architecture = architecture
         self.quantization = quantization
@@ -56,13 +62,14 @@ public struct ModelMetadata: Sendable, Hashable, Codable {
         self.created = created
         self.description = description
         self.metrics = metrics
+        self.loadedMemoryBytes = loadedMemoryBytes
     }
 
     // MARK: - Codable
 
     private enum CodingKeys: String, CodingKey {
         case architecture, quantization, parameterCount, contextLength, tags, source, license, sizeBytes, created
-        case description, metrics
+        case description, metrics, loadedMemoryBytes
     }
 
     /// Decodes metadata; a missing `tags` or `metrics` field reads as none.
@@ -80,6 +87,7 @@ public struct ModelMetadata: Sendable, Hashable, Codable {
         created = try c.decodeIfPresent(Date.self, forKey: .created)
         description = try c.decodeIfPresent(String.self, forKey: .description)
         metrics = try c.decodeIfPresent([String: Double].self, forKey: .metrics) ?? [:]
+        loadedMemoryBytes = try c.decodeIfPresent(Int.self, forKey: .loadedMemoryBytes)
     }
 
     /// Encodes the metadata, leaving out empty `metrics`.
@@ -97,5 +105,6 @@ public struct ModelMetadata: Sendable, Hashable, Codable {
         try c.encodeIfPresent(created, forKey: .created)
         try c.encodeIfPresent(description, forKey: .description)
         if !metrics.isEmpty { try c.encode(metrics, forKey: .metrics) }
+        try c.encodeIfPresent(loadedMemoryBytes, forKey: .loadedMemoryBytes)
     }
 }

@@ -67,7 +67,7 @@ extension ModelVersion {
     ///
     /// The engine is `engine`, else this version's ``engine`` hint, else the format's default (onnx →
     /// `.onnxruntime`, gguf → `.llamacpp`); the model type likewise (gguf → `.llm`, onnx → `.tensor`). The
-    /// context length comes from the metadata.
+    /// context length comes from the metadata, and ``ModelConfiguration/version`` is this version's number.
     /// - Parameters:
     ///   - name: The public name to register it under; `nil` uses the catalog name.
     ///   - engine: The engine to use instead of the hint or the format's default.
@@ -90,6 +90,7 @@ extension ModelVersion {
                 reason: "format \(format) of \(id) has no default model type; pass modelType: or register it with one")
         }
         return ModelConfiguration(
-            name: publicName, engine: engine, modelType: modelType, path: path, contextLength: metadata.contextLength)
+            name: publicName, engine: engine, modelType: modelType, path: path, contextLength: metadata.contextLength,
+            version: version.description)
     }
 }

@@ -1,0 +1,101 @@
+import Foundation
+
+/// The memory each model file was seen to hold once loaded, so the next admission decision for that file uses the
+/// figure instead of the file-size guess. Keyed by the file's path, size and modification time, so a changed file
+/// is guessed afresh. Kept on the registry actor; versions that came from a catalog also keep it there
+/// (``ModelMetadata/loadedMemoryBytes``), across restarts.
+struct LearnedMemory {
+    /// A file as it is on disk now.
+    struct FileKey: Hashable {
+        let path: String
+        let size: Int
+        let modified: Date?
+
+        /// The key of the file at `path`, or `nil` when it cannot be read (a folder model keys on the folder).
+        init?(path: String) {
+            guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else { return nil }
+            self.path = path
+            size = (attributes[.size] as? Int) ?? 0
+            modified = attributes[.modificationDate] as? Date
+        }
+    }
+
+    private var bytesByFile: [FileKey: Int] = [:]
+
+    /// The bytes recorded for the file at `path` as it is now, if any.
+    func bytes(forFileAt path: String) -> Int? { FileKey(path: path).flatMap { bytesByFile[$0] } }
+
+    /// Records what a load of the file at `path` was seen to hold.
+    mutating func record(_ bytes: Int, forFileAt path: String) {
+        guard bytes > 0, let key = FileKey(path: path) else { return }
+        bytesByFile[key] = bytes
+    }
+
+    /// The process's resident memory now, in bytes (Linux `/proc/self/statm`; `nil` elsewhere).
+    static func residentBytes() -> Int? {
+        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return nil }
+        let fields = text.split(separator: " ")
+        guard fields.count > 1, let pages = Int(fields[1]) else { return nil }
+        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+    }
+}
+
+/// What one load was seen to hold: the engine's own figure and the process's resident-size growth over the load.
+struct LoadedFigures: Sendable {
+    /// What the engine reported (``InferenceEngine/memoryFootprint()``).
+    let reportedBytes: Int?
+    /// How much the process's resident size grew over the load (other loads running at once add to it).
+    let residentGrowth: Int?
+    /// The local file the engine loaded.
+    let path: String
+
+    /// The figure admission uses next time: the engine's, else the resident growth.
+    var learnedBytes: Int? { reportedBytes ?? residentGrowth }
+}
+
+/// Where a model's version comes from: a catalog, the name it has there, the policy that selects the version and
+/// the caller's adjustments to the configuration made from it.
+struct CatalogSource: Sendable {
+    let catalog: ModelCatalog
+    let name: String
+    let policy: VersionPolicy
+    let configure: @Sendable (inout ModelConfiguration) -> Void
+
+    /// The configuration of the version the policy selects now, registered under `publicName`; the memory the
+    /// catalog recorded for the version seeds `learned`.
+    func configuration(publicName: String, learnInto learned: inout LearnedMemory) throws(RegistryError)
+        -> ModelConfiguration
+    {
+        let version = try catalog.version(of: name, policy)
+        var configuration = try version.configuration(name: publicName)
+        configure(&configuration)
+        configuration.name = publicName
+        configuration.version = version.version.description
+        if let bytes = version.metadata.loadedMemoryBytes { learned.record(bytes, forFileAt: configuration.path) }
+        return configuration
+    }
+
+    /// The same source with another policy (a `model@version` request's own model is pinned).
+    func pinned(to policy: VersionPolicy) -> CatalogSource {
+        CatalogSource(catalog: catalog, name: name, policy: policy, configure: configure)
+    }
+}
+
+extension ModelRegistry {
+    /// Records what a load was seen to hold, for the next admission of the same file and, for a catalog version,
+    /// in the catalog.
+    func learn(_ figures: LoadedFigures, for name: String) {
+        guard let bytes = figures.learnedBytes, bytes > 0 else { return }
+        learnedMemory.record(bytes, forFileAt: figures.path)
+        guard let entry = entries[name], let source = entry.catalog, let text = entry.configuration.version,
+            let version = try? SemanticVersion(parsing: text)
+        else { return }
+        try? source.catalog.recordLoadedMemory(bytes, name: source.name, version: version)
+    }
+
+    /// The bytes a model is expected to hold once loaded: what its file was seen to hold last time, else the
+    /// file's size.
+    func expectedBytes(of configuration: ModelConfiguration) -> Int {
+        learnedMemory.bytes(forFileAt: configuration.path) ?? Self.estimatedBytes(of: configuration)
+    }
+}

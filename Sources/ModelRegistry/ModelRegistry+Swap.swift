@@ -1,0 +1,180 @@
+import Foundation
+
+extension ModelRegistry {
+    /// Swaps a model to another configuration (usually another catalog version) without dropping a request.
+    ///
+    /// A loaded model goes on serving while the new configuration loads beside it (and answers its warm-up);
+    /// then new leases go to the new engine and the old one drains its leases and unloads
+    /// (``VersionSwap/Mode/sideBySide``). When both do not fit the memory budget, or the new file must be
+    /// downloaded first, the old one drains and unloads first and requests that arrive meanwhile wait for the new
+    /// one, bounded by the model's load timeout (``VersionSwap/Mode/resourcePreserving``). Events report the
+    /// swap: ``RegistryEvent/Kind/swapStarted(_:)``, ``RegistryEvent/Kind/swapped(_:)`` (or
+    /// ``RegistryEvent/Kind/swapFailed(_:_:)``), then ``RegistryEvent/Kind/retired(version:)``.
+    ///
+    /// A model that is not loaded simply takes the new configuration (its next load uses it); one that is loading
+    /// is reloaded with it. A newer swap replaces one still loading.
+    /// - Parameters:
+    ///   - name: The public name.
+    ///   - configuration: The new configuration; its `name` must be `name`.
+    /// - Returns: The swap run, or `nil` when the model was not loaded (nothing to swap).
+    /// - Throws: ``RegistryError/modelNotFound(name:available:)``; ``RegistryError/invalidConfiguration(file:model:field:reason:)``
+    ///   for a rename; ``RegistryError/engineNotRegistered(model:pair:registered:)``; what the new version's load
+    ///   throws (``RegistryError/loadFailed(name:underlying:)``…): the old version then goes on serving;
+    ///   ``RegistryError/loadCancelled(name:)`` when an unload or a newer swap cancels this one.
+    @discardableResult
+    public func swap(_ name: String, to configuration: ModelConfiguration) async throws(RegistryError) -> VersionSwap? {
+        let current = try entry(name)
+        guard configuration.name == name else {
+            throw .invalidConfiguration(
+                file: "swap", model: name, field: "name",
+                reason: "a swap keeps the model's name; register \"\(configuration.name)\" as a new model")
+        }
+        guard let loaded = current.lifecycle.loaded else {
+            try await updateConfiguration(name, reload: true) { $0 = configuration }
+            return nil
+        }
+        let needed = expectedBytes(of: configuration)
+        let swap = VersionSwap(
+            from: Self.versionLabel(of: current.configuration), to: Self.versionLabel(of: configuration),
+            mode: fitsBeside(name, needing: needed) && !configuration.isRemote ? .sideBySide : .resourcePreserving)
+        switch swap.mode {
+        case .sideBySide: try await swapSideBySide(name, to: configuration, swap, needing: needed, replacing: loaded)
+        case .resourcePreserving: try await swapInPlace(name, to: configuration, swap)
+        }
+        return swap
+    }
+
+    /// Loads the new version beside the serving one, then moves new leases to it.
+    private func swapSideBySide(
+        _ name: String, to configuration: ModelConfiguration, _ swap: VersionSwap, needing needed: Int,
+        replacing loaded: ModelLifecycle.Loaded
+    ) async throws(RegistryError) {
+        let engine: any InferenceEngine
+        do {
+            engine = try factory.makeEngine(for: configuration)
+        } catch {
+            publish(.swapFailed(swap, error), for: name)
+            throw error
+        }
+        let id = ModelID()
+        let incoming = ModelLifecycle.IncomingVersion(
+            id: id, engine: engine, configuration: configuration, swap: swap, startedAt: .now, reservedBytes: needed)
+        if let replaced = entries[name]?.lifecycle.swapStarted(incoming) { cancelSwap(name, replaced) }
+        publishEvent(.swapStarted(swap), name: name, id: id, configuration: configuration)
+        let progress = LoadProgressReporter(broadcaster: broadcaster, name: name, id: id, configuration: configuration)
+        let (results, delivery) = AsyncStream.makeStream(of: Result<LoadedFigures, RegistryError>.self)
+        let work = Task {
+            do { try await self.acquireLoadSlot() } catch {
+                delivery.yield(.failure(.loadCancelled(name: name)))
+                delivery.finish()
+                return
+            }
+            let result = await Self.runEngineLoad(
+                engine, name: name, id: id, configuration: configuration, progress: progress)
+            self.releaseLoadSlot()
+            delivery.yield(result)
+            delivery.finish()
+        }
+        entries[name]?.lifecycle.setSwapWork(work, swap: id)
+        var outcome: Result<LoadedFigures, RegistryError> = .failure(.loadCancelled(name: name))
+        for await result in results { outcome = result }
+        try finishSwap(name, id: id, swap, engine: engine, outcome)
+    }
+
+    /// Settles a side-by-side swap: the new engine takes new leases and the old one retires, or the swap failed and
+    /// the old one goes on serving.
+    private func finishSwap(
+        _ name: String, id: ModelID, _ swap: VersionSwap, engine: any InferenceEngine,
+        _ result: Result<LoadedFigures, RegistryError>
+    ) throws(RegistryError) {
+        switch result {
+        case .success(let figures):
+            guard let (old, incoming) = entries[name]?.lifecycle.swapSucceeded(
+                swap: id, reportedBytes: figures.reportedBytes, at: .now, date: Date())
+            else {
+                Task { await engine.unload() }  // cancelled (by an unload or a newer swap) while it loaded
+                throw .loadCancelled(name: name)
+            }
+            old.idleTimer?.cancel()
+            setConfiguration(incoming.configuration)
+            learn(figures, for: name)
+            let held = leaseTable.retire(name, id: old.id)
+            entries[name]?.retiring[old.id] = RetiringVersion(loaded: old, version: swap.from)
+            refreshFastPath(name)
+            publish(.swapped(swap), for: name)
+            if held == 0 { retireDrained(name, id: old.id) }
+            scheduleIdleExpiry(name)
+            capacityMayHaveChanged()
+        case .failure(let error):
+            Task { await engine.unload() }  // frees what a partial load holds
+            // A swap cancelled meanwhile has published its end already (``cancelSwap(_:_:)``).
+            if entries[name]?.lifecycle.swapEnded(swap: id) != nil, let configuration = entries[name]?.configuration {
+                publishEvent(.swapFailed(swap, error), name: name, id: id, configuration: configuration)
+            }
+            capacityMayHaveChanged()
+            throw error
+        }
+    }
+
+    /// Drains and unloads the old version, then loads the new one; when that fails, loads the old one again.
+    private func swapInPlace(
+        _ name: String, to configuration: ModelConfiguration, _ swap: VersionSwap
+    ) async throws(RegistryError) {
+        guard let old = entries[name]?.configuration else { throw .unregistered(name: name) }
+        publishEvent(.swapStarted(swap), name: name, id: nil, configuration: configuration)
+        // The new configuration is in place before the unload starts, so a request that waits for the unload
+        // loads the new version, never the old one again.
+        setConfiguration(configuration)
+        do {
+            try await unload(name)
+            try await load(name)
+        } catch {
+            publish(.swapFailed(swap, error), for: name)
+            setConfiguration(old)
+            _ = try? await load(name)
+            throw error
+        }
+        publish(.swapped(swap), for: name)
+        if let configuration = entries[name]?.configuration {
+            publishEvent(.retired(version: swap.from), name: name, id: nil, configuration: configuration)
+        }
+    }
+
+    /// Cancels a side-by-side swap still loading (an unload or a newer swap replaces it); its engine is freed when
+    /// its load returns.
+    func cancelSwap(_ name: String, _ incoming: ModelLifecycle.IncomingVersion) {
+        incoming.work?.cancel()
+        if let configuration = entries[name]?.configuration {
+            publishEvent(
+                .swapFailed(incoming.swap, .loadCancelled(name: name)), name: name, id: incoming.id,
+                configuration: configuration)
+        }
+    }
+
+    /// The last lease of a swap's old version ended (or it had none): unload its engine.
+    func retireDrained(_ name: String, id: ModelID) {
+        guard let old = entries[name]?.retiring[id] else { return }
+        Task {
+            await old.loaded.engine.unload()
+            self.retired(name, id: id)
+        }
+    }
+
+    /// A retired version's engine has unloaded: its memory is free.
+    private func retired(_ name: String, id: ModelID) {
+        guard let old = entries[name]?.retiring.removeValue(forKey: id), let entry = entries[name] else { return }
+        publishEvent(.retired(version: old.version), name: name, id: id, configuration: entry.configuration)
+        capacityMayHaveChanged()
+    }
+
+    /// Whether the new version fits the memory budget beside every model loaded now, this one included.
+    private func fitsBeside(_ name: String, needing needed: Int) -> Bool {
+        guard let budget = options.memoryBudget else { return true }
+        return entries.values.reduce(0) { $0 + $1.heldBytes } + needed <= budget
+    }
+
+    /// A configuration's version for swap events: its ``ModelConfiguration/version``, else its file's name.
+    static func versionLabel(of configuration: ModelConfiguration) -> String {
+        configuration.version ?? URL(fileURLWithPath: configuration.path).lastPathComponent
+    }
+}
