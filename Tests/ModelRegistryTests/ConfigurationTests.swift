@@ -99,10 +99,12 @@ import Testing
         let model = ModelConfiguration(
             name: "m", engine: .llamacpp, modelType: .llm, path: "/m.gguf", contextLength: 1, threads: 1,
             batchSize: 1, parallel: 2, preload: true, loadTimeout: .seconds(1), parameters: ["k": "v"],
-            keepAlive: .forever, pinned: true, sha256: "00")
+            keepAlive: .forever, pinned: true, sha256: "00", version: "1.0.0", warmUp: "hello")
         let object = try JSONSerialization.jsonObject(with: JSONEncoder().encode(model)) as? [String: Any]
         #expect(Set(try #require(object).keys) == Set(ModelConfiguration.Field.allCases.map(\.rawValue)))
-        #expect(ModelRegistry.liveConfigurationFields == [.keepAlive, .pinned, .loadTimeoutSeconds, .preload, .sha256])
+        #expect(ModelRegistry.liveConfigurationFields == [
+            .keepAlive, .pinned, .loadTimeoutSeconds, .preload, .sha256, .version, .warmUp,
+        ])
     }
 
     @Test(arguments: [

@@ -195,4 +195,58 @@ import Testing
         #expect(cleared)
         #expect(lifecycle.state(downloaded: true).kind == .loading)
     }
+
+    // MARK: - Version swaps
+
+    private func incoming(reserving bytes: Int = 7) -> ModelLifecycle.IncomingVersion {
+        ModelLifecycle.IncomingVersion(
+            id: ModelID(), engine: InertEngine(), configuration: ModelConfiguration(
+                name: "m", engine: .onnxruntime, modelType: .tensor, path: "/v2.onnx", version: "2.0.0"),
+            swap: VersionSwap(from: "1.0.0", to: "2.0.0", mode: .sideBySide), startedAt: .now, reservedBytes: bytes)
+    }
+
+    @Test func swapLoading_keepsServingTheOldEngine_andReservesTheNewOnesBytes() {
+        var (lifecycle, id) = loaded()
+        let next = incoming(reserving: 7)
+        let replaced = lifecycle.swapStarted(next)
+        #expect(replaced == nil)
+        guard case .use(let used, _, _) = lifecycle.request(leasing: true, now: .zero) else {
+            Issue.record("a model whose new version loads is still used")
+            return
+        }
+        #expect(used == id)
+        #expect(lifecycle.heldBytes == 10 + 7)
+        #expect(lifecycle.state(downloaded: nil).kind == .loaded)
+    }
+
+    @Test func swapSucceeded_makesTheNewEngineCurrent_andHandsBackTheOldOne() throws {
+        var (lifecycle, oldID) = loaded()
+        let next = incoming()
+        _ = lifecycle.swapStarted(next)
+        let succeeded = lifecycle.swapSucceeded(swap: next.id, reportedBytes: 20, at: .now, date: Date())
+        let (old, swapped) = try #require(succeeded)
+        #expect(old.id == oldID)
+        #expect(swapped.id == next.id)
+        #expect(lifecycle.currentID == next.id)
+        #expect(lifecycle.heldBytes == 20)
+        #expect(lifecycle.loadCount == 2)
+        #expect(lifecycle.loaded?.incoming?.id == nil)
+    }
+
+    @Test func staleSwap_isRefused_afterANewerSwapReplacedIt() {
+        var (lifecycle, oldID) = loaded()
+        let first = incoming()
+        let second = incoming()
+        _ = lifecycle.swapStarted(first)
+        let replaced = lifecycle.swapStarted(second)
+        #expect(replaced?.id == first.id)
+        let stale = lifecycle.swapSucceeded(swap: first.id, reportedBytes: nil, at: .now, date: Date())
+        #expect(stale == nil)
+        let staleEnd = lifecycle.swapEnded(swap: first.id)
+        #expect(staleEnd == nil)
+        #expect(lifecycle.currentID == oldID)
+        let ended = lifecycle.swapEnded()
+        #expect(ended?.id == second.id)
+        #expect(lifecycle.heldBytes == 10)
+    }
 }

@@ -33,8 +33,14 @@ import Testing
             #expect(try await registry.configuration(of: "remote").path.hasPrefix("http://127.0.0.1"))
 
             await log.waitFor("remote", "loaded")
-            let labels = log.labels(for: "remote").filter { $0 != "remote downloadProgress" }
+            let labels = log.labels(for: "remote").filter { $0 != "remote downloadProgress" && $0 != "remote loadProgress" }
             #expect(labels == ["remote downloadStarted", "remote downloaded", "remote loadStarted", "remote loaded"])
+            let phases = log.all.compactMap { event -> LoadProgress? in
+                if case .loadProgress(let progress) = event.kind { return progress }
+                return nil
+            }
+            #expect(!phases.isEmpty && phases.allSatisfy { $0.phase == .downloading && $0.bytes != nil })
+            #expect(phases.last?.bytes == 300_000, "the download phase reports its bytes up to the whole file")
             let progress = log.all.compactMap { event -> Int64? in
                 if case .downloadProgress(let progress) = event.kind { return progress.bytesReceived }
                 return nil
