@@ -18,8 +18,10 @@ struct GenerateRun {
         let record: ModelRecord
         let lease: ModelLease
         let engine: LlamaEngine
+        let bar = LoadProgressBar.follow(registry, model: name)
         do {
             record = try await registry.load(name)
+            await bar.value  // the bar's line is finished before the next output
             lease = try await registry.get(name)
             engine = try lease.engine(as: LlamaEngine.self)
         } catch {

@@ -3,8 +3,8 @@ import ModelRegistry
 import ModelRegistryEngines
 import ModelRegistryHTTP
 
-/// The tour's steps: catalog, production version, workers, a burst of requests drained by an unload, then the
-/// model list and the statistics.
+/// The tour's steps: catalog, production version, workers, a burst of requests drained by an unload, the model
+/// list and the statistics, then a version swap under requests.
 struct RegistryTour {
     let model: URL
     let requests: Int
@@ -19,6 +19,7 @@ struct RegistryTour {
         let configuration = try await registry.useProductionVersion(of: "iris", from: catalog) { configuration in
             configuration.maxWorkers = 2
             configuration.threads = 1
+            configuration.warmUp = "zeros"
         }
         let production = try catalog.production(of: "iris")
         print("registered \(configuration.name) from \(production.id) (\(production.stage)), "
@@ -26,8 +27,7 @@ struct RegistryTour {
 
         let workers = WorkerRegistry(registry: registry)
         await workers.start()
-        let record = try await registry.load(configuration.name)
-        while workers.status(of: configuration.name) == nil { await Task.yield() }  // workers start on `loaded`
+        let record = try await registry.load(configuration.name)  // its workers exist once the load returns
         print("loaded \(record.name): state \(record.state), \(record.memoryBytes ?? 0) bytes")
 
         print("\n== \(requests) concurrent requests, then drainAndUnload")
@@ -56,6 +56,9 @@ struct RegistryTour {
         for (label, value) in figures {
             print("  \(label.padding(toLength: 16, withPad: " ", startingAt: 0)) \(value)")
         }
+
+        print("\n== a new version promoted while requests run")
+        try await VersionSwapTour(registry: registry, catalog: catalog, name: configuration.name, model: model).run()
 
         await workers.stop()
         await registry.shutdown()

@@ -1,5 +1,6 @@
 // registry-tour: a model catalog, a production version, workers, a burst of requests drained by an unload,
-// the OpenAI-style model list and the registry's statistics, on the iris ONNX model.
+// the OpenAI-style model list and the registry's statistics, then a new version promoted and swapped in while
+// requests run, on the iris ONNX model.
 //
 //   swift run registry-tour
 //   swift run registry-tour --requests 100 --late 10 --model /path/logreg_iris.onnx

@@ -101,6 +101,7 @@ extension ModelRegistry {
             let held = leaseTable.retire(name, id: old.id)
             entries[name]?.retiring[old.id] = RetiringVersion(loaded: old, version: swap.from)
             refreshFastPath(name)
+            swapCount += 1
             publish(.swapped(swap), for: name)
             if held == 0 { retireDrained(name, id: old.id) }
             scheduleIdleExpiry(name)
@@ -134,6 +135,7 @@ extension ModelRegistry {
             _ = try? await load(name)
             throw error
         }
+        swapCount += 1
         publish(.swapped(swap), for: name)
         if let configuration = entries[name]?.configuration {
             publishEvent(.retired(version: swap.from), name: name, id: nil, configuration: configuration)

@@ -36,6 +36,8 @@ public actor ModelRegistry {
     let leaseTable = LeaseTable()
     /// What each model file was seen to hold once loaded, for the next admission of the same file.
     var learnedMemory = LearnedMemory()
+    /// Version swaps completed over the registry's life.
+    var swapCount = 0
     /// Models evicted (for keep-alive or capacity) over the registry's life.
     var evictionCount = 0
     /// The periodic health check started by ``run()``.

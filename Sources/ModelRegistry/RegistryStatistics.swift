@@ -30,6 +30,10 @@ public struct RegistryStatistics: Sendable, Hashable {
     public var memoryBudget: Int?
     /// Events that full subscriber buffers dropped.
     public var droppedEvents: Int
+    /// Version swaps completed (new leases moved to the new version).
+    public var swaps: Int
+    /// The catalog version each versioned model serves, by name.
+    public var versions: [String: String]
 }
 
 extension ModelRegistry {
@@ -46,6 +50,7 @@ extension ModelRegistry {
             totalFailures: values.reduce(0) { $0 + $1.lifecycle.failureCount },
             evictions: evictionCount, activeLeases: entries.keys.reduce(0) { $0 + leaseTable.figures($1).leases },
             memoryInUse: values.reduce(0) { $0 + $1.heldBytes }, memoryBudget: options.memoryBudget,
-            droppedEvents: droppedEventCount)
+            droppedEvents: droppedEventCount, swaps: swapCount,
+            versions: entries.compactMapValues(\.configuration.version))
     }
 }

@@ -25,5 +25,15 @@ import Testing
         #expect(models.map { $0["id"] as? String } == ["iris"])
         #expect(models.first?["state"] as? String == "unloaded")
         #expect(run.stdout.contains("total loads      1"))
+        // The swap: every request during it answered, events in order, the new version served, an old one by name.
+        #expect(run.stdout.contains("event: loadProgress warmingUp"))
+        #expect(run.stdout.contains("event: swapStarted 1.1.0 → 1.2.0 (sideBySide)"))
+        #expect(run.stdout.contains("event: swapped 1.1.0 → 1.2.0 (sideBySide)"))
+        #expect(run.stdout.contains("event: retired 1.1.0"))
+        let swap = try #require(run.stdout.firstMatch(of: /swap sideBySide: (\d+) requests answered during the swap, (\d+) failed/))
+        #expect(Int(swap.1).map { $0 > 0 } == true)
+        #expect(Int(swap.2) == 0)
+        #expect(run.stdout.contains("now serving: 1.2.0"))
+        #expect(run.stdout.contains("iris@1.0.0 (staging) answered label"))
     }
 }

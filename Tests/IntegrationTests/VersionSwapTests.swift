@@ -47,8 +47,9 @@ import Testing
         return catalog
     }
 
-    /// Requests from ``requestTasks`` tasks until `stop` is set, then `after` more each; returns every answer
-    /// and every failure.
+    /// Requests from ``requestTasks`` tasks, 200 µs apart, until `stop` is set, then `after` more each; returns
+    /// every answer and every failure. (Without the pause a task would never suspend, since a fast ONNX run
+    /// completes on the calling thread, and the tasks could hold every thread of the cooperative pool.)
     private static func requests(
         _ registry: ModelRegistry, name: String = "scorer", until stop: Locked<Bool>, after: Int = 20
     ) async -> (answers: [Answer], failures: [String]) {
@@ -61,6 +62,7 @@ import Testing
                         do { answers.append(try await registry.withModel(name) { try await ask($0) }) } catch {
                             failures.append("\(error)")
                         }
+                        try? await Task.sleep(for: .microseconds(200))
                     }
                     return (answers, failures)
                 }
@@ -118,6 +120,8 @@ import Testing
         #expect(record.configuration.version == "2.0.0")
         #expect(record.activeLeases == 0)
         #expect(record.state.kind == .loaded)
+        let statistics = await registry.statistics
+        #expect(statistics.swaps == 1 && statistics.versions == ["scorer": "2.0.0"])
         await registry.shutdown()
     }
 

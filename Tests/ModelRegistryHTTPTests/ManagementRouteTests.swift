@@ -130,6 +130,7 @@ struct ManagementRouteTests {
             #"modelregistry_http_requests_total{model="iris",status="2xx"} 1"#,
             #"modelregistry_http_requests_total{model="iris",status="4xx"} 1"#, "modelregistry_load_queue_depth 0",
             "modelregistry_evictions_total 0", #"modelregistry_downloads{phase="active"} 0"#,
+            #"modelregistry_model_version_info{model="iris",version="1.0.0"} 1"#,
         ] {
             #expect(metrics.text.contains(line + "\n"), "\(line)")
         }

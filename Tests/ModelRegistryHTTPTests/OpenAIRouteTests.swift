@@ -16,6 +16,7 @@ struct OpenAIRouteTests {
         #expect(models.allSatisfy { $0["object"] as? String == "model" && $0["owned_by"] as? String == "modelregistry" })
         #expect(models.allSatisfy { ($0["created"] as? Int ?? 0) > 1_600_000_000 })
         #expect(models.map { $0["state"] as? String } == ["unloaded", "unloaded", "unloaded", "loaded", "unloaded"])
+        #expect(models.map { $0["version"] as? String } == [nil, nil, nil, "1.0.0", nil], "the served version shows")
         let one = await fixture.call(.get, "/v1/models/tiny")
         #expect(one.json["id"] as? String == "tiny")
         #expect(await fixture.call(.get, "/v1/models/zzz").status == 404)

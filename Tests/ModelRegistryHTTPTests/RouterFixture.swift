@@ -26,7 +26,7 @@ struct RouterFixture {
         let models = [
             ModelConfiguration(
                 name: "iris", engine: .onnxruntime, modelType: .classifier,
-                path: NativeFixtures.model("logreg_iris.onnx").path),
+                path: NativeFixtures.model("logreg_iris.onnx").path, version: "1.0.0"),
             tiny, busy,
             ModelConfiguration(
                 name: "embed", engine: .llamacpp, modelType: .embedding, path: NativeFixtures.model("tiny-embed.gguf").path),

@@ -4,6 +4,7 @@ import ModelRegistry
 /// A model's record as the management API shows it.
 struct ModelRecordView: Encodable, Sendable {
     var name: String
+    var version: String?
     var engine: String
     var type: String
     var state: String
@@ -23,6 +24,7 @@ struct ModelRecordView: Encodable, Sendable {
 
     init(_ record: ModelRecord) {
         name = record.name
+        version = record.configuration.version
         engine = record.engine.rawValue
         type = record.modelType.rawValue
         state = record.state.label

@@ -40,6 +40,8 @@ extension RegistryRouter {
         out.family("modelregistry_load_failures_total", "counter", "Failed loads.", [([:], Double(statistics.totalFailures))])
         out.family("modelregistry_load_seconds", "gauge", "Duration of each model's last successful load.",
             records.compactMap { record in record.loadDuration.map { (["model": record.name], ModelRecordView.seconds($0)) } })
+        out.family("modelregistry_model_version_info", "gauge", "The catalog version each versioned model serves (always 1).",
+            records.compactMap { record in record.configuration.version.map { (["model": record.name, "version": $0], 1) } })
         out.family("modelregistry_leases", "gauge", "Leases held now.",
             records.map { (["model": $0.name], Double($0.activeLeases)) })
         out.family("modelregistry_load_queue_depth", "gauge", "Loads waiting for a maxConcurrentLoads slot.",

@@ -4,7 +4,7 @@ public import ModelRegistry
 /// The registry's models in the shape of OpenAI's `GET /v1/models` response:
 /// `{"object":"list","data":[{"id":"iris","object":"model","created":1700000000,"owned_by":"modelregistry",...}]}`.
 ///
-/// Each entry also carries the engine, model type and state, which OpenAI clients ignore.
+/// Each entry also carries the engine, model type, state and catalog version, which OpenAI clients ignore.
 public struct OpenAIModelList: Sendable, Codable, Hashable {
     /// One model entry.
     public struct Model: Sendable, Codable, Hashable {
@@ -22,9 +22,11 @@ public struct OpenAIModelList: Sendable, Codable, Hashable {
         public var type: String
         /// The lifecycle state label, e.g. `"loaded"`.
         public var state: String
+        /// The catalog version served, e.g. `"1.2.0"`; absent for a model that is not versioned.
+        public var version: String?
 
         enum CodingKeys: String, CodingKey {
-            case id, object, created, engine, type, state
+            case id, object, created, engine, type, state, version
             case ownedBy = "owned_by"
         }
     }
@@ -50,7 +52,8 @@ extension ModelRegistry {
         OpenAIModelList(data: records.map { record in
             OpenAIModelList.Model(
                 id: record.name, created: Int(record.registeredAt.timeIntervalSince1970),
-                engine: record.engine.rawValue, type: record.modelType.rawValue, state: record.state.label)
+                engine: record.engine.rawValue, type: record.modelType.rawValue, state: record.state.label,
+                version: record.configuration.version)
         })
     }
 }
