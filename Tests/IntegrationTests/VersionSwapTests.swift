@@ -71,6 +71,31 @@ import Testing
         }
     }
 
+    /// A registry serving the catalog's production version of scorer, loaded.
+    private static func serving(
+        _ catalog: ModelCatalog, options: RegistryOptions = RegistryOptions()
+    ) async throws -> ModelRegistry {
+        let registry = ModelRegistry(factory: .builtIn, options: options)
+        try await registry.useVersion(of: "scorer", from: catalog) { $0.threads = 1 }
+        try await registry.load("scorer")
+        return registry
+    }
+
+    /// Swaps under requests: starts them, waits 50 ms so they are under way on the serving version, runs `swap`,
+    /// then lets every task make its last requests; returns what `swap` returned and the requests' results.
+    private static func underRequests<T: Sendable>(
+        _ registry: ModelRegistry, _ swap: () async throws -> T
+    ) async throws -> (T, answers: [Answer], failures: [String]) {
+        let stop = Locked(false)
+        let load = Task { await requests(registry, until: stop) }
+        try await Task.sleep(for: .milliseconds(50))
+        let result: Result<T, any Error>
+        do { result = .success(try await swap()) } catch { result = .failure(error) }
+        stop.withLock { $0 = true }
+        let (answers, failures) = await load.value
+        return (try result.get(), answers, failures)
+    }
+
     /// Collects events until one matches `last`.
     private static func events(
         of registry: ModelRegistry, until last: @escaping @Sendable (RegistryEvent.Kind) -> Bool
@@ -91,18 +116,12 @@ import Testing
         defer { try? FileManager.default.removeItem(at: directory) }
         let catalog = try Self.catalog(in: directory)
         let (v1, v2) = try await Self.referenceAnswers()
-        let registry = ModelRegistry(factory: .builtIn)
-        try await registry.useVersion(of: "scorer", from: catalog) { $0.threads = 1 }
-        try await registry.load("scorer")
+        let registry = try await Self.serving(catalog)
         let swapEvents = Self.events(of: registry) { if case .retired = $0 { true } else { false } }
-
-        let stop = Locked(false)
-        let load = Task { await Self.requests(registry, until: stop) }
-        try await Task.sleep(for: .milliseconds(50))  // requests are under way on 1.0.0
-        try catalog.promote(name: "scorer", version: "2.0.0")
-        let swaps = try await registry.refreshVersions()
-        stop.withLock { $0 = true }
-        let (answers, failures) = await load.value
+        let (swaps, answers, failures) = try await Self.underRequests(registry) {
+            try catalog.promote(name: "scorer", version: "2.0.0")
+            return try await registry.refreshVersions()
+        }
         let events = await swapEvents.value
 
         #expect(swaps["scorer"]??.mode == .sideBySide)
@@ -133,18 +152,17 @@ import Testing
         try Data("not a model".utf8).write(to: broken)
         try catalog.register(ModelVersion(name: "scorer", version: "3.0.0", path: broken.path, format: .onnx, modelType: .tensor))
         let (v1, _) = try await Self.referenceAnswers()
-        let registry = ModelRegistry(factory: .builtIn)
-        try await registry.useVersion(of: "scorer", from: catalog) { $0.threads = 1 }
-        try await registry.load("scorer")
+        let registry = try await Self.serving(catalog)
         let swapEvents = Self.events(of: registry) { if case .swapFailed = $0 { true } else { false } }
-
-        let stop = Locked(false)
-        let load = Task { await Self.requests(registry, until: stop) }
-        try catalog.promote(name: "scorer", version: "3.0.0")
-        await #expect(throws: RegistryError.self) { try await registry.refreshVersions() }
-        stop.withLock { $0 = true }
-        let (answers, failures) = await load.value
+        let (refresh, answers, failures) = try await Self.underRequests(registry) {
+            try catalog.promote(name: "scorer", version: "3.0.0")
+            do throws(RegistryError) {
+                _ = try await registry.refreshVersions()
+                return RegistryError?.none
+            } catch { return error }
+        }
         let events = await swapEvents.value
+        #expect(refresh != nil, "the failed load of 3.0.0 is thrown")
 
         #expect(failures.isEmpty, "first failures: \(failures.prefix(3))")
         #expect(!answers.isEmpty && answers.allSatisfy { $0 == v1 })
@@ -172,17 +190,11 @@ import Testing
             try FileManager.default.attributesOfItem(atPath: NativeFixtures.model("mul_1.onnx").path)[.size] as? Int)
         // Each fits alone; both together do not.
         let budget = max(held1, size2) + min(held1, size2) / 2
-        let registry = ModelRegistry(factory: .builtIn, options: RegistryOptions(memoryBudget: budget))
-        try await registry.useVersion(of: "scorer", from: catalog) { $0.threads = 1 }
-        try await registry.load("scorer")
-
-        let stop = Locked(false)
-        let load = Task { await Self.requests(registry, until: stop) }
-        try await Task.sleep(for: .milliseconds(50))
-        try catalog.promote(name: "scorer", version: "2.0.0")
-        let swaps = try await registry.refreshVersions()
-        stop.withLock { $0 = true }
-        let (answers, failures) = await load.value
+        let registry = try await Self.serving(catalog, options: RegistryOptions(memoryBudget: budget))
+        let (swaps, answers, failures) = try await Self.underRequests(registry) {
+            try catalog.promote(name: "scorer", version: "2.0.0")
+            return try await registry.refreshVersions()
+        }
 
         #expect(swaps["scorer"]??.mode == .resourcePreserving)
         #expect(failures.isEmpty, "first failures: \(failures.prefix(3))")
