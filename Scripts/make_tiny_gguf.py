@@ -79,6 +79,24 @@ def shape_for(params_millions: float | None) -> dict[str, int]:
             "n_ff": 4 * n_embd, "n_ctx": 2048}
 
 
+def add_feed_forward(w: gguf.GGUFWriter, weight, block: int, n_embd: int, n_ff: int) -> None:
+    """The feed-forward of one llama block: its norm, then the gate, up and down matrices drawn from `weight`
+    in that order (the order fixes the random weights). Also used by Tests/LlamaEngineTests/Fixtures/
+    make_crash_fixtures.py."""
+    w.add_tensor(f"blk.{block}.ffn_norm.weight", np.ones(n_embd, dtype=np.float32))
+    w.add_tensor(f"blk.{block}.ffn_gate.weight", weight(n_ff, n_embd))
+    w.add_tensor(f"blk.{block}.ffn_up.weight", weight(n_ff, n_embd))
+    w.add_tensor(f"blk.{block}.ffn_down.weight", weight(n_embd, n_ff))
+
+
+def finish(w: gguf.GGUFWriter) -> None:
+    """Writes the header, the metadata and the tensors, and closes the file."""
+    w.write_header_to_file()
+    w.write_kv_data_to_file()
+    w.write_tensors_to_file()
+    w.close()
+
+
 def write(path: str, embedding: bool, duplicate: bool, params_millions: float | None) -> None:
     rng = np.random.default_rng(20240 + (1 if embedding else 0))
     tokens, scores, types = build_vocab(duplicate)
@@ -125,19 +143,12 @@ def write(path: str, embedding: bool, duplicate: bool, params_millions: float | 
         w.add_tensor(f"blk.{i}.attn_k.weight", weight(n_embd_kv, n_embd))
         w.add_tensor(f"blk.{i}.attn_v.weight", weight(n_embd_kv, n_embd))
         w.add_tensor(f"blk.{i}.attn_output.weight", weight(n_embd, n_embd))
-        w.add_tensor(f"blk.{i}.ffn_norm.weight", np.ones(n_embd, dtype=np.float32))
-        w.add_tensor(f"blk.{i}.ffn_gate.weight", weight(n_ff, n_embd))
-        w.add_tensor(f"blk.{i}.ffn_up.weight", weight(n_ff, n_embd))
-        w.add_tensor(f"blk.{i}.ffn_down.weight", weight(n_embd, n_ff))
+        add_feed_forward(w, weight, i, n_embd, n_ff)
     w.add_tensor("output_norm.weight", np.ones(n_embd, dtype=np.float32))
     output = weight(n_vocab, n_embd)
     output[2, :] = 0.0  # </s> gets logit 0: greedy decoding never picks it, so fixed-length tests stay fixed-length
     w.add_tensor("output.weight", output)
-
-    w.write_header_to_file()
-    w.write_kv_data_to_file()
-    w.write_tensors_to_file()
-    w.close()
+    finish(w)
 
 
 def write_grafted(path: str, vocab_path: str) -> None:
@@ -172,15 +183,9 @@ def write_grafted(path: str, vocab_path: str) -> None:
     w.add_tensor("blk.0.attn_norm.weight", np.ones(n_embd, dtype=np.float32))
     for name in ("attn_q", "attn_k", "attn_v", "attn_output"):
         w.add_tensor(f"blk.0.{name}.weight", weight(n_embd, n_embd))
-    w.add_tensor("blk.0.ffn_norm.weight", np.ones(n_embd, dtype=np.float32))
-    w.add_tensor("blk.0.ffn_gate.weight", weight(n_ff, n_embd))
-    w.add_tensor("blk.0.ffn_up.weight", weight(n_ff, n_embd))
-    w.add_tensor("blk.0.ffn_down.weight", weight(n_embd, n_ff))
+    add_feed_forward(w, weight, 0, n_embd, n_ff)
     w.add_tensor("output_norm.weight", np.ones(n_embd, dtype=np.float32))
-    w.write_header_to_file()
-    w.write_kv_data_to_file()
-    w.write_tensors_to_file()
-    w.close()
+    finish(w)
 
 
 def main() -> int:

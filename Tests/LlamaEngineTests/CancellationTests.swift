@@ -140,6 +140,7 @@ import Testing
         engine.queue.async { gate.wait() }  // hold the engine's queue so the load waits in it
         let context = EngineLoadContext(modelID: ModelID(), configuration: LlamaFixtures.configuration(LlamaFixtures.tinyLLM))
         let load = Task { try await engine.load(context) }
+        // An engine publishes no events (the registry does): its health is the only sign of these two states.
         try await waitUntil { await engine.healthCheck().description.contains("still loading") }
         let unload = Task { await engine.unload() }
         try await waitUntil { await engine.healthCheck().description.contains("was unloaded") }

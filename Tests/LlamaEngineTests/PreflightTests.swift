@@ -124,11 +124,24 @@ import Testing
     @Test func cancelledLoad_killsTheChild_andThrowsCancellation() async throws {
         let scratch = try Scratch(copying: LlamaFixtures.tinyLLM)
         defer { scratch.remove() }
-        let parameters = scratch.parameters("always")
+        // A child that runs until it is killed: the cancel always finds it running, whatever the machine's speed.
+        let child = try BlockingPreflightChild(in: scratch.folder)
+        let parameters = scratch.parameters("always", ["preflightExecutable": child.program.path])
         let load = Task { try await self.load(scratch.model, parameters: parameters) }
+        let watcher = Task {
+            _ = await load.result
+            child.abandon()  // a load that ends before its child started fails the wait below instead of hanging
+        }
+        let pid = try await child.started()
+        #expect(kill(pid, 0) == 0, "the child runs")
+
         load.cancel()
         await #expect(throws: CancellationError.self) { try await load.value }
+        // The load returns once its child has ended; the child ignores every signal it can and sleeps for an hour.
+        let signalled = kill(pid, 0), reason = errno
+        #expect(signalled == -1 && reason == ESRCH, "child \(pid) still exists")
         #expect(scratch.verdicts().isEmpty)
+        await watcher.value
     }
 
     @Test func crashThroughTheRegistry_marksTheRecordFailedWithTheNativeMessage() async throws {

@@ -69,17 +69,7 @@ struct ChatRouteTests {
 
     @Test func fullQueue_is429WithRetryAfter() async throws {
         let fixture = try RouterFixture()
-        let running = await fixture.call(.post, "/v1/completions", #"{"model":"busy","prompt":"a","max_tokens":2000,"temperature":0,"stream":true}"#)
-        #expect(running.status == 200)
-        guard case .stream(let stream) = running.response.body else {
-            Issue.record("not streamed")
-            return
-        }
-        let (firstEvent, signal) = AsyncStream.makeStream(of: Void.self)
-        let reader = Task {
-            for try await _ in stream { signal.yield() }
-        }
-        for await _ in firstEvent { break }  // the only sequence is generating now
+        let reader = try await fixture.generatingOnBusy()  // the only sequence is generating now
         let refused = await fixture.call(.post, "/v1/completions", #"{"model":"busy","prompt":"b","max_tokens":2}"#)
         #expect(refused.status == 429)
         #expect(refused.response.headers["retry-after"] == "1")

@@ -65,25 +65,8 @@ struct OpenAIRouteTests {
 
     @Test func clientGoingAwayMidStream_cancelsTheGenerationAndReleasesTheLease() async throws {
         let fixture = try RouterFixture()
-        // Long enough (greedy never samples EOS here) that the stream cannot end on its own before the reader goes.
-        let reply = await fixture.call(
-            .post, "/v1/completions", #"{"model":"busy","prompt":"a","max_tokens":2000,"temperature":0,"stream":true}"#)
-        #expect(reply.status == 200)
-        guard case .stream(let stream) = reply.response.body else {
-            Issue.record("not streamed")
-            return
-        }
         // Like a server adapter whose client went away: the task reading the body is cancelled mid-stream.
-        let (firstEvent, signal) = AsyncStream.makeStream(of: Void.self)
-        let reader = Task {
-            var events = 0
-            for try await _ in stream {
-                events += 1
-                signal.yield()
-            }
-            return events
-        }
-        for await _ in firstEvent { break }
+        let reader = try await fixture.generatingOnBusy()
         reader.cancel()
         _ = try? await reader.value
         // unload waits for the lease to end: it throws leasesStillHeld if the stream's lease stayed held.

@@ -69,6 +69,37 @@ struct RouterFixture {
         return text.components(separatedBy: "\n\n").filter { !$0.isEmpty }.map { String($0.dropFirst("data: ".count)) }
     }
 
+    /// Starts a streamed greedy completion on `busy` that will not end on its own for a long while (greedy never
+    /// samples EOS here), so `busy`'s one sequence stays taken, and returns once its first event arrived.
+    /// - Returns: The task reading the stream; cancel it to go away like a client, its value is the events it read.
+    /// - Throws: When the reply is not a stream, or the stream ends before its first event.
+    func generatingOnBusy() async throws -> Task<Int, any Error> {
+        let reply = await call(
+            .post, "/v1/completions", #"{"model":"busy","prompt":"a","max_tokens":2000,"temperature":0,"stream":true}"#)
+        try #require(reply.status == 200, "\(reply.text)")
+        guard case .stream(let stream) = reply.response.body else { throw NotStreamed() }
+        let (firstEvent, signal) = AsyncStream.makeStream(of: Void.self)
+        let reader = Task {
+            defer { signal.finish() }
+            var events = 0
+            for try await _ in stream {
+                events += 1
+                signal.yield()
+            }
+            return events
+        }
+        var started = false
+        for await _ in firstEvent {
+            started = true
+            break
+        }
+        try #require(started, "the stream ended before its first event")
+        return reader
+    }
+
+    /// A reply that should have been streamed was not.
+    struct NotStreamed: Error {}
+
     func cleanUp() async {
         await registry.shutdown()
         try? FileManager.default.removeItem(at: folder)

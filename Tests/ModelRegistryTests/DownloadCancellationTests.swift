@@ -37,10 +37,9 @@ import Testing
                 let manager = DownloadManager.forTests(maxConcurrentDownloads: 1)
                 let running = DownloadRequest(modelName: "a", url: server.url("/gate/a/60000"), destination: sandbox.file("a.bin"))
                 let queued = DownloadRequest(modelName: "b", url: server.url("/file/100"), destination: sandbox.file("b.bin"))
-                let first = Task { try await manager.download(running) }
-                try await waitUntil { manager.runningDownloads >= 1 }
-                let second = Task { try await manager.download(queued) }
-                try await waitUntil { manager.queuedDownloads >= 1 }
+                let first = await manager.start(running)
+                let second = await manager.start(queued)
+                #expect(manager.runningDownloads == 1 && manager.queuedDownloads == 1)
 
                 second.cancel()
                 await #expect {
@@ -64,10 +63,10 @@ import Testing
                 let manager = DownloadManager.forTests()
                 let request = DownloadRequest(modelName: "m", url: server.url("/gate/m/150000"), destination: sandbox.file("m.bin"))
                 let log = DownloadProgressLog()
-                let patient = Task { try await manager.download(request, progress: log.callback) }
+                let patient = await manager.start(request, progress: log.callback)
                 await log.waitForBytes(0)
-                let impatient = Task { try await manager.download(request) }
-                try await waitUntil { await manager.callers(of: request.destination) >= 2 }
+                let impatient = await manager.start(request)
+                #expect(await manager.callers(of: request.destination) == 2)
 
                 impatient.cancel()
                 await #expect {

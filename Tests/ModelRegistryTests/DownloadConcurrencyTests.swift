@@ -38,14 +38,17 @@ import Testing
                 func request(_ name: String, _ path: String) -> DownloadRequest {
                     DownloadRequest(modelName: name, url: server.url(path), destination: sandbox.file("\(name).bin"))
                 }
-                let first = Task { try await manager.download(request("a", "/gate/a/40000")) }
-                try await waitUntil { manager.runningDownloads >= 1 }
+                let progress = DownloadProgressLog()
+                let first = await manager.start(request("a", "/gate/a/40000"), progress: progress.callback)
+                #expect(manager.runningDownloads == 1)
                 var queued: [Task<URL, any Error>] = []
                 for (offset, name) in ["b", "c", "d"].enumerated() {
-                    let next = request(name, "/file/\(40_001 + offset)")
-                    queued.append(Task { try await manager.download(next) })
-                    try await waitUntil { manager.queuedDownloads >= offset + 1 }
+                    queued.append(await manager.start(request(name, "/file/\(40_001 + offset)")))
+                    #expect(manager.queuedDownloads == offset + 1)
                 }
+                // the response to "a" arrived: it holds the only slot while the server holds the rest of its body
+                await progress.waitForBytes(0)
+                #expect(manager.runningDownloads == 1 && manager.queuedDownloads == 3)
                 try await server.open(gate: "a")
                 _ = try await first.value
                 _ = try await queued.asyncValues()
@@ -64,10 +67,11 @@ import Testing
                     modelName: "m", url: server.url("/gate/m/200000"), destination: sandbox.file("m.bin")
                 )
                 let logs = [DownloadProgressLog(), DownloadProgressLog(), DownloadProgressLog()]
-                let first = Task { try await manager.download(request, progress: logs[0].callback) }
+                let first = await manager.start(request, progress: logs[0].callback)
                 await logs[0].waitForBytes(0)
-                let others = logs.dropFirst().map { log in Task { try await manager.download(request, progress: log.callback) } }
-                try await waitUntil { await manager.callers(of: request.destination) >= 3 }
+                var others: [Task<URL, any Error>] = []
+                for log in logs.dropFirst() { others.append(await manager.start(request, progress: log.callback)) }
+                #expect(await manager.callers(of: request.destination) == 3)
                 try await server.open(gate: "m")
 
                 let files = [try await first.value] + (try await others.asyncValues())

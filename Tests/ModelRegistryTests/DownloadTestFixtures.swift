@@ -37,7 +37,8 @@ struct DownloadSandbox: Sendable {
 final class DownloadProgressLog: Sendable {
     private struct State {
         var reports: [DownloadProgress] = []
-        var waiters: [(bytes: Int64, continuation: CheckedContinuation<Void, Never>)] = []
+        var waiters: [UInt64: (bytes: Int64, continuation: CheckedContinuation<Void, Never>)] = [:]
+        var nextWaiter: UInt64 = 0
     }
 
     private let state = Locked(State())
@@ -48,25 +49,34 @@ final class DownloadProgressLog: Sendable {
     /// Every report so far, in arrival order.
     var all: [DownloadProgress] { state.withLock { $0.reports } }
 
-    /// Waits until a report with at least `bytes` bytes has arrived.
+    /// Waits until a report with at least `bytes` bytes has arrived, or the task is cancelled (a test's time limit),
+    /// so a report that never comes fails the test instead of hanging the run.
     /// - Parameter bytes: The byte count to wait for.
     func waitForBytes(_ bytes: Int64) async {
-        await withCheckedContinuation { continuation in
-            let arrived = state.withLock { state in
-                if state.reports.contains(where: { $0.bytesReceived >= bytes }) { return true }
-                state.waiters.append((bytes, continuation))
-                return false
+        let id = state.withLock { state in
+            defer { state.nextWaiter += 1 }
+            return state.nextWaiter
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let arrived = state.withLock { state in
+                    if Task.isCancelled || state.reports.contains(where: { $0.bytesReceived >= bytes }) { return true }
+                    state.waiters[id] = (bytes, continuation)
+                    return false
+                }
+                if arrived { continuation.resume() }
             }
-            if arrived { continuation.resume() }
+        } onCancel: {
+            state.withLock { $0.waiters.removeValue(forKey: id) }?.continuation.resume()
         }
     }
 
     private func record(_ report: DownloadProgress) {
         let due = state.withLock { state in
             state.reports.append(report)
-            let due = state.waiters.filter { report.bytesReceived >= $0.bytes }
-            state.waiters.removeAll { report.bytesReceived >= $0.bytes }
-            return due.map(\.continuation)
+            let due = state.waiters.filter { report.bytesReceived >= $0.value.bytes }
+            for id in due.keys { state.waiters[id] = nil }
+            return due.values.map(\.continuation)
         }
         due.forEach { $0.resume() }
     }
@@ -86,6 +96,19 @@ final class DownloadProgressLog: Sendable {
 }
 
 extension DownloadManager {
+    /// Starts a download in a task of its own and returns once it has joined its flight and taken its place in the
+    /// slot queue (or its slot): the task starts at once on this actor and runs until the download suspends. So
+    /// downloads started one after another queue in that order, and a test reads the queue without waiting for it.
+    /// - Parameters:
+    ///   - request: What to download.
+    ///   - progress: Receives the download's progress reports.
+    /// - Returns: The task running the download.
+    func start(
+        _ request: DownloadRequest, progress: @escaping @Sendable (DownloadProgress) -> Void = { _ in }
+    ) -> Task<URL, any Error> {
+        Task.immediate { try await self.download(request, progress: progress) }
+    }
+
     /// A manager for tests: short backoff so retries do not slow the suite.
     static func forTests(
         maxConcurrentDownloads: Int = 2, idleTimeout: Duration = .seconds(60), retries: Int = 0

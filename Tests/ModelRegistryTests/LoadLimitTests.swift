@@ -8,10 +8,11 @@ import Testing
         let names = ["a", "b", "c"]
         let registry = fixture.registry(names.map { Fixture.model($0) }, options: RegistryOptions(maxConcurrentLoads: 1))
         let gates = names.map { fixture.script.holdLoads(of: $0) }
+        let log = EventLog(registry)
         var tasks: [Task<ModelRecord, any Error>] = []
-        for name in names {
+        for name in names {  // each load has started (and queued its request for a slot) before the next is asked
             tasks.append(Task { try await registry.load(name) })
-            try await waitUntil { await registry.statistics.loading >= tasks.count }
+            await log.waitFor(name, "loadStarted")
         }
         await gates[0].waitForWaiters()
         #expect(fixture.script.contexts.map(\.name) == ["a"])
@@ -33,14 +34,16 @@ import Testing
         let registry = fixture.registry(
             [Fixture.model("a"), Fixture.model("b")], options: RegistryOptions(maxConcurrentLoads: 1))
         let gate = fixture.script.holdLoads(of: "a")
+        let log = EventLog(registry)
         let first = Task { try await registry.load("a") }
         await gate.waitForWaiters()
         let second = Task { try await registry.load("b") }
-        try await waitUntil { await registry.statistics.queuedLoads > 0 }
+        await log.waitFor("b", "loadStarted")
+        #expect(await registry.statistics.queuedLoads == 1)
 
-        try await registry.cancelLoad("b")
+        try await registry.cancelLoad("b")  // cancels the load's task, which leaves the slot queue there and then
+        #expect(await registry.statistics.queuedLoads == 0)
         await #expect(throws: RegistryError.self) { try await second.value }
-        try await waitUntil { await registry.statistics.queuedLoads == 0 }
         gate.open()
         _ = try await first.value
         #expect(await registry.statistics.activeLoads == 0)

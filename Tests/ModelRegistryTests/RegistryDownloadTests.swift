@@ -6,7 +6,8 @@ import Testing
 /// A model whose path is a URL: downloaded by the registry's load, with its status and events, before the engine
 /// loads the local file. The server is the loopback test server (`Scripts/test_http_server.py`).
 @Suite(.timeLimit(.minutes(2))) struct RegistryDownloadTests {
-    /// A registry with one remote model; downloads are not retried (retries wait on the registry's manual clock).
+    /// A registry with one remote model; downloads are not retried (retries wait on the registry's manual clock). The
+    /// idle timeout is long: a download the server holds must not time out on a loaded machine while a test looks.
     private func registry(
         _ fixture: Fixture, url: URL, sha256: String? = nil, directory: URL
     ) -> ModelRegistry {
@@ -14,7 +15,7 @@ import Testing
         model.path = url.absoluteString
         model.sha256 = sha256
         return fixture.registry(
-            [model], options: RegistryOptions(modelsDirectory: directory, downloadIdleTimeout: .seconds(2), downloadRetries: 0))
+            [model], options: RegistryOptions(modelsDirectory: directory, downloadIdleTimeout: .seconds(60), downloadRetries: 0))
     }
 
     @Test func remoteModel_goesNotDownloadedDownloadingDownloadedLoaded() async throws {
@@ -47,6 +48,11 @@ import Testing
             }
             #expect(progress.last == 300_000)
             #expect(progress == progress.sorted())
+            // the download ended (its slot given back) before the engine was asked to load
+            let statistics = await registry.statistics
+            #expect(statistics.activeDownloads == 0 && statistics.queuedDownloads == 0, "\(statistics)")
+            #expect(statistics.downloading == 0 && statistics.loading == 0, "\(statistics)")
+            #expect(statistics.loaded == 1 && statistics.totalLoads == 1, "\(statistics)")
 
             try await registry.unload("remote")
             #expect(try await registry.state(of: "remote").kind == .downloaded)
@@ -108,14 +114,27 @@ import Testing
                 if case .downloadProgress(let progress) = event.kind { return progress.bytesReceived > 0 }
                 return false
             }
-            #expect(try await registry.state(of: "remote").kind == .downloading)
+            // the server holds the rest of the body: the download keeps its slot until it is cancelled
+            guard case .downloading(let received) = try await registry.state(of: "remote") else {
+                Issue.record("not downloading: \(try await registry.state(of: "remote"))")
+                return
+            }
+            #expect(received.bytesReceived > 0 && received.totalBytes == 400_000, "\(received)")
             let statistics = await registry.statistics
-            #expect(statistics.downloading == 1 && statistics.loading == 1)
-            #expect(statistics.queuedDownloads == 0, "\(statistics)")
+            #expect(statistics.downloading == 1 && statistics.loading == 1, "\(statistics)")
+            #expect(statistics.activeDownloads == 1 && statistics.queuedDownloads == 0, "\(statistics)")
             try await registry.cancelLoad("remote")
             await #expect(throws: RegistryError.self) { try await loading.value }
             try await server.open(gate: "held")
-            try await waitUntil { try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty }
+            // No event marks the end of a cancelled download's clean-up (its temporary file removed, then its slot
+            // given back), which goes on after the load has failed: wait for both.
+            try await waitUntil {
+                let leftover = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+                let active = await registry.statistics.activeDownloads
+                return leftover.isEmpty && active == 0
+            }
+            let after = await registry.statistics
+            #expect(after.downloading == 0 && after.loading == 0 && after.queuedDownloads == 0, "\(after)")
             #expect(fixture.script.contexts.isEmpty)
         }
     }

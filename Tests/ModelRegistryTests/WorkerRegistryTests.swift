@@ -14,15 +14,19 @@ import Testing
         return (fixture, registry, workers, log)
     }
 
-    private func waitForPool(_ workers: WorkerRegistry, _ name: String) async throws {
-        try await waitUntil { workers.status(of: name) != nil }
+    /// Submits in a task that starts at once and runs until the request waits in the model's queue (or for room in
+    /// it): requests submitted one after another queue in that order, and a test reads the queue without waiting.
+    private func submitNow<Result: Sendable>(
+        _ workers: WorkerRegistry, _ operation: @escaping @Sendable (any InferenceEngine) async throws -> Result
+    ) -> Task<Result, any Error> {
+        Task.immediate { try await workers.submit(to: "a", operation) }
     }
 
     @Test func modelLoad_startsItsConfiguredWorkers_andRequestsRunOnTheEngine() async throws {
         let (_, registry, workers, _) = await setUp(workers: 3)
         #expect(workers.models.isEmpty)
         try await registry.load("a")
-        try await waitForPool(workers, "a")
+        #expect(workers.status(of: "a") != nil, "a model's workers exist once its load returns")
 
         #expect(workers.status(of: "a")?.workers == 3)
         let results = try await withThrowingTaskGroup(of: String.self) { group in
@@ -51,12 +55,12 @@ import Testing
     @Test func unload_cancelsQueuedRequests_drainsRunningOnes_andStopsWorkers() async throws {
         let (_, registry, workers, log) = await setUp(workers: 1, queue: 4)
         try await registry.load("a")
-        try await waitForPool(workers, "a")
+        #expect(workers.status(of: "a") != nil, "a model's workers exist once its load returns")
         let running = Gate()
-        let first = Task { try await workers.submit(to: "a") { _ in await running.wait(); return "first" } }
-        try await waitUntil { workers.status(of: "a")?.inFlight == 1 }
-        let queued = Task { try await workers.submit(to: "a") { _ in "queued" } }
-        try await waitUntil { workers.status(of: "a")?.queued == 1 }
+        let first = submitNow(workers) { _ in await running.wait(); return "first" }
+        await running.waitForWaiters()
+        let queued = submitNow(workers) { _ in "queued" }
+        #expect(workers.status(of: "a")?.inFlight == 1 && workers.status(of: "a")?.queued == 1)
 
         let unloading = Task { try await registry.unload("a") }
         await #expect {
@@ -72,6 +76,7 @@ import Testing
         #expect(try await first.value == "first")
         try await unloading.value
         await log.waitFor("a", "unloaded")
+        // The workers stop when their listener handles the event; no event follows that.
         try await waitUntil { workers.models.isEmpty }
         await #expect(throws: RegistryError.self) { try await workers.submit(to: "a") { _ in 0 } }
         await workers.stop()
@@ -80,12 +85,11 @@ import Testing
     @Test func drainAndUnload_runsQueuedRequestsFirst() async throws {
         let (_, registry, workers, _) = await setUp(workers: 1, queue: 4)
         try await registry.load("a")
-        try await waitForPool(workers, "a")
+        #expect(workers.status(of: "a") != nil, "a model's workers exist once its load returns")
         let running = Gate()
-        let tasks = (0..<3).map { i in
-            Task { try await workers.submit(to: "a") { _ in await running.wait(); return i } }
-        }
-        try await waitUntil { (workers.status(of: "a")?.queued ?? 0) + (workers.status(of: "a")?.inFlight ?? 0) >= 3 }
+        let tasks = (0..<3).map { i in submitNow(workers) { _ in await running.wait(); return i } }
+        await running.waitForWaiters()
+        #expect(workers.status(of: "a")?.inFlight == 1 && workers.status(of: "a")?.queued == 2)
         let draining = Task { try await workers.drainAndUnload("a") }
         running.open()
         var results: [Int] = []
@@ -100,12 +104,12 @@ import Testing
     private func fullQueue() async throws -> (WorkerRegistry, Gate, busy: Task<Int, any Error>, queued: Task<Int, any Error>) {
         let (_, registry, workers, _) = await setUp(workers: 1, queue: 1)
         try await registry.load("a")
-        try await waitForPool(workers, "a")
+        #expect(workers.status(of: "a") != nil, "a model's workers exist once its load returns")
         let running = Gate()
-        let busy = Task { try await workers.submit(to: "a") { _ in await running.wait(); return 0 } }
-        try await waitUntil { workers.status(of: "a")?.inFlight == 1 }
-        let queued = Task { try await workers.submit(to: "a") { _ in 1 } }
-        try await waitUntil { workers.status(of: "a")?.queued == 1 }
+        let busy = submitNow(workers) { _ in await running.wait(); return 0 }
+        await running.waitForWaiters()
+        let queued = submitNow(workers) { _ in 1 }
+        #expect(workers.status(of: "a")?.inFlight == 1 && workers.status(of: "a")?.queued == 1)
         return (workers, running, busy, queued)
     }
 
@@ -128,8 +132,7 @@ import Testing
 
     @Test func cancelledSubmitter_whileWaitingForRoom_getsCancellation() async throws {
         let (workers, running, busy, queued) = try await fullQueue()
-        let blocked = Task { try await workers.submit(to: "a") { _ in 2 } }
-        await Task.yield()
+        let blocked = submitNow(workers) { _ in 2 }  // waits for room in the full queue
         blocked.cancel()
         await #expect(throws: CancellationError.self) { try await blocked.value }
         running.open()
@@ -152,13 +155,14 @@ import Testing
     @Test func abortedUnload_restartsTheWorkers() async throws {
         let (fixture, registry, workers, log) = await setUp(workers: 1)
         try await registry.load("a")
-        try await waitForPool(workers, "a")
+        #expect(workers.status(of: "a") != nil, "a model's workers exist once its load returns")
         let lease = try await registry.get("a")
         let unloading = Task { try await registry.unload("a", drainTimeout: .seconds(1)) }
         await fixture.clock.waitForSleepers()
         fixture.clock.advance(by: .seconds(1))
         await #expect(throws: RegistryError.self) { try await unloading.value }
         await log.waitFor("a", "unloadAborted")
+        // The listener restarts the workers when it handles that event; no event follows the restart.
         try await waitUntil { workers.status(of: "a")?.isAccepting == true }
         #expect(try await workers.submit(to: "a") { engine in (engine as! ScriptedEngine).echo(5) } == "a:5")
         await lease.release()

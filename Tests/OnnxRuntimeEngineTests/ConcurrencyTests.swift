@@ -2,7 +2,8 @@ import Foundation
 import OnnxRuntimeEngine
 import Testing
 
-/// Several runs on one session at once each get their own correct result; cancelling a run's task stops it.
+/// Several runs on one session at once each get their own correct result; cancelling a run's task stops it; runs in
+/// flight when the model unloads finish.
 @Suite(.timeLimit(.minutes(2))) struct ConcurrencyTests {
     @Test func run_manyAtOnceOnOneSession_eachGetsItsOwnResult() async throws {
         let engine = try await EngineFixtures.loaded(EngineFixtures.sigmoid)
@@ -36,25 +37,41 @@ import Testing
         #expect(try await engine.run(["X": x])["Y"] != nil)
     }
 
+    /// Runs that hold the model when `unload` is called finish with their own correct results after it returned; a
+    /// run started after the unload fails with `notLoaded`.
     @Test func unload_whileRunsInFlight_letsThemFinish() async throws {
-        let engine = try await EngineFixtures.loaded(EngineFixtures.mul, name: "mul")
-        let x = Tensor(shape: [3, 2], floats: [1, 2, 3, 4, 5, 6])
-        let outcomes = await withTaskGroup(of: Result<[String: OnnxValue], OnnxRuntimeError>.self) { group in
-            for _ in 0..<8 {
-                group.addTask { await outcome { () throws(OnnxRuntimeError) in try await engine.run(["X": x]) } }
-            }
-            group.addTask {
-                await engine.unload()
-                return .success([:])
-            }
-            return await group.reduce(into: []) { $0.append($1) }
+        // No run goes inline: each one suspends inside the engine, on the native queue, after it took the model.
+        let engine = try await EngineFixtures.loaded(
+            EngineFixtures.sigmoid, name: "sigmoid", parameters: ["inlineRunMicroseconds": "0"])
+        let inputs: [[Float]] = (0..<8).map { (run: Int) -> [Float] in
+            (0..<60).map { (index: Int) -> Float in Float(run) * 0.5 - 2 + Float(index) * 0.01 }
         }
-        for outcome in outcomes {
-            switch outcome {
-            case .success: break
-            case .failure(let error): #expect(error == .notLoaded(model: "mul"))
+        // The runs' tasks execute only when the test says so: the executor holds their jobs.
+        let executor = SteppedExecutor()
+        let runs = inputs.map { x in
+            Task(executorPreference: executor) {
+                try await engine.run(["x": Tensor(shape: [3, 4, 5], floats: x)])["y"]?.tensor?.floats
             }
         }
+        await executor.waitForJobs(runs.count)
+        // Each run's first job takes the loaded model, checks the inputs and hands the run to the native queue.
+        #expect(await executor.runQueued() == runs.count)
+
+        await engine.unload()
         #expect(!engine.isLoaded)
+        let late = await outcome { () throws(OnnxRuntimeError) in
+            try await engine.run(["x": Tensor(shape: [3, 4, 5], floats: inputs[0])])
+        }
+        #expect(throws: OnnxRuntimeError.notLoaded(model: "sigmoid")) { try late.get() }
+        // Every run was in flight when unload was called: each is suspended in the engine, now waiting to resume
+        // (a run can only return through a job of the executor, and none has run since).
+        await executor.waitForJobs(runs.count)
+
+        executor.release()
+        for (run, x) in zip(runs, inputs) {
+            let output = try await run.value
+            let y = try #require(output)
+            #expect(isClose(y, x.map { Float(1 / (1 + exp(-Double($0)))) }, tolerance: 1e-6))
+        }
     }
 }

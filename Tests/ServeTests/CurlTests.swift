@@ -99,6 +99,7 @@ struct CurlTests {
         #expect(!streamed.stdout.contains("[DONE]"))
         var leases = -1
         var cancelled = false
+        // The server is another process: its metrics are all this test sees, and no event says when they change.
         for _ in 0..<100 where leases != 0 || !cancelled {  // bounded: the server notices at its next write
             let metrics = try await Curl.run(["\(url)/metrics"]).body
             leases = metrics.contains(#"modelregistry_leases{model="tiny"} 0"#) ? 0 : 1

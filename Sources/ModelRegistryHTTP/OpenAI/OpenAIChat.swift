@@ -18,10 +18,8 @@ extension RegistryRouter {
         guard !request.messages.isEmpty else {
             throw HTTPError.malformedBody(field: "messages", reason: "give at least one message")
         }
-        let options = try Self.generationOptions(
-            maxTokens: request.maxCompletionTokens ?? request.maxTokens, defaultMaxTokens: 128,
-            temperature: request.temperature, topP: request.topP, topK: request.topK, stop: request.stop,
-            seed: request.seed, sampling: request.sampling)
+        let options = try request.sampling.generationOptions(
+            defaultMaxTokens: 128, maxTokens: request.maxCompletionTokens)
         let (lease, engine) = try await llamaLease(request.model, type: .llm, route: "/v1/chat/completions")
         let id = "chatcmpl-\(UUID().uuidString.lowercased())"
         let created = Int(Date().timeIntervalSince1970)
@@ -69,34 +67,22 @@ extension RegistryRouter {
 struct ChatCompletionRequest: Decodable, Sendable {
     var model: String
     var messages: [ChatMessage]
-    var maxTokens: Int?
     var maxCompletionTokens: Int?
-    var temperature: Float?
-    var topP: Float?
-    var topK: Int?
-    var stop: OneOrMany<String>?
-    var seed: Int64?
     var stream: Bool?
     var streamOptions: StreamOptions?
+    /// `max_tokens`, `temperature` and the other fields that shape the generation.
     var sampling: SamplingFields
 
     enum CodingKeys: String, CodingKey {
-        case model, messages, temperature, stop, seed, stream
-        case maxTokens = "max_tokens", maxCompletionTokens = "max_completion_tokens", topP = "top_p", topK = "top_k"
-        case streamOptions = "stream_options"
+        case model, messages, stream
+        case maxCompletionTokens = "max_completion_tokens", streamOptions = "stream_options"
     }
 
     init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         model = try container.decode(String.self, forKey: .model)
         messages = try container.decode([ChatMessage].self, forKey: .messages)
-        maxTokens = try container.decodeIfPresent(Int.self, forKey: .maxTokens)
         maxCompletionTokens = try container.decodeIfPresent(Int.self, forKey: .maxCompletionTokens)
-        temperature = try container.decodeIfPresent(Float.self, forKey: .temperature)
-        topP = try container.decodeIfPresent(Float.self, forKey: .topP)
-        topK = try container.decodeIfPresent(Int.self, forKey: .topK)
-        stop = try container.decodeIfPresent(OneOrMany<String>.self, forKey: .stop)
-        seed = try container.decodeIfPresent(Int64.self, forKey: .seed)
         stream = try container.decodeIfPresent(Bool.self, forKey: .stream)
         streamOptions = try container.decodeIfPresent(StreamOptions.self, forKey: .streamOptions)
         sampling = try SamplingFields(from: decoder)

@@ -5,31 +5,20 @@ import LlamaEngine
 struct CompletionRequest: Decodable, Sendable {
     var model: String
     var prompt: OneOrMany<String>
-    var maxTokens: Int?
-    var temperature: Float?
-    var topP: Float?
-    var topK: Int?
-    var stop: OneOrMany<String>?
-    var seed: Int64?
     var stream: Bool?
     var streamOptions: StreamOptions?
+    /// `max_tokens`, `temperature` and the other fields that shape the generation.
     var sampling: SamplingFields
 
     enum CodingKeys: String, CodingKey {
-        case model, prompt, temperature, stop, seed, stream
-        case maxTokens = "max_tokens", topP = "top_p", topK = "top_k", streamOptions = "stream_options"
+        case model, prompt, stream
+        case streamOptions = "stream_options"
     }
 
     init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         model = try container.decode(String.self, forKey: .model)
         prompt = try container.decode(OneOrMany<String>.self, forKey: .prompt)
-        maxTokens = try container.decodeIfPresent(Int.self, forKey: .maxTokens)
-        temperature = try container.decodeIfPresent(Float.self, forKey: .temperature)
-        topP = try container.decodeIfPresent(Float.self, forKey: .topP)
-        topK = try container.decodeIfPresent(Int.self, forKey: .topK)
-        stop = try container.decodeIfPresent(OneOrMany<String>.self, forKey: .stop)
-        seed = try container.decodeIfPresent(Int64.self, forKey: .seed)
         stream = try container.decodeIfPresent(Bool.self, forKey: .stream)
         streamOptions = try container.decodeIfPresent(StreamOptions.self, forKey: .streamOptions)
         sampling = try SamplingFields(from: decoder)

@@ -46,9 +46,7 @@ extension RegistryRouter {
         guard request.prompt.values.count == 1, let prompt = request.prompt.values.first else {
             throw HTTPError.malformedBody(field: "prompt", reason: "give exactly one prompt string")
         }
-        let options = try Self.generationOptions(
-            maxTokens: request.maxTokens, defaultMaxTokens: 16, temperature: request.temperature, topP: request.topP,
-            topK: request.topK, stop: request.stop, seed: request.seed, sampling: request.sampling)
+        let options = try request.sampling.generationOptions(defaultMaxTokens: 16)
         let (lease, engine) = try await llamaLease(request.model, type: .llm, route: "/v1/completions")
         let id = "cmpl-\(UUID().uuidString.lowercased())"
         let created = Int(Date().timeIntervalSince1970)
@@ -115,41 +113,6 @@ extension RegistryRouter {
             await lease.release()
             throw error
         }
-    }
-
-    /// The engine's options from OpenAI's fields; a value out of range is a 400 naming the field.
-    static func generationOptions(
-        maxTokens: Int?, defaultMaxTokens: Int, temperature: Float?, topP: Float?, topK: Int?,
-        stop: OneOrMany<String>?, seed: Int64?, sampling: SamplingFields
-    ) throws(HTTPError) -> GenerationOptions {
-        var options = GenerationOptions(maxTokens: maxTokens ?? defaultMaxTokens)
-        try sampling.apply(to: &options)
-        if let maxTokens, maxTokens < 1 { throw .malformedBody(field: "max_tokens", reason: "must be at least 1") }
-        if let temperature {
-            guard temperature.isFinite, (0...2).contains(temperature) else {
-                throw .malformedBody(field: "temperature", reason: "must be between 0 and 2")
-            }
-            options.temperature = temperature
-        }
-        if let topP {
-            guard (0...1).contains(topP) else { throw .malformedBody(field: "top_p", reason: "must be between 0 and 1") }
-            options.topP = topP
-        }
-        if let topK {
-            guard topK >= 0 else { throw .malformedBody(field: "top_k", reason: "must be 0 or more") }
-            options.topK = topK
-        }
-        if let stop {
-            guard stop.values.count <= 4 else { throw .malformedBody(field: "stop", reason: "give at most 4 stop strings") }
-            options.stop = stop.values.filter { !$0.isEmpty }
-        }
-        if let seed {
-            guard let value = UInt32(exactly: seed) else {
-                throw .malformedBody(field: "seed", reason: "must be between 0 and \(UInt32.max)")
-            }
-            options.seed = value
-        }
-        return options
     }
 
     /// OpenAI's `finish_reason`.

@@ -18,6 +18,10 @@ import sys
 import gguf
 import numpy as np
 
+# the feed-forward block and the file's end are written as Scripts/make_tiny_gguf.py writes them
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "Scripts"))
+from make_tiny_gguf import add_feed_forward, finish  # noqa: E402
+
 CASES = {
     "small-llama": ("llama", {}),  # valid: the fuzz test's small base file
     # name: (architecture, hyperparameters); hk/hv are attention.key_length/value_length when given
@@ -65,15 +69,9 @@ def write(path: str, arch: str, p: dict) -> None:
     w.add_tensor("blk.0.attn_k.weight", weight(hk * n_kv, n_embd))
     w.add_tensor("blk.0.attn_v.weight", weight(hv * n_kv, n_embd))
     w.add_tensor("blk.0.attn_output.weight", weight(n_embd, hk * n_head))
-    w.add_tensor("blk.0.ffn_norm.weight", np.ones(n_embd, dtype=np.float32))
-    w.add_tensor("blk.0.ffn_gate.weight", weight(n_ff, n_embd))
-    w.add_tensor("blk.0.ffn_up.weight", weight(n_ff, n_embd))
-    w.add_tensor("blk.0.ffn_down.weight", weight(n_embd, n_ff))
+    add_feed_forward(w, weight, 0, n_embd, n_ff)
     w.add_tensor("output_norm.weight", np.ones(n_embd, dtype=np.float32))
-    w.write_header_to_file()
-    w.write_kv_data_to_file()
-    w.write_tensors_to_file()
-    w.close()
+    finish(w)
 
 
 def write_integer_typed(out: str) -> None:

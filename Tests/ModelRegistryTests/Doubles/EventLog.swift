@@ -2,10 +2,15 @@ import ModelRegistry
 
 /// Records the events a subscriber sees, so tests can wait for one and check the order.
 final class EventLog: Sendable {
+    private typealias Watcher = (
+        predicate: @Sendable (RegistryEvent) -> Bool, continuation: CheckedContinuation<Void, Never>
+    )
+
     private struct State {
         var events: [RegistryEvent] = []
-        /// Tests waiting for an event.
-        var watchers: [(predicate: @Sendable (RegistryEvent) -> Bool, continuation: CheckedContinuation<Void, Never>)] = []
+        /// Tests waiting for an event, by id.
+        var watchers: [UInt64: Watcher] = [:]
+        var nextWatcher: UInt64 = 0
     }
 
     private let state = Locked(State())
@@ -18,8 +23,9 @@ final class EventLog: Sendable {
             for await event in stream {
                 let satisfied = state.withLock { state in
                     state.events.append(event)
-                    defer { state.watchers.removeAll { $0.predicate(event) } }
-                    return state.watchers.filter { $0.predicate(event) }.map(\.continuation)
+                    let due = state.watchers.filter { $0.value.predicate(event) }
+                    for id in due.keys { state.watchers[id] = nil }
+                    return due.values.map(\.continuation)
                 }
                 satisfied.forEach { $0.resume() }
             }
@@ -35,15 +41,24 @@ final class EventLog: Sendable {
         all.filter { name == nil || $0.name == name }.map { "\($0.name) \($0.kind.shortLabel)" }
     }
 
-    /// Waits until an event matching `predicate` has been recorded.
+    /// Waits until an event matching `predicate` has been recorded, or the task is cancelled (a test's time limit),
+    /// so an event that never comes fails the test instead of hanging the run.
     func waitFor(_ predicate: @escaping @Sendable (RegistryEvent) -> Bool) async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let seen = state.withLock { state in
-                if state.events.contains(where: predicate) { return true }
-                state.watchers.append((predicate, continuation))
-                return false
+        let id = state.withLock { state in
+            defer { state.nextWatcher += 1 }
+            return state.nextWatcher
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let seen = state.withLock { state in
+                    if Task.isCancelled || state.events.contains(where: predicate) { return true }
+                    state.watchers[id] = (predicate, continuation)
+                    return false
+                }
+                if seen { continuation.resume() }
             }
-            if seen { continuation.resume() }
+        } onCancel: {
+            state.withLock { $0.watchers.removeValue(forKey: id) }?.continuation.resume()
         }
     }
 
@@ -54,6 +69,14 @@ final class EventLog: Sendable {
 
     /// Stops recording.
     func cancel() { task.withLock { $0 }?.cancel() }
+
+    /// Stops recording and returns once the subscription has ended: the stream calls its termination handler (which
+    /// unsubscribes) before it ends the iteration that the recording task waits on.
+    func stop() async {
+        let consumer = task.withLock { $0 }
+        consumer?.cancel()
+        await consumer?.value
+    }
 }
 
 extension RegistryEvent.Kind {
