@@ -89,7 +89,7 @@ public actor WorkerRegistry {
         case .unloaded, .unregistered, .loadFailed:
             await removePool(event.name)
         case .registered, .loadStarted, .healthChanged, .evicted, .configurationUpdated, .downloadStarted,
-            .downloadProgress, .downloaded:
+            .downloadProgress, .downloaded, .downloadFailed, .downloadDeleted:
             break
         }
     }
