@@ -131,7 +131,7 @@ extension ModelRegistry {
             }
         }
         entries[name]?.lifecycle.setTasks(work: work, timer: timer, load: id)
-        if !needsDownload(name) { publish(.loadStarted, for: name) }  // remote models announce it once downloaded
+        if entries[name]?.downloadTo == nil { publish(.loadStarted, for: name) }  // remote: fetchModelFile announces it
         return id
     }
 
