@@ -11,6 +11,8 @@ extension ModelRegistry {
     /// - Throws: ``RegistryError/modelNotFound(name:available:)``,
     ///   ``RegistryError/engineNotRegistered(model:pair:registered:)``, ``RegistryError/loadFailed(name:underlying:)``,
     ///   ``RegistryError/loadTimedOut(name:after:)``, ``RegistryError/loadCancelled(name:)``,
+    ///   ``RegistryError/downloadFailed(name:underlying:)``, ``RegistryError/checksumMismatch(name:path:expected:actual:)``
+    ///   (a remote model's file on disk changed), ``RegistryError/unknownParameter(model:key:engine:known:)``,
     ///   ``RegistryError/insufficientCapacity(name:needed:reason:holders:)``,
     ///   ``RegistryError/retryCooldown(name:retryIn:failures:lastError:)`` while a failed model backs off, or
     ///   ``RegistryError/unregistered(name:)``.
