@@ -13,10 +13,12 @@ import Testing
         return model
     }
 
-    /// A registry over remote models; downloads are not retried (retries wait on the registry's manual clock).
+    /// A registry over remote models; downloads are not retried (retries wait on the registry's manual clock), and
+    /// the idle timeout is long enough that a download held at a gate outlasts a loaded machine (the suite's time
+    /// limit bounds a hang).
     private func registry(_ fixture: Fixture, _ models: [ModelConfiguration], directory: URL) -> ModelRegistry {
         fixture.registry(
-            models, options: RegistryOptions(modelsDirectory: directory, downloadIdleTimeout: .seconds(5), downloadRetries: 0))
+            models, options: RegistryOptions(modelsDirectory: directory, downloadIdleTimeout: .seconds(60), downloadRetries: 0))
     }
 
     private func labels(_ log: EventLog, _ name: String, after skipped: Int = 0) -> [String] {
