@@ -26,6 +26,9 @@ struct LlamaLoadOptions: Sendable {
     /// Sequences an embedding context packs into one decode (one per input).
     static let embeddingSequences = 64
 
+    /// Every parameter key ``init(_:)`` reads.
+    static let parameterKeys: Set<String> = ["chatTemplate", "gpuLayers", "mmap", "pooling", "seed"]
+
     /// Reads the settings.
     /// - Parameter configuration: The model's configuration.
     /// - Throws: ``LlamaError/invalidParameter(model:name:value:expected:)`` for out-of-range values, and

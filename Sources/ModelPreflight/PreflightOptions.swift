@@ -14,6 +14,15 @@ package struct PreflightOptions: Sendable {
     /// The bound on a child without a configured load timeout.
     static let defaultTimeout: Duration = .seconds(600)
 
+    /// The parameter choosing the ``PreflightMode``.
+    static let modeParameter = "preflight"
+    /// The parameter naming the `model-preflight` program.
+    static let executableParameter = "preflightExecutable"
+    /// The parameter naming the folder of verdicts.
+    static let cacheParameter = "preflightCache"
+    /// The parameter keys read here: every engine that runs the preflight reads them too.
+    package static let parameterKeys: Set<String> = [modeParameter, executableParameter, cacheParameter]
+
     package let mode: PreflightMode
     package let explicitExecutable: String?
     package let cacheDirectory: URL
@@ -28,18 +37,18 @@ package struct PreflightOptions: Sendable {
         _ configuration: ModelConfiguration, environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws {
         let parameters = configuration.parameters
-        if let text = parameters["preflight"] {
+        if let text = parameters[Self.modeParameter] {
             guard let mode = PreflightMode(rawValue: text.lowercased()) else {
                 throw PreflightError.invalidParameter(
-                    model: configuration.name, name: "preflight", value: text,
+                    model: configuration.name, name: Self.modeParameter, value: text,
                     expected: PreflightMode.allCases.map(\.rawValue).joined(separator: ", "))
             }
             self.mode = mode
         } else {
             mode = .auto
         }
-        explicitExecutable = parameters["preflightExecutable"].flatMap { $0.isEmpty ? nil : $0 }
-        if let folder = parameters["preflightCache"] ?? environment["MODELREGISTRY_PREFLIGHT_CACHE"], !folder.isEmpty {
+        explicitExecutable = parameters[Self.executableParameter].flatMap { $0.isEmpty ? nil : $0 }
+        if let folder = parameters[Self.cacheParameter] ?? environment["MODELREGISTRY_PREFLIGHT_CACHE"], !folder.isEmpty {
             cacheDirectory = URL(fileURLWithPath: folder)
         } else {
             cacheDirectory = RegistryOptions.defaultModelsDirectory.deletingLastPathComponent()

@@ -13,6 +13,13 @@
 /// }
 /// ```
 public protocol InferenceEngine: AnyObject, Sendable {
+    /// The keys this engine reads from a model's ``ModelConfiguration/parameters``, or `nil` to accept any key.
+    ///
+    /// The registry refuses a model whose `parameters` hold a key outside this set with
+    /// ``RegistryError/unknownParameter(model:key:engine:known:)`` (a typo would otherwise be silently ignored).
+    /// The default is `nil`, so engines that do not declare their keys keep accepting anything.
+    static var parameterKeys: Set<String>? { get }
+
     /// Creates an engine that holds no model yet.
     init()
 
@@ -41,6 +48,9 @@ public protocol InferenceEngine: AnyObject, Sendable {
 }
 
 extension InferenceEngine {
+    /// Engines that do not declare the parameters they read accept any key.
+    public static var parameterKeys: Set<String>? { nil }
+
     /// Engines that cannot tell their memory use report `nil`.
     public func memoryFootprint() async -> Int? { nil }
 

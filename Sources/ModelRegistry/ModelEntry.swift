@@ -11,6 +11,14 @@ struct ModelEntry {
     /// Whether a remote model's file is downloaded: probed when the destination is set, then tracked (a finished
     /// download sets it), so reading the state does no file I/O. `nil` for local models.
     var isDownloaded: Bool?
+    /// The progress of the model's download while one runs, for a load or for ``ModelRegistry/download(_:)``: the
+    /// download manager shares one transfer between them, and this keeps their events single too.
+    var downloadProgress: DownloadProgress?
+    /// Callers waiting for that download.
+    var downloadCallers = 0
+    /// Calls of ``ModelRegistry/download(_:)`` under way (downloading or verifying the file): while any runs,
+    /// ``ModelRegistry/deleteDownloaded(_:)`` refuses.
+    var fileRequests = 0
     var lifecycle = ModelLifecycle()
     var health: ModelHealth = .unknown
     let registeredAt: Date
@@ -37,8 +45,15 @@ struct ModelEntry {
         isDownloaded = downloadTo.map { FileManager.default.fileExists(atPath: $0.destination.path) }
     }
 
-    /// The public state for snapshots.
-    var state: ModelState { lifecycle.state(downloaded: isDownloaded) }
+    /// The public state for snapshots: a model that is not loading shows the progress of a download
+    /// ``ModelRegistry/download(_:)`` runs for it.
+    var state: ModelState {
+        switch lifecycle.phase {
+        case .unloaded, .failed: if let downloadProgress { return .downloading(downloadProgress) }
+        case .loading, .loaded, .unloading: break
+        }
+        return lifecycle.state(downloaded: isDownloaded)
+    }
 
     /// A value snapshot of the entry, with its lease figures.
     func record(name: String, leases: LeaseTable.Figures) -> ModelRecord {

@@ -1,3 +1,5 @@
+import Foundation
+
 extension ModelRegistry {
     /// The public names of every registered model, sorted.
     public var availableModels: [String] { entries.keys.sorted() }
@@ -9,6 +11,27 @@ extension ModelRegistry {
     /// - Parameter name: The public name.
     /// - Returns: `true` when the model is loaded.
     public func isLoaded(_ name: String) -> Bool { entries[name]?.state.isLoaded ?? false }
+
+    /// Whether a model can be loaded without downloading: its local file exists, its remote file is downloaded,
+    /// or it is loaded. Never starts a load or a download; an unknown name is simply not available.
+    ///
+    /// A remote model's answer comes from the registry's record (set when the file was found at registration,
+    /// downloaded, or deleted through ``deleteDownloaded(_:)``), without file I/O; a local model's file is probed.
+    /// - Parameter name: The public name.
+    /// - Returns: `true` when the model is on disk or loaded.
+    public func isAvailable(_ name: String) -> Bool {
+        guard let entry = entries[name] else { return false }
+        if entry.state.isLoaded { return true }
+        if let downloaded = entry.isDownloaded { return downloaded }
+        return FileManager.default.fileExists(atPath: entry.configuration.path)
+    }
+
+    /// The public names of the models of one type, sorted.
+    /// - Parameter modelType: The type, e.g. ``ModelType/llm``.
+    /// - Returns: The names; empty when no model has that type.
+    public func models(ofType modelType: ModelType) -> [String] {
+        entries.filter { $0.value.configuration.modelType == modelType }.keys.sorted()
+    }
 
     /// A model's configuration.
     /// - Parameter name: The public name.

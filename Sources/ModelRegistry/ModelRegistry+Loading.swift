@@ -11,6 +11,8 @@ extension ModelRegistry {
     /// - Throws: ``RegistryError/modelNotFound(name:available:)``,
     ///   ``RegistryError/engineNotRegistered(model:pair:registered:)``, ``RegistryError/loadFailed(name:underlying:)``,
     ///   ``RegistryError/loadTimedOut(name:after:)``, ``RegistryError/loadCancelled(name:)``,
+    ///   ``RegistryError/downloadFailed(name:underlying:)``, ``RegistryError/checksumMismatch(name:path:expected:actual:)``
+    ///   (a remote model's file on disk changed), ``RegistryError/unknownParameter(model:key:engine:known:)``,
     ///   ``RegistryError/insufficientCapacity(name:needed:reason:holders:)``,
     ///   ``RegistryError/retryCooldown(name:retryIn:failures:lastError:)`` while a failed model backs off, or
     ///   ``RegistryError/unregistered(name:)``.
@@ -132,7 +134,7 @@ extension ModelRegistry {
             }
         }
         entries[name]?.lifecycle.setTasks(work: work, timer: timer, load: id)
-        if !needsDownload(name) { publish(.loadStarted, for: name) }  // remote models announce it once downloaded
+        if entries[name]?.downloadTo == nil { publish(.loadStarted, for: name) }  // remote: fetchModelFile announces it
         return id
     }
 

@@ -17,7 +17,8 @@ extension ModelRegistry {
     /// - Returns: The new configuration.
     /// - Throws: ``RegistryError/modelNotFound(name:available:)``;
     ///   ``RegistryError/reloadRequired(name:fields:)`` when the model is loaded, the change needs a reload and
-    ///   `reload` is `false`; ``RegistryError/invalidConfiguration(file:model:field:reason:)`` for a rename; what
+    ///   `reload` is `false`; ``RegistryError/invalidConfiguration(file:model:field:reason:)`` for a rename;
+    ///   ``RegistryError/unknownParameter(model:key:engine:known:)`` for a parameter the engine does not read; what
     ///   ``unload(_:drainTimeout:)`` and ``load(_:timeout:)`` throw when reloading.
     @discardableResult
     public func updateConfiguration(
@@ -33,6 +34,7 @@ extension ModelRegistry {
         }
         let changed = old.changedFields(to: new)
         guard !changed.isEmpty else { return old }
+        try factory.checkParameters(of: new)
         let fields = changed.map(\.rawValue)
         let needsReload = changed.filter { !$0.isLiveUpdatable }.map(\.rawValue)
         let engineInUse = [.loaded, .loading, .unloading].contains(try entry(name).state.kind)

@@ -46,7 +46,9 @@ public actor ModelRegistry {
     /// ``WorkerRegistry``'s pool exists once `load` returns), by hook id.
     var loadHooks: [UInt64: @Sendable (String, ModelConfiguration) -> Void] = [:]
 
-    /// Creates a registry.
+    /// Creates a registry. The models are not checked against the factory here: one whose (engine, type) pair has
+    /// no engine type, or whose `parameters` hold a key its engine does not read, fails when it loads
+    /// (``init(factory:configuration:clock:)`` and ``register(_:)`` refuse them at once).
     /// - Parameters:
     ///   - factory: Creates an engine for each (engine kind, model type) pair.
     ///   - models: The models to register at once.
@@ -73,13 +75,15 @@ public actor ModelRegistry {
     }
 
     /// Creates a registry from a configuration file's contents, checking that the factory has an engine for every
-    /// configured model's (engine, type) pair.
+    /// configured model's (engine, type) pair, and that the engine reads every key of the model's `parameters`.
     /// - Parameters:
     ///   - factory: Creates an engine for each (engine kind, model type) pair.
     ///   - configuration: The models, the default model and the registry-wide settings.
     ///   - clock: The clock for timeouts and deadlines.
     /// - Throws: ``RegistryError/engineNotRegistered(model:pair:registered:)`` naming the first model (by name)
-    ///   whose pair the factory cannot serve, and the pairs it can.
+    ///   whose pair the factory cannot serve, and the pairs it can; then
+    ///   ``RegistryError/unknownParameter(model:key:engine:known:)`` naming the first model with a parameter its
+    ///   engine does not read, and the keys it does.
     public init(
         factory: EngineFactory, configuration: RegistryConfiguration, clock: any Clock<Duration> = ContinuousClock()
     ) throws(RegistryError) {
@@ -87,6 +91,7 @@ public actor ModelRegistry {
         if let model = configuration.models.first(where: { !registered.contains($0.pair) }) {
             throw .engineNotRegistered(model: model.name, pair: model.pair, registered: factory.registeredPairs)
         }
+        for model in configuration.models { try factory.checkParameters(of: model) }
         self.init(
             factory: factory, models: configuration.models, defaultModel: configuration.defaultModel,
             options: configuration.options, clock: clock
@@ -97,9 +102,12 @@ public actor ModelRegistry {
 
     /// Adds a model, publishing ``RegistryEvent/Kind/registered``. The model is not loaded.
     /// - Parameter configuration: The model's configuration; its `name` is the public name.
-    /// - Throws: ``RegistryError/modelAlreadyRegistered(name:)`` when the name is taken.
+    /// - Throws: ``RegistryError/modelAlreadyRegistered(name:)`` when the name is taken;
+    ///   ``RegistryError/unknownParameter(model:key:engine:known:)`` when its `parameters` hold a key its engine does
+    ///   not read (see ``EngineFactory/checkParameters(of:)``).
     public func register(_ configuration: ModelConfiguration) throws(RegistryError) {
         guard entries[configuration.name] == nil else { throw .modelAlreadyRegistered(name: configuration.name) }
+        try factory.checkParameters(of: configuration)
         leaseTable.add(configuration.name)
         entries[configuration.name] = ModelEntry(
             configuration: configuration, registeredAt: Date(),

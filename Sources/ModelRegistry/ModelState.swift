@@ -1,7 +1,8 @@
 /// Where a model is in its lifecycle.
 ///
 /// Remote models start `notDownloaded`, and their load downloads first: `downloading(progress)`, then `loading`;
-/// once unloaded they are `downloaded`.
+/// once unloaded they are `downloaded`. ``ModelRegistry/download(_:)`` takes them from `notDownloaded` through
+/// `downloading` to `downloaded` without a load, and ``ModelRegistry/deleteDownloaded(_:)`` back.
 ///
 /// ```text
 ///              load()                  engine.load succeeds
@@ -16,7 +17,7 @@ public enum ModelState: Sendable, CustomStringConvertible {
     case unloaded
     /// A remote model (its `path` is an `http(s)` URL) whose file is not downloaded yet.
     case notDownloaded
-    /// A remote model's file is being downloaded, as the first step of its load.
+    /// A remote model's file is being downloaded, as the first step of its load or for ``ModelRegistry/download(_:)``.
     case downloading(DownloadProgress)
     /// A remote model whose file is downloaded, not loaded.
     case downloaded

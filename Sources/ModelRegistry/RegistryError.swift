@@ -59,6 +59,19 @@ public enum RegistryError: Error, Sendable, CustomStringConvertible, LocalizedEr
     /// The request was dropped from the queue because its model is unloading.
     case requestCancelledByUnload(name: String)
 
+    // MARK: Model files and parameters
+    /// A model's `parameters` has a key its engine does not read (a typo such as `graphOptimisation` would
+    /// otherwise be ignored); `known` lists the keys the engine reads.
+    case unknownParameter(model: String, key: String, engine: EngineKind, known: [String])
+    /// The downloaded file of a remote model cannot be deleted while `holder` (the model itself, or another model
+    /// with the same URL, which shares the file) is in `state` or holds `leases` leases.
+    case downloadInUse(name: String, path: String, holder: String, state: ModelState.Kind, leases: Int)
+    /// The model's `path` is local, not an `http(s)` URL: the registry deletes only files it downloaded.
+    case notRemote(name: String, path: String)
+    /// A remote model's file on disk no longer has the configured SHA-256; the file was deleted, so the model is
+    /// `notDownloaded` and its next load or ``ModelRegistry/download(_:)`` fetches it again.
+    case checksumMismatch(name: String, path: String, expected: String, actual: String)
+
     /// A message a person can act on.
     public var description: String {
         switch self {
@@ -114,6 +127,19 @@ public enum RegistryError: Error, Sendable, CustomStringConvertible, LocalizedEr
             "the queue of model \"\(name)\" is full (\(capacity) waiting); retry later or raise queueCapacity"
         case .requestCancelledByUnload(let name):
             "request dropped: model \"\(name)\" is unloading; load it again and resubmit"
+        case .unknownParameter(let model, let key, let engine, let known):
+            "model \"\(model)\": unknown parameter \"\(key)\" for \(engine); known: \(Self.list(known))"
+        case .downloadInUse(let name, let path, let holder, let state, let leases):
+            "model \"\(name)\": cannot delete \(path) while "
+                + (holder == name ? "the model" : "model \"\(holder)\", which shares the file,")
+                + " \(Self.activity(state, leases: leases)); "
+                + (state == .downloading ? "wait for it to end" : "unload(\"\(holder)\") first")
+        case .notRemote(let name, let path):
+            "model \"\(name)\" has the local path \(path), not an http(s) URL: the registry deletes only the files "
+                + "it downloaded"
+        case .checksumMismatch(let name, let path, let expected, let actual):
+            "model \"\(name)\": the file \(path) has SHA-256 \(actual), expected \(expected); it was deleted: load the "
+                + "model or call download(\"\(name)\") to fetch it again"
         }
     }
 
@@ -121,4 +147,15 @@ public enum RegistryError: Error, Sendable, CustomStringConvertible, LocalizedEr
     public var errorDescription: String? { description }
 
     private static func list(_ items: [String]) -> String { items.isEmpty ? "(none)" : items.joined(separator: ", ") }
+
+    /// What a model in `state` is doing to its file, e.g. `is loaded (2 lease(s) held)`.
+    private static func activity(_ state: ModelState.Kind, leases: Int) -> String {
+        switch state {
+        case .downloading: "is being downloaded or verified"
+        case .loading: "is loading"
+        case .unloading: "is unloading (\(leases) lease(s) held)"
+        case .loaded: "is loaded (\(leases) lease(s) held)"
+        case .unloaded, .notDownloaded, .downloaded, .failed: "holds \(leases) lease(s)"
+        }
+    }
 }

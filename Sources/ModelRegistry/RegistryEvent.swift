@@ -26,12 +26,16 @@ public struct RegistryEvent: Sendable, CustomStringConvertible {
         case evicted(reason: String)
         /// The model's configuration changed (the names of the changed settings).
         case configurationUpdated(fields: [String])
-        /// The load of a remote model began by downloading its file.
+        /// A remote model's file began downloading, for a load or for ``ModelRegistry/download(_:)``.
         case downloadStarted(url: URL)
         /// Bytes of the model's file have arrived.
         case downloadProgress(DownloadProgress)
         /// The model's file is complete (size and checksum checked) at `path`.
         case downloaded(path: String)
+        /// The model's download ended without a file (the error says why); a load it was for then fails too.
+        case downloadFailed(RegistryError)
+        /// ``ModelRegistry/deleteDownloaded(_:)`` deleted the model's file at `path`: it is `notDownloaded` again.
+        case downloadDeleted(path: String)
         /// A load moved on: its phase, with the fraction done where the phase can tell (for a progress bar).
         case loadProgress(LoadProgress)
         /// A version swap began: `to` loads while `from` goes on serving (``VersionSwap/Mode/sideBySide``), or
@@ -88,6 +92,8 @@ extension RegistryEvent.Kind {
         case .downloadStarted(let url): "downloadStarted \(url)"
         case .downloadProgress(let progress): "downloadProgress \(progress)"
         case .downloaded(let path): "downloaded \(path)"
+        case .downloadFailed(let error): "downloadFailed: \(error)"
+        case .downloadDeleted(let path): "downloadDeleted \(path)"
         case .loadProgress(let progress): "loadProgress \(progress)"
         case .swapStarted(let swap): "swapStarted \(swap)"
         case .swapped(let swap): "swapped \(swap)"

@@ -19,7 +19,8 @@ public struct RegistryOptions: Sendable, Hashable {
     public var defaultKeepAlive: KeepAlive
     /// Back-off between failed loads: the first retry after `retryBackoff.initial`, doubling up to `.maximum`.
     public var retryBackoff: RetryBackoff
-    /// How often ``ModelRegistry/run()`` checks every loaded model's health; `nil` turns periodic checks off.
+    /// How often the periodic health check that ``ModelRegistry/run()`` (or ``ModelRegistry/startHealthChecks()``)
+    /// starts checks every loaded model's health; `nil` turns periodic checks off.
     public var healthCheckInterval: Duration?
     /// Where models whose `path` is an `http(s)` URL are downloaded to.
     public var modelsDirectory: URL
@@ -43,7 +44,8 @@ public struct RegistryOptions: Sendable, Hashable {
     ///   - capacityWaitTimeout: How long a load waits for room (30 s).
     ///   - defaultKeepAlive: Keep-alive for models that set none (forever).
     ///   - retryBackoff: Back-off between failed loads (1 s doubling to 5 min).
-    ///   - healthCheckInterval: Period of health checks in ``ModelRegistry/run()`` (none).
+    ///   - healthCheckInterval: Period of health checks under ``ModelRegistry/run()`` or after
+    ///     ``ModelRegistry/startHealthChecks()`` (none).
     ///   - modelsDirectory: Where remote models are downloaded to (`~/.cache/modelregistry/models`).
     ///   - maxConcurrentDownloads: Downloads that may run at once (2).
     ///   - downloadIdleTimeout: How long a download may stall before an attempt fails (60 s).

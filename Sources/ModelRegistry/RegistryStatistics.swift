@@ -6,7 +6,7 @@ public struct RegistryStatistics: Sendable, Hashable {
     public var loaded: Int
     /// Loads under way now (running or waiting for a slot or for room), downloads included.
     public var loading: Int
-    /// Loads downloading their model's file now.
+    /// Models downloading their file now (for a load, or for ``ModelRegistry/download(_:)``).
     public var downloading: Int
     /// Downloads transferring now, and downloads waiting for a `maxConcurrentDownloads` slot.
     public var activeDownloads: Int, queuedDownloads: Int
@@ -42,7 +42,7 @@ extension ModelRegistry {
         let values = Array(entries.values)
         func count(_ kind: ModelState.Kind) -> Int { values.count { $0.state.kind == kind } }
         return RegistryStatistics(
-            registered: values.count, loaded: count(.loaded), loading: count(.loading) + count(.downloading),
+            registered: values.count, loaded: count(.loaded), loading: values.count { $0.lifecycle.attempt != nil },
             downloading: count(.downloading), activeDownloads: downloads.runningDownloads,
             queuedDownloads: downloads.queuedDownloads, failed: count(.failed),
             activeLoads: loadSlotsInUse, queuedLoads: loadSlotWaiters.count,

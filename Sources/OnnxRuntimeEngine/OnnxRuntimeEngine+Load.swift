@@ -22,6 +22,10 @@ struct LoadSettings: Sendable {
     static let threadPoolParameter = "threadPool"
     /// The parameter listing execution providers, comma-separated, e.g. `CPUExecutionProvider`.
     static let executionProvidersParameter = "executionProviders"
+    /// Every parameter key read here.
+    static let parameterKeys: Set<String> = [
+        OnnxGraphOptimization.parameterName, inlineRunParameter, threadPoolParameter, executionProvidersParameter,
+    ]
 
     /// Reads and checks the options.
     /// - Throws: ``OnnxRuntimeError/invalidParameter(model:name:value:allowed:)`` for a negative thread count, an

@@ -15,6 +15,20 @@ import Testing
         #expect(await registry.loadedModels == ["b"])
     }
 
+    @Test func modelsOfType_namesTheModelsOfThatType_sorted_withoutLoading() async throws {
+        let fixture = Fixture()
+        let models = [
+            Fixture.model("b"), Fixture.model("e2", type: .embedding), Fixture.model("a"), Fixture.model("e1", type: .embedding),
+        ]
+        let registry = fixture.registry(models, options: RegistryOptions())
+        #expect(await registry.models(ofType: .llm) == ["a", "b"])
+        #expect(await registry.models(ofType: .embedding) == ["e1", "e2"])
+        #expect(await registry.models(ofType: .classifier).isEmpty)
+        try await registry.register(Fixture.model("c"))
+        #expect(await registry.models(ofType: .llm) == ["a", "b", "c"])
+        #expect(fixture.script.contexts.isEmpty)
+    }
+
     @Test func record_countsUseAndTimes() async throws {
         let registry = Fixture().registry(["a"])
         for _ in 0..<3 { try await registry.withModel("a") { _ in } }

@@ -126,12 +126,12 @@ import Testing
             try await registry.cancelLoad("remote")
             await #expect(throws: RegistryError.self) { try await loading.value }
             try await server.open(gate: "held")
-            // No event marks the end of a cancelled download's clean-up (its temporary file removed, then its slot
-            // given back), which goes on after the load has failed: wait for both.
+            // No event marks the end of a cancelled download's clean-up (its temporary file removed, its slot given
+            // back, the model's download record cleared), which goes on after the load has failed: wait for all.
             try await waitUntil {
                 let leftover = try FileManager.default.contentsOfDirectory(atPath: directory.path)
-                let active = await registry.statistics.activeDownloads
-                return leftover.isEmpty && active == 0
+                let statistics = await registry.statistics
+                return leftover.isEmpty && statistics.activeDownloads == 0 && statistics.downloading == 0
             }
             let after = await registry.statistics
             #expect(after.downloading == 0 && after.loading == 0 && after.queuedDownloads == 0, "\(after)")

@@ -89,7 +89,8 @@ public actor WorkerRegistry {
         case .unloaded, .unregistered, .loadFailed:
             await removePool(event.name)
         case .registered, .loadStarted, .healthChanged, .evicted, .configurationUpdated, .downloadStarted,
-            .downloadProgress, .downloaded, .loadProgress, .swapStarted, .swapped, .swapFailed, .retired:
+            .downloadProgress, .downloaded, .downloadFailed, .downloadDeleted, .loadProgress, .swapStarted, .swapped,
+            .swapFailed, .retired:
             break
         }
     }

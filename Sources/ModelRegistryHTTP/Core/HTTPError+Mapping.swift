@@ -46,6 +46,14 @@ extension HTTPError {
             return HTTPError(status: 429, code: "queue_full", message: message, retryAfterSeconds: 1)
         case .corruptCatalog, .fileSystem:
             return HTTPError(status: 500, code: "catalog_error", message: message)
+        case .unknownParameter(_, let key, _, _):
+            return HTTPError(status: 400, code: "invalid_request", message: message, field: "parameters.\(key)")
+        case .downloadInUse:
+            return HTTPError(status: 409, code: "conflict", message: message)
+        case .notRemote:
+            return HTTPError(status: 400, code: "invalid_request", message: message, field: "model")
+        case .checksumMismatch:
+            return HTTPError(status: 503, code: "model_unavailable", message: message, retryAfterSeconds: 1)
         }
     }
 
