@@ -15,12 +15,6 @@ extension ModelRegistry {
     /// - Parameter name: The public name.
     package func downloadWaiters(of name: String) -> Int { entries[name]?.downloadCallers ?? 0 }
 
-    /// Whether the model's load must download its file first: it is remote and its file is not on disk.
-    func needsDownload(_ name: String) -> Bool {
-        guard let entry = entries[name], entry.downloadTo != nil else { return false }
-        return entry.isDownloaded != true
-    }
-
     /// Gets a remote model's file for load `id` and returns the configuration the engine loads: the same one with
     /// `path` set to the local file. Local models pass through unchanged.
     ///
