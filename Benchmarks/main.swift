@@ -4,6 +4,7 @@
 //
 //   swift run -c release Benchmarks            # ~100M-parameter GGUF (generated once), 5 runs per figure
 //   swift run -c release Benchmarks --quick    # the tiny fixtures, 3 runs per figure
+//   swift run -c release Benchmarks onnx       # only the named sections (see BenchmarkPlan.Section)
 //
 // Options: --runs N (runs per figure), --threads N (llama.cpp threads; default: processors − 1), --cycles N
 // (load/unload cycles for the memory figures; default 50), --output FILE (default bench-results.json).
@@ -12,7 +13,8 @@ import ExampleSupport
 import Foundation
 import ModelRegistry
 
-let usage = "usage: Benchmarks [--quick] [--runs N] [--threads N] [--cycles N] [--output FILE]"
+let usage = "usage: Benchmarks [--quick] [--runs N] [--threads N] [--cycles N] [--output FILE] [SECTION...]\n"
+    + "sections: \(BenchmarkPlan.Section.allCases.map(\.rawValue).joined(separator: ", ")) (default: all)"
 
 if CommandLine.arguments.dropFirst().first == OnnxChild.flag {
     await OnnxChild.main(Array(CommandLine.arguments.dropFirst()))
@@ -30,9 +32,17 @@ do {
     let cycles = try arguments.int("--cycles", in: 1...100_000) ?? 50
     let output = URL(fileURLWithPath: arguments.string("--output") ?? "bench-results.json")
     try arguments.finish()
-    if let extra = arguments.positional.first { throw UsageError("unexpected argument \"\(extra)\"") }
+    var sections: Set<BenchmarkPlan.Section> = []
+    for name in arguments.positional {
+        guard let section = BenchmarkPlan.Section(rawValue: name) else {
+            throw UsageError("unknown section \"\(name)\"")
+        }
+        sections.insert(section)
+    }
 
-    let plan = try BenchmarkPlan(quick: quick, runs: runs, threads: threads, cycles: cycles)
+    let plan = try BenchmarkPlan(
+        quick: quick, runs: runs, threads: threads, cycles: cycles,
+        sections: sections.isEmpty ? Set(BenchmarkPlan.Section.allCases) : sections)
     let loadBefore = Statistics.loadAverage()
     let clock = ContinuousClock()
     let start = clock.now

@@ -3,8 +3,16 @@
 // declaration of the C API (Sources/COnnxRuntime/onnxruntime_subset.h) and the setup's libonnxruntime.
 //
 // Per call: CreateTensorWithDataAsOrtValue over the input's memory, Run (names and run options made once), then
-// every output read into plain memory as the engine reads it into Swift values (tensors copied; sequences and maps
-// walked with GetValueCount/GetValue), and everything released.
+// every output read into plain memory as the engine reads it into Swift values, and everything released. Reading
+// makes the same C calls as the engine (Sources/OnnxRuntimeEngine/Native/ORTValueReader.swift), which are what any
+// C caller must make, since the C API has no other way into a sequence or a map:
+// - a tensor: GetTensorTypeAndShape (+ element type, rank, dimensions, release), GetTensorMutableData, a copy;
+// - a sequence (ZipMap: one map per input row): GetValueCount, then GetValue for each element (ORT copies the map);
+// - a map: GetValue 0 (ORT copies the keys into a new tensor), read as a tensor; GetValue 1 (the values, copied
+//   again), read without a second type query: it has as many elements as the keys, of the element type the model
+//   declares (looked up once here, from the first map, as the engine has it from the session's type info).
+// Only the destination differs: plain memory here, new Swift arrays in the engine. So for logreg_iris, where the
+// ZipMap output is most of the work, the ratio to this loop is the engine's Swift overhead.
 //
 // Usage: ort_floor MODEL SHAPE(comma-separated) THREADS RUNS CALLS WARMUP
 // Prints JSON: {"runs_us": [mean wall-clock µs per call of each run], "cpu_us": [the same in process CPU time]}.
@@ -31,27 +39,68 @@ static double now_us(clockid_t clock) {
 
 static char scratch[1 << 20];
 
-/// Reads a value the way the engine does: tensors copied out, sequences and maps walked element by element.
+static size_t element_width(ONNXTensorElementDataType type) {
+    switch (type) {
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT64: case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT64:
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_DOUBLE: return 8;
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT16: case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT16:
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT16: case ONNX_TENSOR_ELEMENT_DATA_TYPE_BFLOAT16: return 2;
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT8: case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT8:
+    case ONNX_TENSOR_ELEMENT_DATA_TYPE_BOOL: return 1;
+    default: return 4;
+    }
+}
+
+static void copy_data(OrtValue *value, size_t count, ONNXTensorElementDataType type) {
+    if (count == 0) return;
+    void *data;
+    check(api->GetTensorMutableData(value, &data), "GetTensorMutableData");
+    size_t bytes = count * element_width(type);
+    memcpy(scratch, data, bytes < sizeof scratch ? bytes : sizeof scratch);
+}
+
+/// Reads a tensor as the engine does; returns its element count.
+static size_t read_tensor(OrtValue *value) {
+    OrtTensorTypeAndShapeInfo *info;
+    check(api->GetTensorTypeAndShape(value, &info), "GetTensorTypeAndShape");
+    ONNXTensorElementDataType type;
+    size_t rank;
+    int64_t dims[16];
+    check(api->GetTensorElementType(info, &type), "GetTensorElementType");
+    check(api->GetDimensionsCount(info, &rank), "GetDimensionsCount");
+    check(api->GetDimensions(info, dims, rank), "GetDimensions");
+    api->ReleaseTensorTypeAndShapeInfo(info);
+    size_t count = 1;
+    for (size_t i = 0; i < rank; i++) count *= (size_t)dims[i];
+    copy_data(value, count, type);
+    return count;
+}
+
+/// The element type of a map's values, from the first map read (the engine has it from the model's declaration).
+static ONNXTensorElementDataType map_value_type = ONNX_TENSOR_ELEMENT_DATA_TYPE_UNDEFINED;
+
+/// Reads a value the way the engine does (see the top of the file).
 static void read_value(OrtValue *value, OrtAllocator *allocator) {
     ONNXType kind;
     check(api->GetValueType(value, &kind), "GetValueType");
     if (kind == ONNX_TYPE_TENSOR) {
-        OrtTensorTypeAndShapeInfo *info;
-        check(api->GetTensorTypeAndShape(value, &info), "GetTensorTypeAndShape");
-        ONNXTensorElementDataType type;
-        size_t rank, count;
-        int64_t dims[16];
-        check(api->GetTensorElementType(info, &type), "GetTensorElementType");
-        check(api->GetDimensionsCount(info, &rank), "GetDimensionsCount");
-        check(api->GetDimensions(info, dims, rank), "GetDimensions");
-        check(api->GetTensorShapeElementCount(info, &count), "GetTensorShapeElementCount");
-        api->ReleaseTensorTypeAndShapeInfo(info);
-        void *data;
-        if (count > 0) {
-            check(api->GetTensorMutableData(value, &data), "GetTensorMutableData");
-            size_t bytes = count * (type == ONNX_TENSOR_ELEMENT_DATA_TYPE_INT64 || type == ONNX_TENSOR_ELEMENT_DATA_TYPE_DOUBLE ? 8 : 4);
-            memcpy(scratch, data, bytes < sizeof scratch ? bytes : sizeof scratch);
+        read_tensor(value);
+        return;
+    }
+    if (kind == ONNX_TYPE_MAP) {
+        OrtValue *keys, *values;
+        check(api->GetValue(value, 0, allocator, &keys), "GetValue");
+        size_t count = read_tensor(keys);
+        api->ReleaseValue(keys);
+        check(api->GetValue(value, 1, allocator, &values), "GetValue");
+        if (map_value_type == ONNX_TENSOR_ELEMENT_DATA_TYPE_UNDEFINED) {
+            OrtTensorTypeAndShapeInfo *info;
+            check(api->GetTensorTypeAndShape(values, &info), "GetTensorTypeAndShape");
+            check(api->GetTensorElementType(info, &map_value_type), "GetTensorElementType");
+            api->ReleaseTensorTypeAndShapeInfo(info);
         }
+        copy_data(values, count, map_value_type);
+        api->ReleaseValue(values);
         return;
     }
     size_t count;

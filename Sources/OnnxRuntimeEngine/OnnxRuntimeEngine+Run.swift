@@ -33,11 +33,13 @@ extension OnnxRuntimeEngine {
     ) async throws(OnnxRuntimeError) -> [String: OnnxValue] {
         try await perform(inputs, outputNames: outputNames, buffers: [:]) { model, plan, values in
             Result { () throws(OnnxRuntimeError) in
+                var reader = ORTValueReader(api: model.session.api)
                 var named: [String: OnnxValue] = [:]
                 named.reserveCapacity(values.count)
-                for (index, value) in zip(plan.outputIndices, values) {
-                    let name = model.info.outputs[index].name
-                    named[name] = try Self.read(value, output: name, model: model.name)
+                for (position, index) in plan.outputIndices.enumerated() {
+                    let output = model.info.outputs[index]
+                    guard let value = values[position] else { continue }  // never: execute checks every output
+                    named[output.name] = try Self.read(value, declared: output.type, with: &reader, output: output.name, model: model.name)
                 }
                 return named
             }
@@ -64,8 +66,15 @@ extension OnnxRuntimeEngine {
         _ body: (OnnxRunOutputs) throws -> R
     ) async throws -> R {
         let owned = try await perform(inputs, outputNames: outputNames, buffers: [:]) { model, plan, values in
-            .success(OnnxRunOutputs(
-                model: model.name, names: plan.outputIndices.map { model.info.outputs[$0].name }, values: values))
+            // Take ownership of every output, so that they outlive the run for `body`.
+            var owned: [ORTValue] = []
+            owned.reserveCapacity(values.count)
+            for index in values.indices {
+                if let pointer = values[index] { owned.append(ORTValue(owning: pointer, api: model.session.api)) }
+                values[index] = nil
+            }
+            return .success(OnnxRunOutputs(
+                model: model.name, names: plan.outputIndices.map { model.info.outputs[$0].name }, values: owned))
         }
         return try body(owned)
     }
@@ -101,7 +110,7 @@ extension OnnxRuntimeEngine {
     /// Checks, runs and hands the outputs to `read`, on the native queue or inline (see ``RunCostEstimate``).
     private func perform<R: Sendable>(
         _ inputs: [String: Tensor], outputNames: [String]?, buffers: [String: TensorBuffer],
-        read: @escaping @Sendable (LoadedModel, RunPlan, [ORTValue]) -> Result<R, OnnxRuntimeError>
+        read: @escaping @Sendable (LoadedModel, RunPlan, Outputs) -> Result<R, OnnxRuntimeError>
     ) async throws(OnnxRuntimeError) -> R {
         let model = try loadedModel()
         let plan = try model.plan(inputs, outputNames: outputNames)
@@ -130,14 +139,18 @@ extension OnnxRuntimeEngine {
         return try result.get()
     }
 
+    /// ORT's outputs of one run, in the planned order, borrowed by the closure that reads them: an entry the reader
+    /// sets to `nil` is its own to release; the others are released after it returns.
+    typealias Outputs = UnsafeMutableBufferPointer<OpaquePointer?>
+
     /// Executes and reads the run, recording how long it took for ``RunCostEstimate``. Blocking.
     private static func measured<R>(
         _ plan: RunPlan, targets: [TensorBuffer?], model: LoadedModel, options: ORTRunOptions,
-        read: (LoadedModel, RunPlan, [ORTValue]) -> Result<R, OnnxRuntimeError>
+        read: (LoadedModel, RunPlan, Outputs) -> Result<R, OnnxRuntimeError>
     ) -> Result<R, OnnxRuntimeError> {
         let start = ContinuousClock.now
-        let result = execute(plan, targets: targets, model: model, options: options).flatMap { values in
-            read(model, plan, values)
+        let result = execute(plan, targets: targets, model: model, options: options) { outputs in
+            read(model, plan, outputs)
         }
         if case .success = result {
             let duration = ContinuousClock.now - start
@@ -146,63 +159,77 @@ extension OnnxRuntimeEngine {
         return result
     }
 
-    /// Wraps the inputs, runs, and takes ownership of the outputs. Blocking.
-    private static func execute(
-        _ plan: RunPlan, targets: [TensorBuffer?], model: LoadedModel, options: ORTRunOptions
-    ) -> Result<[ORTValue], OnnxRuntimeError> {
+    /// Wraps the inputs, runs, and hands the outputs to `consume`; the outputs ORT allocated and `consume` did not
+    /// take are released afterwards. The input and output pointer lists live on the stack. Blocking.
+    private static func execute<R>(
+        _ plan: RunPlan, targets: [TensorBuffer?], model: LoadedModel, options: ORTRunOptions,
+        consume: (Outputs) -> Result<R, OnnxRuntimeError>
+    ) -> Result<R, OnnxRuntimeError> {
         let session = model.session
         let api = session.api
-        return withInputValues(plan.inputs[...], api: api, model: model.name, collected: []) { inputs in
-            var outputs = [OpaquePointer?](repeating: nil, count: plan.outputIndices.count)
-            var given: [ORTValue?] = []  // values over the caller's buffers, by output position
-            if !targets.isEmpty {
-                given.reserveCapacity(targets.count)
-                for (index, target) in targets.enumerated() {
-                    do throws(OnnxRuntimeStatus) {
-                        let value = try target.map { buffer throws(OnnxRuntimeStatus) in try buffer.makeValue(api: api) }
-                        outputs[index] = value?.withPointer { $0 }
-                        given.append(value)
-                    } catch {
-                        return .failure(.native(
-                            model: model.name, operation: "CreateTensorWithDataAsOrtValue", status: error))
+        let inputCount = plan.inputs.count
+        let outputCount = plan.outputIndices.count
+        return withUnsafeTemporaryAllocation(of: OpaquePointer?.self, capacity: max(1, inputCount + outputCount)) {
+            slots in
+            slots.initialize(repeating: nil)
+            defer { slots.deinitialize() }
+            let inputs = UnsafeMutableBufferPointer(rebasing: slots[0..<inputCount])
+            let outputs = UnsafeMutableBufferPointer(rebasing: slots[inputCount..<(inputCount + outputCount)])
+            return withInputValues(plan.inputs, from: 0, api: api, model: model.name, into: inputs) {
+                var given: [ORTValue?] = []  // values over the caller's buffers, by output position
+                if !targets.isEmpty {
+                    given.reserveCapacity(targets.count)
+                    for (index, target) in targets.enumerated() {
+                        do throws(OnnxRuntimeStatus) {
+                            let value = try target.map { buffer throws(OnnxRuntimeStatus) in
+                                try buffer.makeValue(api: api)
+                            }
+                            outputs[index] = value?.withPointer { $0 }
+                            given.append(value)
+                        } catch {
+                            return .failure(.native(
+                                model: model.name, operation: "CreateTensorWithDataAsOrtValue", status: error))
+                        }
                     }
                 }
-            }
-            let outputNames = plan.allOutputs
-                ? model.outputNames.pointers : plan.outputIndices.map { model.outputNames.pointers[$0] }
-            let status = Result { () throws(OnnxRuntimeStatus) in
-                try session.run(
-                    inputNames: model.inputNames.pointers, inputs: inputs, outputNames: outputNames,
-                    outputs: &outputs, options: options)
-            }
-            // Take ownership of what ORT allocated before looking at the status, so nothing can leak.
-            var values: [ORTValue] = []
-            values.reserveCapacity(outputs.count)
-            var complete = true
-            for (index, pointer) in outputs.enumerated() {
-                if index < given.count, let value = given[index] {
-                    values.append(value)
-                } else if let pointer {
-                    values.append(ORTValue(owning: pointer, api: api))
-                } else {
-                    complete = false
+                // Whatever ORT allocated is released on every path; the caller's buffers stay with `given`.
+                defer {
+                    for index in outputs.indices where index >= given.count || given[index] == nil {
+                        if let pointer = outputs[index] { api.table.pointee.ReleaseValue(pointer) }
+                    }
+                    withExtendedLifetime(given) {}
                 }
+                let status = Result { () throws(OnnxRuntimeStatus) in
+                    if plan.allOutputs {
+                        try session.run(
+                            inputNames: model.inputNames.pointers, inputs: UnsafeBufferPointer(inputs),
+                            outputNames: model.outputNames.pointers, outputs: outputs, options: options)
+                    } else {
+                        try session.run(
+                            inputNames: model.inputNames.pointers, inputs: UnsafeBufferPointer(inputs),
+                            outputNames: plan.outputIndices.map { model.outputNames.pointers[$0] }, outputs: outputs,
+                            options: options)
+                    }
+                }
+                if case .failure(let error) = status { return .failure(.runFailed(model: model.name, status: error)) }
+                guard !outputs.contains(where: { $0 == nil }) else {
+                    return .failure(.native(model: model.name, operation: "Run", status: .nullResult("Run")))
+                }
+                return consume(outputs)
             }
-            if case .failure(let error) = status { return .failure(.runFailed(model: model.name, status: error)) }
-            guard complete else { return .failure(.native(model: model.name, operation: "Run", status: .nullResult("Run"))) }
-            return .success(values)
         }
     }
 
-    /// Calls `body` with an ORT value for each tensor, in order, all alive for the call.
+    /// Calls `body` once an ORT value for each tensor, from `index` on, is in `slots`, all alive for the call.
     private static func withInputValues<R>(
-        _ tensors: ArraySlice<Tensor>, api: ORTAPI, model: String, collected: [OpaquePointer?],
-        _ body: ([OpaquePointer?]) -> Result<R, OnnxRuntimeError>
+        _ tensors: [Tensor], from index: Int, api: ORTAPI, model: String,
+        into slots: UnsafeMutableBufferPointer<OpaquePointer?>, _ body: () -> Result<R, OnnxRuntimeError>
     ) -> Result<R, OnnxRuntimeError> {
-        guard let first = tensors.first else { return body(collected) }
+        guard index < tensors.count else { return body() }
         do throws(OnnxRuntimeStatus) {
-            return try ORTValue.withValue(for: first, api: api) { pointer in
-                withInputValues(tensors.dropFirst(), api: api, model: model, collected: collected + [pointer], body)
+            return try ORTValue.withValue(for: tensors[index], api: api) { pointer in
+                slots[index] = pointer
+                return withInputValues(tensors, from: index + 1, api: api, model: model, into: slots, body)
             }
         } catch {
             return .failure(.native(model: model, operation: "CreateTensorWithDataAsOrtValue", status: error))
@@ -210,14 +237,36 @@ extension OnnxRuntimeEngine {
     }
 
     /// Copies one output into Swift.
+    /// - Parameters:
+    ///   - value: The borrowed `OrtValue*`.
+    ///   - declared: The output's declared type.
+    ///   - reader: The run's reader, which shares arrays between the values it reads.
+    ///   - output: The output's name, for errors.
+    ///   - model: The model's name, for errors.
+    static func read(
+        _ value: OpaquePointer, declared: OnnxValueType?, with reader: inout ORTValueReader, output: String,
+        model: String
+    ) throws(OnnxRuntimeError) -> OnnxValue {
+        do throws(ORTReadFailure) {
+            return try reader.read(value, declared: declared)
+        } catch {
+            throw readError(error, output: output, model: model)
+        }
+    }
+
+    /// Copies one output, owned by `value`, into Swift.
     static func read(_ value: ORTValue, output: String, model: String) throws(OnnxRuntimeError) -> OnnxValue {
         do throws(ORTReadFailure) {
             return try value.read()
         } catch {
-            switch error {
-            case .status(let status): throw .native(model: model, operation: "read output", status: status)
-            case .unsupported(let type): throw .unsupportedOutputType(model: model, output: output, type: type)
-            }
+            throw readError(error, output: output, model: model)
+        }
+    }
+
+    private static func readError(_ error: ORTReadFailure, output: String, model: String) -> OnnxRuntimeError {
+        switch error {
+        case .status(let status): .native(model: model, operation: "read output", status: status)
+        case .unsupported(let type): .unsupportedOutputType(model: model, output: output, type: type)
         }
     }
 }

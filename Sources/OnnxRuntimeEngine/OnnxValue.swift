@@ -8,7 +8,9 @@
 /// let labels = outputs["label"]?.tensor?.int64s                           // [Int64]
 /// let probabilities = outputs["probabilities"]?.sequence?.compactMap(\.int64FloatMap)  // [[Int64: Float]]
 /// ```
-public indirect enum OnnxValue: Sendable, Hashable {
+public enum OnnxValue: Sendable, Hashable {
+    // Not `indirect`: a sequence's elements already live in an array, so no case needs a box of its own (an
+    // indirect enum allocates one for every value, tensors included).
     /// A dense tensor.
     case tensor(Tensor)
     /// An ONNX sequence; each element is itself a value.

@@ -49,18 +49,21 @@ final class ORTSession: @unchecked Sendable {
     ///   - options: Run options, used to terminate the run from another thread.
     /// - Throws: ``OnnxRuntimeStatus`` when ORT fails or the run was terminated.
     func run(
-        inputNames: [UnsafePointer<CChar>?], inputs: [OpaquePointer?], outputNames: [UnsafePointer<CChar>?],
-        outputs: inout [OpaquePointer?], options: ORTRunOptions?
+        inputNames: [UnsafePointer<CChar>?], inputs: UnsafeBufferPointer<OpaquePointer?>,
+        outputNames: [UnsafePointer<CChar>?], outputs: UnsafeMutableBufferPointer<OpaquePointer?>,
+        options: ORTRunOptions?
     ) throws(OnnxRuntimeStatus) {
         let status: OpaquePointer?
         if let options {
             status = options.withPointer { runOptions in
                 api.table.pointee.Run(
-                    pointer, runOptions, inputNames, inputs, inputs.count, outputNames, outputNames.count, &outputs)
+                    pointer, runOptions, inputNames, inputs.baseAddress, inputs.count, outputNames, outputNames.count,
+                    outputs.baseAddress)
             }
         } else {
             status = api.table.pointee.Run(
-                pointer, nil, inputNames, inputs, inputs.count, outputNames, outputNames.count, &outputs)
+                pointer, nil, inputNames, inputs.baseAddress, inputs.count, outputNames, outputNames.count,
+                outputs.baseAddress)
         }
         try api.check(status)
     }

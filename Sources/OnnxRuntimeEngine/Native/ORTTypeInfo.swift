@@ -66,21 +66,3 @@ func readTensorTypeAndShape(
     try api.check(api.table.pointee.GetDimensions(info, &dims, rank))
     return (TensorElementType(native: elementType), dims)
 }
-
-/// Like ``readTensorTypeAndShape(_:api:)``, with the dimensions as `Int`s read straight into the array a ``Tensor``
-/// keeps (no second array).
-/// - Throws: ``OnnxRuntimeStatus`` when ORT fails.
-func readTensorTypeAndIntShape(
-    _ info: OpaquePointer, api: ORTAPI
-) throws(OnnxRuntimeStatus) -> (TensorElementType, [Int]) {
-    var elementType = ONNX_TENSOR_ELEMENT_DATA_TYPE_UNDEFINED
-    try api.check(api.table.pointee.GetTensorElementType(info, &elementType))
-    var rank = 0
-    try api.check(api.table.pointee.GetDimensionsCount(info, &rank))
-    var dims = [Int](repeating: 0, count: rank)
-    let status = dims.withUnsafeMutableBufferPointer { buffer in
-        buffer.withMemoryRebound(to: Int64.self) { api.table.pointee.GetDimensions(info, $0.baseAddress, rank) }
-    }
-    try api.check(status)
-    return (TensorElementType(native: elementType), dims)
-}
