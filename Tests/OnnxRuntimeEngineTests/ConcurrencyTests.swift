@@ -1,4 +1,5 @@
 import Foundation
+import ModelRegistry
 import OnnxRuntimeEngine
 import Testing
 
@@ -48,14 +49,19 @@ import Testing
         }
         // The runs' tasks execute only when the test says so: the executor holds their jobs.
         let executor = SteppedExecutor()
-        let runs = inputs.map { x in
+        let returned = Locked(Set<Int>())
+        let runs = inputs.enumerated().map { index, x in
             Task(executorPreference: executor) {
-                try await engine.run(["x": Tensor(shape: [3, 4, 5], floats: x)])["y"]?.tensor?.floats
+                defer { returned.withLock { _ = $0.insert(index) } }
+                return try await engine.run(["x": Tensor(shape: [3, 4, 5], floats: x)])["y"]?.tensor?.floats
             }
         }
         await executor.waitForJobs(runs.count)
-        // Each run's first job takes the loaded model, checks the inputs and hands the run to the native queue.
+        // Each run's first job takes the loaded model, checks the inputs and hands the run to the native queue, where
+        // it suspends; only a run whose native work ended before it could suspend returns within that job.
         #expect(await executor.runQueued() == runs.count)
+        let inFlight = runs.count - returned.withLock(\.count)
+        #expect(inFlight > 0, "every run returned before the unload")
 
         await engine.unload()
         #expect(!engine.isLoaded)
@@ -63,9 +69,10 @@ import Testing
             try await engine.run(["x": Tensor(shape: [3, 4, 5], floats: inputs[0])])
         }
         #expect(throws: OnnxRuntimeError.notLoaded(model: "sigmoid")) { try late.get() }
-        // Every run was in flight when unload was called: each is suspended in the engine, now waiting to resume
-        // (a run can only return through a job of the executor, and none has run since).
-        await executor.waitForJobs(runs.count)
+        // The others were in flight when unload was called: each is suspended in the engine, now waiting to resume,
+        // and none has returned (a run resumes only through a job of the executor, and none has run since).
+        await executor.waitForJobs(inFlight)
+        #expect(returned.withLock(\.count) == runs.count - inFlight)
 
         executor.release()
         for (run, x) in zip(runs, inputs) {

@@ -17,8 +17,9 @@ final class SteppedExecutor: TaskExecutor, @unchecked Sendable {
     private struct State {
         var jobs: [UnownedJob] = []
         var released = false
-        /// Tests waiting for a number of queued jobs.
-        var watchers: [(count: Int, continuation: CheckedContinuation<Void, Never>)] = []
+        /// Tests waiting for a number of queued jobs, by id.
+        var watchers: [UInt64: (count: Int, continuation: CheckedContinuation<Void, Never>)] = [:]
+        var nextWatcher: UInt64 = 0
     }
 
     private let state = Locked(State())
@@ -30,22 +31,32 @@ final class SteppedExecutor: TaskExecutor, @unchecked Sendable {
             if state.released { return (true, []) }
             state.jobs.append(job)
             let count = state.jobs.count
-            defer { state.watchers.removeAll { $0.count <= count } }
-            return (false, state.watchers.filter { $0.count <= count }.map(\.continuation))
+            let due = state.watchers.filter { $0.value.count <= count }
+            for id in due.keys { state.watchers[id] = nil }
+            return (false, due.values.map(\.continuation))
         }
         ready.forEach { $0.resume() }
         if runNow { run([job]) }
     }
 
-    /// Waits until at least `count` jobs are queued.
+    /// Waits until at least `count` jobs are queued, or the task is cancelled (a test's time limit), so jobs that
+    /// never come fail the test instead of hanging the run.
     func waitForJobs(_ count: Int) async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let ready = state.withLock { state in
-                if state.jobs.count >= count { return true }
-                state.watchers.append((count, continuation))
-                return false
+        let id = state.withLock { state in
+            defer { state.nextWatcher += 1 }
+            return state.nextWatcher
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let ready = state.withLock { state in
+                    if Task.isCancelled || state.jobs.count >= count { return true }
+                    state.watchers[id] = (count, continuation)
+                    return false
+                }
+                if ready { continuation.resume() }
             }
-            if ready { continuation.resume() }
+        } onCancel: {
+            state.withLock { $0.watchers.removeValue(forKey: id) }?.continuation.resume()
         }
     }
 
