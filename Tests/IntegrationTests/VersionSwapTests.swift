@@ -57,7 +57,7 @@ import Testing
             for _ in 0..<requestTasks {
                 group.addTask {
                     var (answers, failures, extra) = ([Answer](), [String](), 0)
-                    while extra < after {
+                    while extra < after, !Task.isCancelled {  // a test cut off by its time limit stops them
                         if stop.withLock({ $0 }) { extra += 1 }
                         do { answers.append(try await registry.withModel(name) { try await ask($0) }) } catch {
                             failures.append("\(error)")
@@ -87,12 +87,12 @@ import Testing
         _ registry: ModelRegistry, _ swap: () async throws -> T
     ) async throws -> (T, answers: [Answer], failures: [String]) {
         let stop = Locked(false)
-        let load = Task { await requests(registry, until: stop) }
+        async let load = requests(registry, until: stop)  // a child task: cancelled with the test
         try await Task.sleep(for: .milliseconds(50))
         let result: Result<T, any Error>
         do { result = .success(try await swap()) } catch { result = .failure(error) }
         stop.withLock { $0 = true }
-        let (answers, failures) = await load.value
+        let (answers, failures) = await load
         return (try result.get(), answers, failures)
     }
 
