@@ -37,17 +37,6 @@ final class EventBroadcaster<Event: Sendable>: Sendable {
         return stream
     }
 
-    /// Sends an event to every subscriber without waiting.
-    /// - Parameter event: The event.
-    func publish(_ event: Event) {
-        let subscribers = state.withLock { Array($0.subscribers.values) }
-        var dropped = 0
-        for subscriber in subscribers {
-            if case .dropped = subscriber.yield(event) { dropped += 1 }
-        }
-        if dropped > 0 { state.withLock { $0.dropped += dropped } }
-    }
-
     /// Numbers an event and sends it to every subscriber without waiting, under the lock that hands out the
     /// numbers: so events published from any thread (the registry actor, an engine's load progress) reach every
     /// subscriber in the order of their numbers.
