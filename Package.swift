@@ -64,7 +64,7 @@ let package = Package(
         ),
 
         // Examples and benchmarks (they run the real engines on the fixtures Scripts/install-native-deps.sh installs)
-        .target(name: "ExampleSupport", path: "Examples/Support", swiftSettings: swiftSettings),
+        .target(name: "ExampleSupport", dependencies: ["ModelRegistry"], path: "Examples/Support", swiftSettings: swiftSettings),
         .executableTarget(
             name: "iris", dependencies: ["ModelRegistry", "ModelRegistryEngines", "OnnxRuntimeEngine", "ExampleSupport"],
             path: "Examples/iris", swiftSettings: swiftSettings
@@ -98,7 +98,7 @@ let package = Package(
         .target(name: "ModelRegistryTestSupport", dependencies: ["ModelRegistry"], path: "Tests/Support", swiftSettings: swiftSettings),
         .testTarget(
             name: "ModelRegistryTests",
-            dependencies: ["ModelRegistry", "ModelRegistryTestSupport", "model-catalog"],
+            dependencies: ["ModelRegistry", "ModelRegistryTestSupport", "ExampleSupport", "model-catalog"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -117,13 +117,17 @@ let package = Package(
         ),
         .testTarget(
             name: "LlamaEngineTests",
-            dependencies: ["LlamaEngine", "ModelPreflight", "ModelRegistryTestSupport", "model-preflight"],  // runs the child
+            dependencies: [
+                "LlamaEngine", "ModelPreflight", "ModelRegistryTestSupport", "ExampleSupport", "model-preflight",  // runs the child
+            ],
             exclude: ["Fixtures"],  // read through #filePath; written by Fixtures/make_crash_fixtures.py
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "PreflightTests",
-            dependencies: ["ModelPreflight", "OnnxRuntimeEngine", "ModelRegistryTestSupport", "model-preflight"],
+            dependencies: [
+                "ModelPreflight", "OnnxRuntimeEngine", "ModelRegistryTestSupport", "ExampleSupport", "model-preflight",
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,3 +1,4 @@
+import ExampleSupport
 import Dispatch
 import Foundation
 import ModelPreflight
@@ -134,40 +135,14 @@ import Testing
         let template = """
             {"name":"fuzz","engine":"llamacpp","type":"llm","path":"","contextLength":64,"batchSize":64,"threads":1}
             """
-        let process = Process()
-        process.executableURL = child
-        process.arguments = ["--batch", template] + files
         var environment = PreflightProcess.childEnvironment()  // what the engines give their children
         environment["MODELREGISTRY_LLAMA_LOG"] = "error"
-        process.environment = environment
-        let output = Pipe(), errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        let (outData, errData): (Data, Data) = try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {  // blocking reads stay off Swift's cooperative threads
-                do { try process.run() } catch {
-                    continuation.resume(throwing: error)
-                    return
-                }
-                let errorData = Locked(Data())
-                let group = DispatchGroup()
-                group.enter()
-                DispatchQueue.global().async {
-                    errorData.withLock { $0 = errors.fileHandleForReading.readDataToEndOfFile() }
-                    group.leave()
-                }
-                let outputData = output.fileHandleForReading.readDataToEndOfFile()
-                group.wait()
-                process.waitUntilExit()
-                continuation.resume(returning: (outputData, errorData.withLock { $0 }))
-            }
-        }
-        let signalled = process.terminationReason == .uncaughtSignal
+        let run = try await ChildProcess.run(child, ["--batch", template] + files, environment: environment)
         return ChildOutput(
-            lines: String(decoding: outData, as: UTF8.self).split(whereSeparator: \.isNewline).map(String.init),
-            standardError: String(decoding: errData, as: UTF8.self),
-            exitedNormally: !signalled && [0, 3].contains(process.terminationStatus),
-            status: signalled ? "signal \(process.terminationStatus)" : "exit \(process.terminationStatus)")
+            lines: run.stdout.split(whereSeparator: \.isNewline).map(String.init),
+            standardError: run.stderr,
+            exitedNormally: !run.signalled && [0, 3].contains(run.status),
+            status: run.signalled ? "signal \(run.status)" : "exit \(run.status)")
     }
 
     /// Whether this process runs under the thread sanitizer (its runtime is linked in).

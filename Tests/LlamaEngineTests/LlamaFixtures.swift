@@ -1,3 +1,4 @@
+import ExampleSupport
 import Foundation
 import LlamaEngine
 import ModelRegistry
@@ -43,19 +44,11 @@ enum LlamaFixtures {
 
     /// Runs the setup's Python with `arguments` and returns its standard output.
     static func python(_ arguments: [String]) async throws -> String {
-        let process = Process()
-        process.executableURL = NativeFixtures.python
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-            do { try process.run() } catch { continuation.resume(throwing: error) }
-        }
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        try #require(status == 0, "python \(arguments.joined(separator: " ")) failed with status \(status)")
-        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let run = try await ChildProcess.run(NativeFixtures.python, arguments)
+        try #require(
+            run.status == 0 && !run.signalled,
+            "python \(arguments.joined(separator: " ")) failed with status \(run.status): \(run.stderr)")
+        return run.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// Writes a GGUF file with no tensors through the gguf package's `GGUFWriter` (named `w` in `metadata`).

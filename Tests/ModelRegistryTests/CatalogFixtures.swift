@@ -1,3 +1,4 @@
+import ExampleSupport
 import Foundation
 import ModelRegistry
 import ModelRegistryTestSupport
@@ -44,22 +45,7 @@ enum CatalogFixtures {
     /// Runs an executable to its end.
     /// - Returns: The exit status and what it wrote to standard error.
     static func run(_ executable: URL, _ arguments: [String]) async throws -> (status: Int32, stderr: String) {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        let errors = Pipe()
-        process.standardError = errors
-        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-            do {
-                try process.run()
-            } catch {
-                process.terminationHandler = nil
-                continuation.resume(throwing: error)
-            }
-        }
-        let stderr = try errors.fileHandleForReading.readToEnd() ?? Data()
-        return (status, String(decoding: stderr, as: UTF8.self))
+        let run = try await ChildProcess.run(executable, arguments)
+        return (run.signalled ? -run.status : run.status, run.stderr)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import ExampleSupport
 import ModelRegistryTestSupport
 
 /// A models directory for the discovery tests, built from the real ONNX fixtures and a GGUF file written by the
@@ -26,7 +27,7 @@ enum DiscoveryFixtures {
     ///   - architecture: `general.architecture`.
     ///   - contextLength: `<architecture>.context_length`.
     ///   - fileType: `general.file_type`.
-    static func writeGGUF(to url: URL, architecture: String, contextLength: Int, fileType: Int) throws {
+    static func writeGGUF(to url: URL, architecture: String, contextLength: Int, fileType: Int) async throws {
         let script = """
             import sys, numpy, gguf
             w = gguf.GGUFWriter(sys.argv[1], sys.argv[2])
@@ -39,13 +40,10 @@ enum DiscoveryFixtures {
         guard FileManager.default.isExecutableFile(atPath: NativeFixtures.python.path) else {
             throw FixtureError(description: "no Python at \(NativeFixtures.python.path): run `make setup`")
         }
-        let process = Process()
-        process.executableURL = NativeFixtures.python
-        process.arguments = ["-c", script, url.path, architecture, "\(contextLength)", "\(fileType)"]
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw FixtureError(description: "the gguf writer exited with status \(process.terminationStatus)")
+        let run = try await ChildProcess.run(
+            NativeFixtures.python, ["-c", script, url.path, architecture, "\(contextLength)", "\(fileType)"])
+        guard run.status == 0, !run.signalled else {
+            throw FixtureError(description: "the gguf writer ended with status \(run.status): \(run.stderr)")
         }
     }
 
@@ -67,7 +65,7 @@ enum DiscoveryFixtures {
     ///
     /// We run as root, so a `chmod 000` file would still be readable: the unreadable entries are a dangling link,
     /// an ambiguous folder and a file whose header is wrong.
-    static func makeModelsDirectory() throws -> Layout {
+    static func makeModelsDirectory() async throws -> Layout {
         let root = try NativeFixtures.temporaryDirectory().appendingPathComponent("models")
         let files = FileManager.default
         try files.createDirectory(at: root, withIntermediateDirectories: true)
@@ -82,7 +80,7 @@ enum DiscoveryFixtures {
         try copy("mul_1.onnx", to: ".hidden.onnx")
         try copy("mul_1.onnx", to: "two/a.onnx")
         try copy("sigmoid.onnx", to: "two/b.onnx")
-        try writeGGUF(
+        try await writeGGUF(
             to: root.appendingPathComponent("tiny.gguf"), architecture: "llama", contextLength: 256, fileType: 1)
         try files.createDirectory(at: root.appendingPathComponent("empty-folder"), withIntermediateDirectories: true)
         try Data("no model here\n".utf8).write(to: root.appendingPathComponent("empty-folder/README"))

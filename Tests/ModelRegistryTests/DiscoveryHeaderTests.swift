@@ -6,8 +6,8 @@ import Testing
 
 @Suite(.timeLimit(.minutes(2)))
 struct DiscoveryHeaderTests {
-    @Test func parse_pythonWrittenFile_readsTheValuesItWasGiven() throws {
-        let bytes = try Self.ggufBytes(architecture: "gpt2", contextLength: 1024, fileType: 15)
+    @Test func parse_pythonWrittenFile_readsTheValuesItWasGiven() async throws {
+        let bytes = try await Self.ggufBytes(architecture: "gpt2", contextLength: 1024, fileType: 15)
         let header = try GGUFHeader(parsing: bytes)
         #expect(header.version == 3)
         #expect(header.architecture == "gpt2")
@@ -17,8 +17,8 @@ struct DiscoveryHeaderTests {
 
     /// Every truncation of a real file either fails the magic/fixed-header check or parses without crashing,
     /// keeping the values that lie within the prefix.
-    @Test func parse_everyTruncatedPrefix_neverReadsPastTheEnd() throws {
-        let bytes = try Self.ggufBytes(architecture: "llama", contextLength: 64, fileType: 0)
+    @Test func parse_everyTruncatedPrefix_neverReadsPastTheEnd() async throws {
+        let bytes = try await Self.ggufBytes(architecture: "llama", contextLength: 64, fileType: 0)
         var parsedWithArchitecture = 0
         for length in 0...bytes.count {
             let prefix = Array(bytes.prefix(length))
@@ -53,11 +53,11 @@ struct DiscoveryHeaderTests {
     }
 
     /// A GGUF file written by the `gguf` Python package, as bytes.
-    private static func ggufBytes(architecture: String, contextLength: Int, fileType: Int) throws -> [UInt8] {
+    private static func ggufBytes(architecture: String, contextLength: Int, fileType: Int) async throws -> [UInt8] {
         let directory = try NativeFixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let file = directory.appendingPathComponent("model.gguf")
-        try DiscoveryFixtures.writeGGUF(
+        try await DiscoveryFixtures.writeGGUF(
             to: file, architecture: architecture, contextLength: contextLength, fileType: fileType)
         return Array(try Data(contentsOf: file))
     }

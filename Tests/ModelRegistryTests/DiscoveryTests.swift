@@ -5,8 +5,8 @@ import Testing
 
 @Suite(.timeLimit(.minutes(2)))
 struct DiscoveryTests {
-    @Test func scan_mixedDirectory_registersModelsAndReportsUnreadableEntries() throws {
-        let layout = try DiscoveryFixtures.makeModelsDirectory()
+    @Test func scan_mixedDirectory_registersModelsAndReportsUnreadableEntries() async throws {
+        let layout = try await DiscoveryFixtures.makeModelsDirectory()
         defer { try? FileManager.default.removeItem(at: layout.workspace) }
         let catalog = try ModelCatalog(fileURL: layout.catalogFile)
 
@@ -31,8 +31,8 @@ struct DiscoveryTests {
         }
     }
 
-    @Test func scan_ggufFile_readsHeaderValues() throws {
-        let layout = try DiscoveryFixtures.makeModelsDirectory()
+    @Test func scan_ggufFile_readsHeaderValues() async throws {
+        let layout = try await DiscoveryFixtures.makeModelsDirectory()
         defer { try? FileManager.default.removeItem(at: layout.workspace) }
         let catalog = try ModelCatalog(fileURL: layout.catalogFile)
         try ModelDiscovery(catalog: catalog).scan(layout.root)
@@ -48,8 +48,8 @@ struct DiscoveryTests {
         #expect(try catalog.version(name: "logreg_iris", version: "1.0.0").configuration().engine == .onnxruntime)
     }
 
-    @Test func rescan_unchangedDirectory_addsNothing() throws {
-        let layout = try DiscoveryFixtures.makeModelsDirectory()
+    @Test func rescan_unchangedDirectory_addsNothing() async throws {
+        let layout = try await DiscoveryFixtures.makeModelsDirectory()
         defer { try? FileManager.default.removeItem(at: layout.workspace) }
         let catalog = try ModelCatalog(fileURL: layout.catalogFile)
         let discovery = ModelDiscovery(catalog: catalog)
@@ -63,8 +63,8 @@ struct DiscoveryTests {
         #expect(try catalog.list() == before)
     }
 
-    @Test func rescan_changedFile_registersNextPatchAndKeepsOldVersions() throws {
-        let layout = try DiscoveryFixtures.makeModelsDirectory()
+    @Test func rescan_changedFile_registersNextPatchAndKeepsOldVersions() async throws {
+        let layout = try await DiscoveryFixtures.makeModelsDirectory()
         defer { try? FileManager.default.removeItem(at: layout.workspace) }
         let catalog = try ModelCatalog(fileURL: layout.catalogFile)
         let discovery = ModelDiscovery(catalog: catalog)
@@ -72,7 +72,7 @@ struct DiscoveryTests {
         try catalog.promote(name: "tiny", version: "1.0.0")
 
         // Rewrite the GGUF file with a longer context: a new size and modification time.
-        try DiscoveryFixtures.writeGGUF(
+        try await DiscoveryFixtures.writeGGUF(
             to: URL(fileURLWithPath: layout.models["tiny"]!), architecture: "llama", contextLength: 4096, fileType: 0)
         let stats = try discovery.scan(layout.root)
 
@@ -99,7 +99,7 @@ struct DiscoveryTests {
     }
 
     @Test func cli_scanAndPromote_workThroughTheTool() async throws {
-        let layout = try DiscoveryFixtures.makeModelsDirectory()
+        let layout = try await DiscoveryFixtures.makeModelsDirectory()
         defer { try? FileManager.default.removeItem(at: layout.workspace) }
         let file = layout.catalogFile
         let tool = try CatalogFixtures.toolURL()

@@ -1,3 +1,4 @@
+import ExampleSupport
 import Foundation
 import ModelRegistry
 import Testing
@@ -30,18 +31,18 @@ import Testing
     }
 
     @Test(arguments: [55, 56, 63, 64, 65, 119, 120, 128])
-    func hash_lengthsAroundThePaddingBoundary_matchSha256sum(length: Int) throws {
+    func hash_lengthsAroundThePaddingBoundary_matchSha256sum(length: Int) async throws {
         let bytes = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ 3) }
-        try DownloadSandboxSync.withFile(bytes) { file throws in
-            let expected = try Self.sha256sum(file)
+        try await HashedFile.with(bytes) { file in
+            let expected = try await Self.sha256sum(file)
             #expect(SHA256.hex(SHA256.hash(bytes)) == expected)
         }
     }
 
-    @Test func hashFile_largeFile_matchesSha256sum_andIncrementalFeeding() throws {
+    @Test func hashFile_largeFile_matchesSha256sum_andIncrementalFeeding() async throws {
         let bytes = (0..<3_000_017).map { UInt8(truncatingIfNeeded: ($0 &* 2_654_435_761) >> 13) }
-        try DownloadSandboxSync.withFile(bytes) { file throws in
-            let expected = try Self.sha256sum(file)
+        try await HashedFile.with(bytes) { file in
+            let expected = try await Self.sha256sum(file)
             #expect(SHA256.hex(try SHA256.hash(fileAt: file)) == expected)
             var hasher = SHA256()
             var start = 0
@@ -59,26 +60,20 @@ import Testing
     }
 
     /// The digest `sha256sum` (coreutils) prints for a file.
-    static func sha256sum(_ file: URL) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["sha256sum", file.path]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return String(text.prefix(64))
+    static func sha256sum(_ file: URL) async throws -> String {
+        let run = try await ChildProcess.run(URL(fileURLWithPath: "/usr/bin/env"), ["sha256sum", file.path])
+        try #require(run.status == 0 && !run.signalled, "sha256sum failed: \(run.stderr)")
+        return String(run.stdout.prefix(64))
     }
 }
 
-/// A temporary file for synchronous tests.
-enum DownloadSandboxSync {
+/// A temporary file for the hashing tests.
+enum HashedFile {
     /// Writes `bytes` to a temporary file, runs `body` with it, and removes it.
-    static func withFile(_ bytes: [UInt8], _ body: (URL) throws -> Void) throws {
+    static func with(_ bytes: [UInt8], _ body: (URL) async throws -> Void) async throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("sha256-\(UUID().uuidString)")
         try Data(bytes).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
-        try body(file)
+        try await body(file)
     }
 }

@@ -1,3 +1,4 @@
+import ExampleSupport
 import Foundation
 import ModelPreflight
 import ModelRegistry
@@ -20,14 +21,9 @@ import Testing
             g = h.make_graph([h.make_node("Add", ["x", "w_values"], ["y"])], "g", [x], [y], sparse_initializer=[sparse])
             onnx.save(h.make_model(g, opset_imports=[h.make_opsetid("", 17)], ir_version=8), sys.argv[1])
             """
-        let process = Process()
-        process.executableURL = NativeFixtures.python
-        process.arguments = ["-c", script, url.path, indices.map(String.init).joined(separator: ",")]
-        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-            do { try process.run() } catch { continuation.resume(throwing: error) }
-        }
-        try #require(status == 0, "writing the sparse ONNX model failed")
+        let run = try await ChildProcess.run(
+            NativeFixtures.python, ["-c", script, url.path, indices.map(String.init).joined(separator: ",")])
+        try #require(run.status == 0 && !run.signalled, "writing the sparse ONNX model failed: \(run.stderr)")
     }
 
     private func load(_ url: URL, cache: URL) async throws(OnnxRuntimeError) {
