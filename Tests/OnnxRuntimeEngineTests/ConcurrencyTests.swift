@@ -47,8 +47,10 @@ import Testing
         let inputs: [[Float]] = (0..<8).map { (run: Int) -> [Float] in
             (0..<60).map { (index: Int) -> Float in Float(run) * 0.5 - 2 + Float(index) * 0.01 }
         }
-        // The runs' tasks execute only when the test says so: the executor holds their jobs.
+        // The runs' tasks execute only when the test says so: the executor holds their jobs; and their native work
+        // waits until the test lets it go, so every run is still in the engine when its first job ends.
         let executor = SteppedExecutor()
+        let releaseNativeWork = NativeQueue.holdForTesting()
         let returned = Locked(Set<Int>())
         let runs = inputs.enumerated().map { index, x in
             Task(executorPreference: executor) {
@@ -58,10 +60,11 @@ import Testing
         }
         await executor.waitForJobs(runs.count)
         // Each run's first job takes the loaded model, checks the inputs and hands the run to the native queue, where
-        // it suspends; only a run whose native work ended before it could suspend returns within that job.
+        // it suspends.
         #expect(await executor.runQueued() == runs.count)
         let inFlight = runs.count - returned.withLock(\.count)
-        #expect(inFlight > 0, "every run returned before the unload")
+        #expect(inFlight == runs.count, "a run returned before its native work was let go")
+        releaseNativeWork()
 
         await engine.unload()
         #expect(!engine.isLoaded)

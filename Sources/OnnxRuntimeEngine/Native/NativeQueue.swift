@@ -3,7 +3,7 @@ internal import Dispatch
 /// Where blocking ONNX Runtime calls (session creation, `Run`) execute, so they never hold a thread of Swift's
 /// cooperative pool. The queue is concurrent: ORT allows concurrent `Run` calls on one session, and loads of
 /// different models proceed side by side. GCD bounds the number of threads it starts.
-enum NativeQueue {
+package enum NativeQueue {
     private static let queue = DispatchQueue(
         label: "ModelRegistry.OnnxRuntimeEngine.native", qos: .userInitiated, attributes: .concurrent)
 
@@ -15,5 +15,20 @@ enum NativeQueue {
         await withCheckedContinuation { continuation in
             queue.async { continuation.resume(returning: work()) }
         }
+    }
+
+    /// Holds every piece of work submitted from now on until the returned closure is called, for tests that need
+    /// runs in flight inside the engine at a chosen moment (work already running finishes first). Every model in
+    /// the process waits meanwhile: never call it outside tests.
+    /// - Returns: The closure that lets the held work go.
+    package static func holdForTesting() -> @Sendable () -> Void {
+        let holding = DispatchSemaphore(value: 0)
+        let released = DispatchSemaphore(value: 0)
+        queue.async(flags: .barrier) {
+            holding.signal()
+            released.wait()
+        }
+        holding.wait()
+        return { released.signal() }
     }
 }
