@@ -6,7 +6,8 @@ import ModelRegistry
 ///
 /// The generation starts before the response head is returned and the first piece (or the first error) is awaited,
 /// so a prompt that is too long or a full queue still gets its own status instead of a 200 with an error inside.
-/// Then a producer task forwards the pieces as events, ends with `data: [DONE]`, and releases the lease. When the
+/// Then a producer task forwards the pieces as events, releases the lease when the generation ends, and closes
+/// with `data: [DONE]`. When the
 /// consumer drops the body (the client disconnected), the producer is cancelled, which cancels the generation and
 /// frees its sequence.
 struct SSEGeneration: Sendable {
@@ -55,15 +56,20 @@ struct SSEGeneration: Sendable {
                         started.fulfil(nil)
                     }
                 }
-                if !Task.isCancelled {
+                // the generation is over: the model is free before the last events go out, so a client that
+                // has read `[DONE]` finds the lease released
+                let cancelled = Task.isCancelled
+                metrics.streamClosed(cancelled: cancelled)
+                await lease.release()
+                if !cancelled {
                     for event in closing(reason, usage ?? GenerationUsage(generatedTokens: generated)) { output.yield(event) }
                     output.yield(Data("data: [DONE]\n\n".utf8))
                 }
                 output.finish()
             } catch {
+                metrics.streamClosed(cancelled: !isFirst && Task.isCancelled)
+                await lease.release()
                 if isFirst {
-                    metrics.streamClosed(cancelled: false)
-                    await lease.release()
                     started.fulfil(error)
                     output.finish()
                     return
@@ -71,8 +77,6 @@ struct SSEGeneration: Sendable {
                 output.yield(Self.event(OpenAIError(error: .init(HTTPError.from(error, mappers: RegistryRouter.errorMappers)))))
                 output.finish()
             }
-            metrics.streamClosed(cancelled: Task.isCancelled)
-            await lease.release()
             started.fulfil(nil)
         }
         output.onTermination = { termination in
