@@ -26,7 +26,7 @@ final class LeaseTable: Sendable {
 
     /// A model's lease figures. A class so that the hot path mutates it in place under the table's lock, without
     /// copying it out of the dictionary; never touched outside that lock (snapshots are ``Figures``).
-    private final class Counter: @unchecked Sendable {
+    fileprivate final class Counter: @unchecked Sendable {
         // @unchecked: read and written only inside the table's `Locked` (see the class comment).
         /// The engine fast leases get, while the fast path is open.
         var open: (id: ModelID, engine: any InferenceEngine)?
@@ -39,6 +39,8 @@ final class LeaseTable: Sendable {
         var lastUseTick: UInt64 = 0
         /// When the last lease ended (or, while one is held, began).
         var lastUsedAt: Date?
+        /// Set when the model is unregistered: leases that end later change nothing.
+        var removed = false
 
         func count(leases added: Int, tick: UInt64) {
             leases += added
@@ -93,7 +95,7 @@ final class LeaseTable: Sendable {
     func add(_ name: String) { state.withLock { $0.models[name] = Counter() } }
 
     /// Removes a model (on unregistration); leases ended later are ignored.
-    func remove(_ name: String) { state.withLock { _ = $0.models.removeValue(forKey: name) } }
+    func remove(_ name: String) { state.withLock { $0.models.removeValue(forKey: name)?.removed = true } }
 
     /// A model's figures now.
     func figures(_ name: String) -> Figures {
@@ -104,15 +106,31 @@ final class LeaseTable: Sendable {
         } ?? Figures()
     }
 
+    /// A lease taken on the fast path: it holds the model's counter, so ending it needs no lookup by name.
+    struct FastLease: Sendable {
+        /// The load the lease is on.
+        let id: ModelID
+        /// That load's engine.
+        let engine: any InferenceEngine
+        fileprivate let counter: Counter
+    }
+
     /// Takes a lease without the actor when the model's fast path is open.
-    /// - Returns: The load id and engine, or `nil` when the caller must go through the actor.
-    func tryLease(_ name: String) -> (ModelID, any InferenceEngine)? {
+    /// - Returns: The lease, or `nil` when the caller must go through the actor.
+    func tryLease(_ name: String) -> FastLease? {
         state.withLock { state in
+            guard let counter = state.models[name] else { return nil }
             let tick = state.tick &+ 1
-            let leased = state.models[name]?.tryLease(tick: tick)
-            if leased != nil { state.tick = tick }
-            return leased
+            guard let (id, engine) = counter.tryLease(tick: tick) else { return nil }
+            state.tick = tick
+            return FastLease(id: id, engine: engine, counter: counter)
         }
+    }
+
+    /// Ends a lease taken on the fast path.
+    /// - Returns: What the actor must hear of, if anything.
+    func release(_ lease: FastLease) -> Release {
+        state.withLock { _ in lease.counter.removed ? .quiet : lease.counter.release(id: lease.id) }
     }
 
     /// Takes `count` leases on the actor's behalf (a lease request, or the leasing waiters of a finished load).

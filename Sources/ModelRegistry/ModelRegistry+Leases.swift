@@ -74,12 +74,15 @@ extension ModelRegistry {
         _ name: String, isolation: isolated (any Actor)? = #isolation,
         _ body: (any InferenceEngine) async throws -> Result
     ) async throws -> Result {
-        let leased: String, id: ModelID, engine: any InferenceEngine
-        if let open = leaseTable.tryLease(name) {
-            (leased, id, engine) = (name, open.0, open.1)  // loaded, and nothing watches its leases: no actor hop
-        } else {
-            (leased, id, engine) = try await acquireLease(name)
+        if let lease = leaseTable.tryLease(name) {
+            // loaded, and nothing watches its leases: no actor hop, and the lease ends without a lookup by name
+            let result: Swift.Result<Result, any Error>
+            do { result = .success(try await body(lease.engine)) } catch { result = .failure(error) }
+            let outcome = leaseTable.release(lease)
+            if outcome != .quiet { await leaseEnded(name, outcome) }
+            return try result.get()
         }
+        let (leased, id, engine) = try await acquireLease(name)
         let result: Swift.Result<Result, any Error>
         do { result = .success(try await body(engine)) } catch { result = .failure(error) }
         await endLease(leased, id: id)
