@@ -20,6 +20,8 @@ struct OnnxBenchmark {
         var calls: Int
         /// The outputs to compute; `nil` for all (the C floor always computes all, so it is skipped otherwise).
         var outputs: [String]? = nil
+        /// The engine parameters of the model's configuration (e.g. `inlineRunMicroseconds`).
+        var parameters: [String: String] = [:]
     }
 
     let files: BenchFiles
@@ -88,7 +90,7 @@ struct OnnxBenchmark {
         let registry = ModelRegistry(factory: .builtIn, models: [
             ModelConfiguration(
                 name: "bench-onnx", engine: .onnxruntime, modelType: .tensor, path: benchmarkCase.model.path,
-                threads: threads)
+                threads: threads, parameters: benchmarkCase.parameters)
         ])
         let result: Result<(Figures, Figures, Figures), any Error>
         do {
