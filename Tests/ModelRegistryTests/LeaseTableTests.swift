@@ -5,14 +5,6 @@ import Testing
 /// The lease table on its own: what ending a fast lease reports, and that a lease outliving its model's
 /// registration touches nothing of a model registered later under the same name.
 @Suite(.timeLimit(.minutes(1))) struct LeaseTableTests {
-    /// A placeholder engine value: the table only carries it.
-    private final class InertEngine: InferenceEngine {
-        init() {}
-        func load(_ context: EngineLoadContext) async throws {}
-        func unload() async {}
-        func healthCheck() async -> ModelHealth { .healthy }
-    }
-
     @Test func fastLease_endsQuietlyWhileOpen_andReportsTheLastLeaseOnceClosed() throws {
         let table = LeaseTable()
         let id = ModelID()

@@ -4,14 +4,6 @@ import Testing
 
 /// Every transition of the lifecycle state machine, with no actor and no engine doing anything.
 @Suite(.timeLimit(.minutes(1))) struct ModelLifecycleTests {
-    /// A placeholder engine value: the state machine only carries it.
-    private final class InertEngine: InferenceEngine {
-        init() {}
-        func load(_ context: EngineLoadContext) async throws {}
-        func unload() async {}
-        func healthCheck() async -> ModelHealth { .healthy }
-    }
-
     private let backoff = RetryBackoff(initial: .seconds(1), maximum: .seconds(8))
     private let cancelled = RegistryError.loadCancelled(name: "m")
 
