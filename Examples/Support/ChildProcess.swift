@@ -19,6 +19,8 @@ package enum ChildProcess {
         /// Everything written to standard error.
         package var stderr: String
 
+        /// Whether the program exited with status 0 (and not on a signal).
+        package var succeeded: Bool { status == 0 && !signalled }
         /// The standard output's lines.
         package var lines: [String] { stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) }
     }

@@ -46,8 +46,7 @@ enum LlamaFixtures {
     static func python(_ arguments: [String]) async throws -> String {
         let run = try await ChildProcess.run(NativeFixtures.python, arguments)
         try #require(
-            run.status == 0 && !run.signalled,
-            "python \(arguments.joined(separator: " ")) failed with status \(run.status): \(run.stderr)")
+            run.succeeded, "python \(arguments.joined(separator: " ")) failed with status \(run.status): \(run.stderr)")
         return run.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 

@@ -42,7 +42,7 @@ enum DiscoveryFixtures {
         }
         let run = try await ChildProcess.run(
             NativeFixtures.python, ["-c", script, url.path, architecture, "\(contextLength)", "\(fileType)"])
-        guard run.status == 0, !run.signalled else {
+        guard run.succeeded else {
             throw FixtureError(description: "the gguf writer ended with status \(run.status): \(run.stderr)")
         }
     }

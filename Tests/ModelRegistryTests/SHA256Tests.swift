@@ -62,7 +62,7 @@ import Testing
     /// The digest `sha256sum` (coreutils) prints for a file.
     static func sha256sum(_ file: URL) async throws -> String {
         let run = try await ChildProcess.run(URL(fileURLWithPath: "/usr/bin/env"), ["sha256sum", file.path])
-        try #require(run.status == 0 && !run.signalled, "sha256sum failed: \(run.stderr)")
+        try #require(run.succeeded, "sha256sum failed: \(run.stderr)")
         return String(run.stdout.prefix(64))
     }
 }

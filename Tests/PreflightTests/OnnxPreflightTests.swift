@@ -23,7 +23,7 @@ import Testing
             """
         let run = try await ChildProcess.run(
             NativeFixtures.python, ["-c", script, url.path, indices.map(String.init).joined(separator: ",")])
-        try #require(run.status == 0 && !run.signalled, "writing the sparse ONNX model failed: \(run.stderr)")
+        try #require(run.succeeded, "writing the sparse ONNX model failed: \(run.stderr)")
     }
 
     private func load(_ url: URL, cache: URL) async throws(OnnxRuntimeError) {
