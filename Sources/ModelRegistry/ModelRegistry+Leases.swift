@@ -74,18 +74,22 @@ extension ModelRegistry {
         _ name: String, isolation: isolated (any Actor)? = #isolation,
         _ body: (any InferenceEngine) async throws -> Result
     ) async throws -> Result {
-        if let lease = leaseTable.tryLease(name) {
-            // loaded, and nothing watches its leases: no actor hop, and the lease ends without a lookup by name
-            let result: Swift.Result<Result, any Error>
-            do { result = .success(try await body(lease.engine)) } catch { result = .failure(error) }
-            let outcome = leaseTable.release(lease)
-            if outcome != .quiet { await leaseEnded(name, outcome) }
-            return try result.get()
+        // loaded, and nothing watches its leases: no actor hop, and the lease ends without a lookup by name
+        let fast = leaseTable.tryLease(name)
+        let leased: String, id: ModelID, engine: any InferenceEngine
+        if let fast {
+            (leased, id, engine) = (name, fast.id, fast.engine)
+        } else {
+            (leased, id, engine) = try await acquireLease(name)
         }
-        let (leased, id, engine) = try await acquireLease(name)
         let result: Swift.Result<Result, any Error>
         do { result = .success(try await body(engine)) } catch { result = .failure(error) }
-        await endLease(leased, id: id)
+        if let fast {
+            let outcome = leaseTable.release(fast)
+            if outcome != .quiet { await leaseEnded(name, outcome) }
+        } else {
+            await endLease(leased, id: id)
+        }
         return try result.get()
     }
 

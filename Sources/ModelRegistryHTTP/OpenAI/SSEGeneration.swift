@@ -7,9 +7,8 @@ import ModelRegistry
 /// The generation starts before the response head is returned and the first piece (or the first error) is awaited,
 /// so a prompt that is too long or a full queue still gets its own status instead of a 200 with an error inside.
 /// Then a producer task forwards the pieces as events, releases the lease when the generation ends, and closes
-/// with `data: [DONE]`. When the
-/// consumer drops the body (the client disconnected), the producer is cancelled, which cancels the generation and
-/// frees its sequence.
+/// with `data: [DONE]`. When the consumer drops the body (the client disconnected), the producer is cancelled,
+/// which cancels the generation and frees its sequence.
 struct SSEGeneration: Sendable {
     /// The events for one piece (none for a piece without text).
     var events: @Sendable (GeneratedPiece, _ isFirst: Bool) -> [Data]
