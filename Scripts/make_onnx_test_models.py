@@ -13,7 +13,10 @@ It also writes models for other tests:
   - add_bfloat16.onnx: Add on bfloat16, which ORT's CPU provider has no kernel for (NOT_IMPLEMENTED);
   - opset_too_new.onnx: an Identity stamped with opset 40 (ORT supports ai.onnx up to 23);
   - missing_external_data.onnx: an Add whose weight lives in `missing.weights`, which is deliberately absent;
-  - unused_initializer.onnx: an Identity with an initializer no node uses (ORT logs a warning).
+  - unused_initializer.onnx: an Identity with an initializer no node uses (ORT logs a warning);
+  - zipmap_int64.onnx, zipmap_strings.onnx: Softmax then ai.onnx.ml ZipMap, as scikit-learn classifiers end, with
+    labels out of order and (int64) one label twice, plus a second output ArgMax; their maps from Python go in
+    `reference.json` under "zipmaps" (keys as ORT orders them).
 
 Usage (from the package root): .native/venv/bin/python Scripts/make_onnx_test_models.py
 """
@@ -138,6 +141,35 @@ def write_string_models():
     }
 
 
+ZIPMAP_LABELS = {
+    "zipmap_int64": {"classlabels_int64s": [7, -2, 3, 7]},
+    "zipmap_strings": {"classlabels_strings": ["versicolor", "Setosa", "\u00e9meraude", "aster"]},
+}
+
+
+def write_zipmap_models():
+    x = np.array([[0.5, -1.0, 2.0, 0.0], [3.0, 3.0, -2.0, 1.0], [0.0, 0.0, 0.0, 0.0]], dtype=np.float32)
+    cases = {}
+    for name, labels in ZIPMAP_LABELS.items():
+        key_type = TensorProto.INT64 if "classlabels_int64s" in labels else TensorProto.STRING
+        maps = helper.make_sequence_type_proto(
+            helper.make_map_type_proto(key_type, helper.make_tensor_type_proto(TensorProto.FLOAT, [])))
+        graph = helper.make_graph(
+            [helper.make_node("Softmax", ["X"], ["S"], axis=1),
+             helper.make_node("ZipMap", ["S"], ["P"], domain="ai.onnx.ml", **labels),
+             helper.make_node("ArgMax", ["X"], ["L"], axis=1, keepdims=0)],
+            name, [helper.make_tensor_value_info("X", TensorProto.FLOAT, ["n", 4])],
+            [helper.make_tensor_value_info("L", TensorProto.INT64, ["n"]), helper.make_value_info("P", maps)])
+        path = save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17),
+                                                            helper.make_opsetid("ai.onnx.ml", 1)]), f"{name}.onnx")
+        label, zipped = ort.InferenceSession(path, providers=["CPUExecutionProvider"]).run(["L", "P"], {"X": x})
+        cases[name] = {"shape": list(x.shape), "input": [float(v) for v in x.reshape(-1)],
+                       "label": [int(v) for v in label],
+                       "maps": [[[k if isinstance(k, str) else int(k), float(v)] for k, v in m.items()]
+                                for m in zipped]}
+    return cases
+
+
 def write_failure_models():
     x = helper.make_tensor_value_info("X", TensorProto.BFLOAT16, [2])
     y = helper.make_tensor_value_info("Y", TensorProto.BFLOAT16, [2])
@@ -165,7 +197,8 @@ def write_failure_models():
 
 def main():
     document = {"generator": "Scripts/make_onnx_test_models.py", "onnxruntime_version": ort.__version__,
-                "types": write_type_models(), "strings": write_string_models()}
+                "types": write_type_models(), "strings": write_string_models(),
+                "zipmaps": write_zipmap_models()}
     write_failure_models()
     with open(os.path.join(OUT, "reference.json"), "w") as f:
         json.dump(document, f, indent=1, ensure_ascii=False)

@@ -13,6 +13,8 @@ struct LoadSettings: Sendable {
     let sharedThreadPool: Bool?
     /// The execution providers the configuration asks for; each must be in the library's list.
     let executionProviders: [String]
+    /// Whether final ZipMaps are built in Swift from their input tensor (``OnnxZipMapRewrite``).
+    let zipMapInSwift: Bool
 
     /// The parameter that sets ``inlineRunBudget``, in microseconds.
     static let inlineRunParameter = "inlineRunMicroseconds"
@@ -22,15 +24,19 @@ struct LoadSettings: Sendable {
     static let threadPoolParameter = "threadPool"
     /// The parameter listing execution providers, comma-separated, e.g. `CPUExecutionProvider`.
     static let executionProvidersParameter = "executionProviders"
+    /// The parameter choosing who builds a final ZipMap's maps for ``OnnxRuntimeEngine/run(_:outputs:)``: `swift`
+    /// (the default, ``OnnxZipMapRewrite``) or `onnxruntime` (ORT's kernel, read through the C API).
+    static let zipMapParameter = "zipMap"
     /// Every parameter key read here.
     static let parameterKeys: Set<String> = [
         OnnxGraphOptimization.parameterName, inlineRunParameter, threadPoolParameter, executionProvidersParameter,
+        zipMapParameter,
     ]
 
     /// Reads and checks the options.
     /// - Throws: ``OnnxRuntimeError/invalidParameter(model:name:value:allowed:)`` for a negative thread count, an
     ///   unknown `graphOptimization` level, an `inlineRunMicroseconds` that is not a whole number from 0, or a
-    ///   `threadPool` other than `own` or `shared`.
+    ///   `threadPool` other than `own` or `shared`, or a `zipMap` other than `swift` or `onnxruntime`.
     init(_ context: EngineLoadContext) throws(OnnxRuntimeError) {
         let configuration = context.configuration
         name = context.name
@@ -71,6 +77,14 @@ struct LoadSettings: Sendable {
         }
         executionProviders = (configuration.parameters[Self.executionProvidersParameter] ?? "")
             .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        switch configuration.parameters[Self.zipMapParameter]?.trimmingCharacters(in: .whitespaces).lowercased() {
+        case nil, "swift": zipMapInSwift = true
+        case "onnxruntime": zipMapInSwift = false
+        case let other?:
+            throw .invalidParameter(
+                model: name, name: Self.zipMapParameter, value: other,
+                allowed: "swift (maps built from the ZipMap's input tensor) or onnxruntime (ORT's ZipMap kernel)")
+        }
     }
 }
 
@@ -108,6 +122,48 @@ extension OnnxRuntimeEngine {
                 try options.setGraphOptimization(level)
             }
         }
+        let (session, info, shortcuts) = try openSession(settings, environment: environment, options: options)
+        let size = (try? FileManager.default.attributesOfItem(atPath: settings.path)[.size] as? NSNumber)?.intValue
+        let outputNames = CStringArray(info.outputs.map(\.name))
+        let copyingOutputNames = shortcuts.isEmpty
+            ? outputNames
+            : CStringArray(info.outputs.indices.map { shortcuts[$0]?.input ?? info.outputs[$0].name })
+        return LoadedModel(
+            name: name, path: settings.path, session: session, info: info, fileSize: size,
+            runCost: Locked(RunCostEstimate(inlineBudget: settings.inlineRunBudget)),
+            inputNames: CStringArray(info.inputs.map(\.name)), outputNames: outputNames,
+            copyingOutputNames: copyingOutputNames, zipMapShortcuts: shortcuts,
+            runOptions: RunOptionsPool(api: session.api), allOutputIndices: Array(info.outputs.indices))
+    }
+
+    /// Creates the session, from the model rewritten by ``OnnxZipMapRewrite`` when it ends in ZipMaps (and the
+    /// settings allow it), else from the file. Returns the declared model (the rewrite's added outputs hidden) and,
+    /// for a rewritten model, one entry per declared output: its shortcut, or `nil` for an output ORT computes.
+    private static func openSession(
+        _ settings: LoadSettings, environment: ORTEnvironment, options: ORTSessionOptions
+    ) throws(OnnxRuntimeError) -> (ORTSession, OnnxModelInfo, [ZipMapShortcut?]) {
+        let name = settings.name
+        if settings.zipMapInSwift, let rewritten = OnnxZipMapRewrite.rewrite(path: settings.path),
+            let session = try? ORTSession(model: rewritten.model, environment: environment, options: options)
+        {
+            let all = try native(name, "SessionGetModelMetadata") { () throws(OnnxRuntimeStatus) in
+                try session.modelInfo()
+            }
+            let declared = all.outputs.count - rewritten.zipMaps.count
+            // ORT lists graph outputs in the file's order, so the added ones come last.
+            if declared >= 0, all.outputs[declared...].map(\.name) == rewritten.zipMaps.map(\.input) {
+                let outputs = Array(all.outputs[..<declared])
+                var shortcuts = [ZipMapShortcut?](repeating: nil, count: declared)
+                for node in rewritten.zipMaps {
+                    guard let index = outputs.firstIndex(where: { $0.name == node.output }) else { continue }
+                    shortcuts[index] = ZipMapShortcut(labels: node.labels, input: node.input)
+                }
+                let info = OnnxModelInfo(
+                    inputs: all.inputs, outputs: outputs, producerName: all.producerName, graphName: all.graphName,
+                    domain: all.domain, modelDescription: all.modelDescription, version: all.version)
+                return (session, info, shortcuts)
+            }
+        }
         let session: ORTSession
         do throws(OnnxRuntimeStatus) {
             session = try ORTSession(path: settings.path, environment: environment, options: options)
@@ -117,12 +173,7 @@ extension OnnxRuntimeEngine {
         let info = try native(name, "SessionGetModelMetadata") { () throws(OnnxRuntimeStatus) in
             try session.modelInfo()
         }
-        let size = (try? FileManager.default.attributesOfItem(atPath: settings.path)[.size] as? NSNumber)?.intValue
-        return LoadedModel(
-            name: name, path: settings.path, session: session, info: info, fileSize: size,
-            runCost: Locked(RunCostEstimate(inlineBudget: settings.inlineRunBudget)),
-            inputNames: CStringArray(info.inputs.map(\.name)), outputNames: CStringArray(info.outputs.map(\.name)),
-            runOptions: RunOptionsPool(api: session.api), allOutputIndices: Array(info.outputs.indices))
+        return (session, info, [])
     }
 
     /// Checks that every execution provider the configuration names is in this library (`GetAvailableProviders`).

@@ -31,7 +31,7 @@ extension OnnxRuntimeEngine {
     public func run(
         _ inputs: [String: Tensor], outputs outputNames: [String]? = nil
     ) async throws(OnnxRuntimeError) -> [String: OnnxValue] {
-        try await perform(inputs, outputNames: outputNames, buffers: [:]) { model, plan, values in
+        try await perform(inputs, outputNames: outputNames, buffers: [:], zipMapsInSwift: true) { model, plan, values in
             Result { () throws(OnnxRuntimeError) in
                 var reader = ORTValueReader(api: model.session.api)
                 var named: [String: OnnxValue] = [:]
@@ -39,7 +39,11 @@ extension OnnxRuntimeEngine {
                 for (position, index) in plan.outputIndices.enumerated() {
                     let output = model.info.outputs[index]
                     guard let value = values[position] else { continue }  // never: execute checks every output
-                    named[output.name] = try Self.read(value, declared: output.type, with: &reader, output: output.name, model: model.name)
+                    if plan.zipMapsInSwift, let shortcut = model.zipMapShortcuts[index] {
+                        named[output.name] = try Self.zip(value, shortcut, with: &reader, output: output.name, model: model.name)
+                    } else {
+                        named[output.name] = try Self.read(value, declared: output.type, with: &reader, output: output.name, model: model.name)
+                    }
                 }
                 return named
             }
@@ -110,10 +114,11 @@ extension OnnxRuntimeEngine {
     /// Checks, runs and hands the outputs to `read`, on the native queue or inline (see ``RunCostEstimate``).
     private func perform<R: Sendable>(
         _ inputs: [String: Tensor], outputNames: [String]?, buffers: [String: TensorBuffer],
+        zipMapsInSwift: Bool = false,
         read: @escaping @Sendable (LoadedModel, RunPlan, Outputs) -> Result<R, OnnxRuntimeError>
     ) async throws(OnnxRuntimeError) -> R {
         let model = try loadedModel()
-        let plan = try model.plan(inputs, outputNames: outputNames)
+        let plan = try model.plan(inputs, outputNames: outputNames, zipMapsInSwift: zipMapsInSwift)
         let targets = try model.outputTargets(plan, buffers: buffers)
         guard !Task.isCancelled else { throw .cancelled(model: model.name) }
         let runOptions = try Self.native(model.name, "CreateRunOptions") { () throws(OnnxRuntimeStatus) in
@@ -200,16 +205,11 @@ extension OnnxRuntimeEngine {
                     withExtendedLifetime(given) {}
                 }
                 let status = Result { () throws(OnnxRuntimeStatus) in
-                    if plan.allOutputs {
-                        try session.run(
-                            inputNames: model.inputNames.pointers, inputs: UnsafeBufferPointer(inputs),
-                            outputNames: model.outputNames.pointers, outputs: outputs, options: options)
-                    } else {
-                        try session.run(
-                            inputNames: model.inputNames.pointers, inputs: UnsafeBufferPointer(inputs),
-                            outputNames: plan.outputIndices.map { model.outputNames.pointers[$0] }, outputs: outputs,
-                            options: options)
-                    }
+                    let names = plan.zipMapsInSwift ? model.copyingOutputNames : model.outputNames
+                    try session.run(
+                        inputNames: model.inputNames.pointers, inputs: UnsafeBufferPointer(inputs),
+                        outputNames: plan.allOutputs ? names.pointers : plan.outputIndices.map { names.pointers[$0] },
+                        outputs: outputs, options: options)
                 }
                 if case .failure(let error) = status { return .failure(.runFailed(model: model.name, status: error)) }
                 guard !outputs.contains(where: { $0 == nil }) else {
@@ -251,6 +251,26 @@ extension OnnxRuntimeEngine {
             return try reader.read(value, declared: declared)
         } catch {
             throw readError(error, output: output, model: model)
+        }
+    }
+
+    /// Builds a ZipMap output in Swift from its input tensor, fetched in its place (``ZipMapShortcut``).
+    /// - Throws: `runFailed` with ORT's own message when the tensor does not fit the ZipMap (as ORT's kernel
+    ///   would have failed the run); what reading a tensor throws.
+    static func zip(
+        _ value: OpaquePointer, _ shortcut: ZipMapShortcut, with reader: inout ORTValueReader, output: String,
+        model: String
+    ) throws(OnnxRuntimeError) -> OnnxValue {
+        let zipped: Result<OnnxValue, OnnxRuntimeStatus>
+        do throws(ORTReadFailure) {
+            zipped = try reader.withFloats(of: value) { data, shape in shortcut.value(data: data, shape: shape) }
+        } catch {
+            throw readError(error, output: output, model: model)
+        }
+        do throws(OnnxRuntimeStatus) {
+            return try zipped.get()
+        } catch {
+            throw .runFailed(model: model, status: error)
         }
     }
 

@@ -8,6 +8,9 @@ struct RunPlan: Sendable {
     let allOutputs: Bool
     /// The total number of input elements, for ``RunCostEstimate``.
     let elementCount: Int
+    /// Whether the run fetches the input of some ZipMap outputs instead and builds them in Swift
+    /// (``ZipMapShortcut``): only copying runs do.
+    let zipMapsInSwift: Bool
 }
 
 extension OnnxRuntimeEngine.LoadedModel {
@@ -17,10 +20,13 @@ extension OnnxRuntimeEngine.LoadedModel {
     /// - Parameters:
     ///   - inputs: The named input tensors.
     ///   - outputNames: The outputs to compute; `nil` means all, in the model's order.
+    ///   - zipMapsInSwift: Whether the run may build ZipMap outputs in Swift (a copying run).
     /// - Returns: The plan to execute.
     /// - Throws: ``OnnxRuntimeError``: `unknownInput`, `missingInputs`, `unsupportedInputType`, `inputMismatch`,
     ///   `dataCountMismatch`, `unknownOutput`.
-    func plan(_ inputs: [String: Tensor], outputNames: [String]?) throws(OnnxRuntimeError) -> RunPlan {
+    func plan(
+        _ inputs: [String: Tensor], outputNames: [String]?, zipMapsInSwift: Bool = false
+    ) throws(OnnxRuntimeError) -> RunPlan {
         var ordered: [Tensor] = []
         ordered.reserveCapacity(info.inputs.count)
         var elements = 0
@@ -37,8 +43,11 @@ extension OnnxRuntimeEngine.LoadedModel {
             }
             throw .missingInputs(model: name, names: declared.filter { inputs[$0] == nil })
         }
+        let shortcuts = zipMapsInSwift && !zipMapShortcuts.isEmpty
         guard let outputNames else {
-            return RunPlan(inputs: ordered, outputIndices: allOutputIndices, allOutputs: true, elementCount: elements)
+            return RunPlan(
+                inputs: ordered, outputIndices: allOutputIndices, allOutputs: true, elementCount: elements,
+                zipMapsInSwift: shortcuts)
         }
         let available = info.outputs.map(\.name)
         var indices: [Int] = []
@@ -50,7 +59,7 @@ extension OnnxRuntimeEngine.LoadedModel {
         }
         return RunPlan(
             inputs: ordered, outputIndices: indices, allOutputs: indices == allOutputIndices,
-            elementCount: elements)
+            elementCount: elements, zipMapsInSwift: shortcuts && indices.contains { zipMapShortcuts[$0] != nil })
     }
 
     private func check(_ tensor: Tensor, against input: TensorInfo) throws(OnnxRuntimeError) {

@@ -66,6 +66,12 @@ public final class OnnxRuntimeEngine: InferenceEngine {
         let inputNames: CStringArray
         /// The outputs' names as C strings, in the model's order.
         let outputNames: CStringArray
+        /// What a copying run fetches for each output: its name, or for a ZipMap built in Swift the name of the
+        /// ZipMap's input (the same array as ``outputNames`` when there is no such ZipMap).
+        let copyingOutputNames: CStringArray
+        /// For each output, the ZipMap built in Swift by copying runs (``OnnxZipMapRewrite``), if any; empty when
+        /// the model has none.
+        let zipMapShortcuts: [ZipMapShortcut?]
         /// Run options reused across runs.
         let runOptions: RunOptionsPool
         /// `0..<outputs.count`, made once: the plan of a run that computes every output.
@@ -74,7 +80,8 @@ public final class OnnxRuntimeEngine: InferenceEngine {
         init(
             name: String, path: String, session: ORTSession, info: OnnxModelInfo, fileSize: Int?,
             runCost: Locked<RunCostEstimate>, inputNames: CStringArray, outputNames: CStringArray,
-            runOptions: RunOptionsPool, allOutputIndices: [Int]
+            copyingOutputNames: CStringArray, zipMapShortcuts: [ZipMapShortcut?], runOptions: RunOptionsPool,
+            allOutputIndices: [Int]
         ) {
             self.name = name
             self.path = path
@@ -84,6 +91,8 @@ public final class OnnxRuntimeEngine: InferenceEngine {
             self.runCost = runCost
             self.inputNames = inputNames
             self.outputNames = outputNames
+            self.copyingOutputNames = copyingOutputNames
+            self.zipMapShortcuts = zipMapShortcuts
             self.runOptions = runOptions
             self.allOutputIndices = allOutputIndices
         }

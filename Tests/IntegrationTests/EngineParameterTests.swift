@@ -11,7 +11,9 @@ import Testing
 @Suite(.timeLimit(.minutes(3))) struct EngineParameterTests {
     /// The keys the documentation lists (README "parameters", `LlamaEngine`'s table, the preflight table).
     private static let preflightKeys = ["preflight", "preflightCache", "preflightExecutable"]
-    private static let onnxKeys = ["executionProviders", "graphOptimization", "inlineRunMicroseconds", "threadPool"]
+    private static let onnxKeys = [
+        "executionProviders", "graphOptimization", "inlineRunMicroseconds", "threadPool", "zipMap",
+    ]
     private static let llamaKeys = ["chatTemplate", "gpuLayers", "mmap", "pooling", "seed"]
 
     private func registry(_ models: String) throws -> ModelRegistry {

@@ -31,6 +31,30 @@ final class ORTSession: @unchecked Sendable {
         self.api = api
     }
 
+    /// Loads a model held in memory (`CreateSessionFromArray`); ORT copies what it needs, so `model` may go away
+    /// afterwards. For models without external data only (ORT would look for it relative to the working directory).
+    /// - Parameters:
+    ///   - model: The model's protobuf bytes.
+    ///   - environment: The shared environment.
+    ///   - options: The session options.
+    /// - Throws: ``OnnxRuntimeStatus`` with ORT's reason.
+    init(model: [UInt8], environment: ORTEnvironment, options: ORTSessionOptions) throws(OnnxRuntimeStatus) {
+        let api = environment.api
+        var session: OpaquePointer?
+        let status = environment.withPointer { env in
+            options.withPointer { opts in
+                model.withUnsafeBytes { bytes in
+                    api.table.pointee.CreateSessionFromArray(env, bytes.baseAddress, bytes.count, opts, &session)
+                }
+            }
+        }
+        try api.check(status)
+        guard let session else { throw .nullResult("CreateSessionFromArray") }
+        self.pointer = session
+        self.environment = environment
+        self.api = api
+    }
+
     deinit { api.table.pointee.ReleaseSession(pointer) }
 
     /// Calls `body` with the `OrtSession*`, which stays valid for the call.

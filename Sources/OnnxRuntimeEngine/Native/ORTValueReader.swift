@@ -67,6 +67,18 @@ struct ORTValueReader {
         return try readTensor(value, elementType: elementType, shape: shape, count: shape.reduce(1, *))
     }
 
+    /// Calls `body` with a borrowed `float` tensor's elements in ORT's memory and its dimensions.
+    /// - Throws: ``ORTReadFailure``: `unsupported` for a value that is not a `float` tensor.
+    mutating func withFloats<R>(
+        of value: OpaquePointer, _ body: (UnsafePointer<Float>?, [Int]) -> R
+    ) throws(ORTReadFailure) -> R {
+        let elementType = try typeAndShape(value)
+        guard elementType == .float else { throw .unsupported("tensor(\(elementType)) where tensor(float) was expected") }
+        let shape = lastShape
+        let data = try wrap { () throws(OnnxRuntimeStatus) in try mutableData(value, count: shape.reduce(1, *)) }
+        return body(data.map { UnsafePointer($0.assumingMemoryBound(to: Float.self)) }, shape)
+    }
+
     // MARK: - Private
 
     /// A map: its keys (`GetValue` 0) read in full, its values (`GetValue` 1) read with the keys' shape when the

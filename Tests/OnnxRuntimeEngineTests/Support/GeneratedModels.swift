@@ -63,6 +63,49 @@ enum GeneratedModels {
     }
 }
 
+extension GeneratedModels {
+    /// A ZipMap model's reference: its input, and the labels and maps Python's onnxruntime returned.
+    struct ZipMapCase: Decodable {
+        /// A map key: an int64 or a string.
+        enum Key: Decodable, Equatable {
+            case int64(Int64)
+            case string(String)
+
+            init(from decoder: any Decoder) throws {
+                let container = try decoder.singleValueContainer()
+                if let value = try? container.decode(Int64.self) { self = .int64(value) } else {
+                    self = .string(try container.decode(String.self))
+                }
+            }
+        }
+
+        /// One map entry, as `[key, value]`.
+        struct Entry: Decodable {
+            let key: Key
+            let value: Float
+
+            init(from decoder: any Decoder) throws {
+                var container = try decoder.unkeyedContainer()
+                key = try container.decode(Key.self)
+                value = try container.decode(Float.self)
+            }
+        }
+
+        let shape: [Int]
+        let input: [Float]
+        let label: [Int64]
+        /// One map per row, in the order ORT's map iterates (ascending keys).
+        let maps: [[Entry]]
+    }
+
+    /// The ZipMap models' references, by model name (`zipmap_int64`, `zipmap_strings`).
+    static func zipMapCases() throws -> [String: ZipMapCase] {
+        struct Document: Decodable { let zipmaps: [String: ZipMapCase] }
+        let data = try Data(contentsOf: directory.appendingPathComponent("reference.json"))
+        return try JSONDecoder().decode(Document.self, from: data).zipmaps
+    }
+}
+
 /// Decodes only `types.<name>` of the reference, the name given in the decoder's user info.
 private struct TypeCaseDocument<Element: Decodable>: Decodable {
     static var typeKey: CodingUserInfoKey { CodingUserInfoKey(rawValue: "typeName")! }
