@@ -37,14 +37,27 @@ struct RunCostEstimate: Sendable, Equatable {
     /// How many runs went inline.
     private(set) var inlineRuns = 0
 
+    /// ``inlineBudget`` in nanoseconds.
+    private let inlineBudgetNanoseconds: Double
+
     /// Starts with no measurement.
     /// - Parameter inlineBudget: The longest expected duration that still runs inline; `.zero` disables inline runs.
-    init(inlineBudget: Duration) { self.inlineBudget = inlineBudget }
+    init(inlineBudget: Duration) {
+        self.inlineBudget = inlineBudget
+        inlineBudgetNanoseconds = Self.nanoseconds(inlineBudget)
+    }
+
+    /// A duration in nanoseconds, from its components (dividing two `Duration`s takes 128-bit arithmetic, which
+    /// costs more than the rest of a small run's bookkeeping).
+    static func nanoseconds(_ duration: Duration) -> Double {
+        let (seconds, attoseconds) = duration.components
+        return Double(seconds) * 1e9 + Double(attoseconds) / 1e9
+    }
 
     /// The placement for a run with `elements` input elements, counted as an inline run when it is one.
     mutating func placement(elements: Int) -> RunPlacement {
         guard inlineBudget > .zero, measuredRuns >= Self.warmUpRuns, let perElement = nanosecondsPerElement,
-            perElement * Double(max(1, elements)) <= inlineBudget / .nanoseconds(1)
+            perElement * Double(max(1, elements)) <= inlineBudgetNanoseconds
         else { return .nativeQueue }
         inlineRuns += 1
         return .inline
@@ -52,7 +65,7 @@ struct RunCostEstimate: Sendable, Equatable {
 
     /// Adds a successful run's duration (the native work only, without any hop).
     mutating func record(_ duration: Duration, elements: Int) {
-        let sample = duration / .nanoseconds(1) / Double(max(1, elements))
+        let sample = Self.nanoseconds(duration) / Double(max(1, elements))
         if recent.count < Self.window {
             recent.append(sample)
         } else {

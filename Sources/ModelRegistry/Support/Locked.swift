@@ -14,7 +14,9 @@ import Darwin
 package final class Locked<Value: Sendable>: @unchecked Sendable {
     // @unchecked: `value` is only read or written between pthread_mutex_lock and pthread_mutex_unlock.
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
-    private var value: Value
+    // @usableFromInline (with `lock`/`unlock`) so that `withLock` is inlined and specialized in other modules (the
+    // engines' run paths), where an unspecialized generic call costs more than the lock itself.
+    @usableFromInline var value: Value
 
     /// Creates the lock around an initial value.
     /// - Parameter value: The initial value.
@@ -35,11 +37,15 @@ package final class Locked<Value: Sendable>: @unchecked Sendable {
     /// - Parameter body: Reads or changes the value.
     /// - Returns: What `body` returns.
     /// - Throws: What `body` throws.
-    package func withLock<Result, Failure: Error>(
+    @inlinable package func withLock<Result, Failure: Error>(
         _ body: (inout Value) throws(Failure) -> Result
     ) throws(Failure) -> Result {
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
+        lock()
+        defer { unlock() }
         return try body(&value)
     }
+
+    @usableFromInline func lock() { pthread_mutex_lock(mutex) }
+
+    @usableFromInline func unlock() { pthread_mutex_unlock(mutex) }
 }
