@@ -76,6 +76,9 @@ struct BenchmarkPlan {
             results += try await OnnxBenchmark(files: files, cases: [
                 .init(label: "logreg_iris [3, 2]", model: files.fixture("logreg_iris.onnx"), shape: [3, 2],
                       calls: quick ? 500 : 5_000),
+                // ORT's ZipMap read through the C API, as before the engine built it in Swift
+                .init(label: "logreg_iris [3, 2], zipMap onnxruntime", model: files.fixture("logreg_iris.onnx"),
+                      shape: [3, 2], calls: quick ? 500 : 5_000, parameters: ["zipMap": "onnxruntime"]),
                 .init(label: "logreg_iris [3, 2], label only", model: files.fixture("logreg_iris.onnx"),
                       shape: [3, 2], calls: quick ? 500 : 5_000, outputs: ["label"]),
                 .init(label: "MLP [32, 256] → 3 × 512 → 10", model: mlp, shape: [32, 256], calls: quick ? 50 : 500),

@@ -36,16 +36,17 @@ struct OnnxBenchmark {
         var results: [Measurement] = []
         for benchmarkCase in cases {
             Progress.say("onnxruntime: \(benchmarkCase.label), ours / Python / C alternating, \(runs) runs")
-            let (ours, python, c) = try await measure(benchmarkCase, floor: benchmarkCase.outputs == nil ? floor : nil)
+            let (ours, python, floors) = try await measure(
+                benchmarkCase, floor: benchmarkCase.outputs == nil ? floor : nil)
             let name = "\(benchmarkCase.label) per call (\(threads) thread\(threads == 1 ? "" : "s"))"
             for (clock, unit, pick) in [("", "µs/call", \Figures.wall), (", CPU time", "CPU µs/call", \Figures.cpu)] {
                 results.append(Measurement(
                     "onnxruntime", name + clock, runs: ours[keyPath: pick], unit: unit, higherIsBetter: false,
                     comparison: python.wall.isEmpty ? nil : ("onnxruntime Python", python[keyPath: pick])))
-                if !c.wall.isEmpty {
+                for (label, figures) in floors where !figures.wall.isEmpty {
                     results.append(Measurement(
-                        "onnxruntime", "\(benchmarkCase.label) vs the C loop" + clock, runs: ours[keyPath: pick],
-                        unit: unit, higherIsBetter: false, comparison: ("C loop (floor)", c[keyPath: pick])))
+                        "onnxruntime", "\(benchmarkCase.label) vs the \(label)" + clock, runs: ours[keyPath: pick],
+                        unit: unit, higherIsBetter: false, comparison: ("C loop", figures[keyPath: pick])))
                 }
             }
         }
@@ -82,28 +83,61 @@ struct OnnxBenchmark {
         return binary
     }
 
-    /// Loads the model through a registry, then alternates one run of ours, one of the Python script and one of the
-    /// C loop (after an untimed warm-up of ours; the others warm up on their own).
+    /// One way to run the C loop: a model file and the outputs it fetches (`nil`: all of the file's outputs).
+    struct Floor {
+        var label: String
+        var model: URL
+        var outputs: [String]?
+    }
+
+    /// The C loops to compare a case with. A model whose final ZipMaps the engine builds in Swift gets two: the
+    /// same calls as the engine (the rewritten model, fetching the ZipMap's input tensor), and ORT's ZipMap read
+    /// through the C API (the file as it is, all outputs), which is what any C program calling the model as
+    /// declared must do. Any other model gets the file as it is.
+    private func floors(for benchmarkCase: Case, engine: OnnxRuntimeEngine) throws -> [Floor] {
+        let declared = Floor(label: "C loop (floor)", model: benchmarkCase.model, outputs: nil)
+        guard benchmarkCase.parameters["zipMap"] != "onnxruntime",
+            let rewritten = OnnxZipMapRewrite.rewrite(path: benchmarkCase.model.path)
+        else { return [declared] }
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("floor-\(getpid())-\(UUID()).onnx")
+        try Data(rewritten.model).write(to: file)
+        let fetched = engine.outputs.map { output in
+            rewritten.zipMaps.first { $0.output == output.name }?.input ?? output.name
+        }
+        return [
+            Floor(label: "C loop (floor, same calls)", model: file, outputs: fetched),
+            Floor(label: "C loop with ORT's ZipMap through the C API", model: benchmarkCase.model, outputs: nil),
+        ]
+    }
+
+    /// Loads the model through a registry, then alternates one run of ours, one of the Python script and one of
+    /// each C loop (after an untimed warm-up of ours; the others warm up on their own).
     private func measure(
         _ benchmarkCase: Case, floor: URL?
-    ) async throws -> (ours: Figures, python: Figures, c: Figures) {
+    ) async throws -> (ours: Figures, python: Figures, floors: [(String, Figures)]) {
         let registry = ModelRegistry(factory: .builtIn, models: [
             ModelConfiguration(
                 name: "bench-onnx", engine: .onnxruntime, modelType: .tensor, path: benchmarkCase.model.path,
                 threads: threads, parameters: benchmarkCase.parameters)
         ])
-        let result: Result<(Figures, Figures, Figures), any Error>
+        let result: Result<(Figures, Figures, [(String, Figures)]), any Error>
         do {
             result = .success(try await registry.withModel("bench-onnx", as: OnnxRuntimeEngine.self) { engine in
                 guard let name = engine.inputs.first?.name else {
                     throw BenchmarkError.unexpectedOutput(command: benchmarkCase.label, reason: "the model has no input")
+                }
+                let floors = floor == nil ? [] : try floors(for: benchmarkCase, engine: engine)
+                defer {
+                    for loop in floors where loop.model != benchmarkCase.model {
+                        try? FileManager.default.removeItem(at: loop.model)
+                    }
                 }
                 let inputs = [name: Self.input(shape: benchmarkCase.shape)]
                 let outputs = benchmarkCase.outputs
                 for _ in 0..<50 { _ = try await engine.run(inputs, outputs: outputs) }
                 var ours = Figures()
                 var python: Figures? = Figures()
-                var c: Figures? = floor == nil ? nil : Figures()
+                var c: [Figures?] = floors.map { _ in Figures() }
                 for _ in 0..<runs {
                     let cpuStart = Statistics.processCPUSeconds()
                     let seconds = try await Statistics.time {
@@ -113,9 +147,15 @@ struct OnnxBenchmark {
                     ours.wall.append(seconds / Double(benchmarkCase.calls) * 1e6)
                     ours.cpu.append(cpu / Double(benchmarkCase.calls) * 1e6)
                     python = await reference("Python", python) { try await measurePython(benchmarkCase) }
-                    if let floor { c = await reference("C loop", c) { try await measureFloor(floor, benchmarkCase) } }
+                    if let floor {
+                        for (index, loop) in floors.enumerated() {
+                            c[index] = await reference(loop.label, c[index]) {
+                                try await measureFloor(floor, loop, benchmarkCase)
+                            }
+                        }
+                    }
                 }
-                return (ours, python ?? Figures(), c ?? Figures())
+                return (ours, python ?? Figures(), zip(floors, c).map { ($0.label, $1 ?? Figures()) })
             })
         } catch {
             result = .failure(error)
@@ -148,12 +188,13 @@ struct OnnxBenchmark {
         return try Self.decodeRuns(try await Subprocess.run(files.python, arguments), from: script.lastPathComponent)
     }
 
-    private func measureFloor(_ floor: URL, _ benchmarkCase: Case) async throws -> Figures {
-        let output = try await Subprocess.run(floor, [
-            benchmarkCase.model.path, benchmarkCase.shape.map(String.init).joined(separator: ","), "\(threads)", "1",
+    private func measureFloor(_ floor: URL, _ loop: Floor, _ benchmarkCase: Case) async throws -> Figures {
+        var arguments = [
+            loop.model.path, benchmarkCase.shape.map(String.init).joined(separator: ","), "\(threads)", "1",
             "\(benchmarkCase.calls)", "50",
-        ])
-        return try Self.decodeRuns(output, from: "ort_floor")
+        ]
+        if let outputs = loop.outputs { arguments.append(outputs.joined(separator: ",")) }
+        return try Self.decodeRuns(try await Subprocess.run(floor, arguments), from: "ort_floor")
     }
 
     static func decodeRuns(_ output: String, from command: String) throws -> Figures {

@@ -11,10 +11,15 @@
 // - a map: GetValue 0 (ORT copies the keys into a new tensor), read as a tensor; GetValue 1 (the values, copied
 //   again), read without a second type query: it has as many elements as the keys, of the element type the model
 //   declares (looked up once here, from the first map, as the engine has it from the session's type info).
-// Only the destination differs: plain memory here, new Swift arrays in the engine. So for logreg_iris, where the
-// ZipMap output is most of the work, the ratio to this loop is the engine's Swift overhead.
+// Only the destination differs: plain memory here, new Swift arrays in the engine. So the ratio to this loop is the
+// engine's Swift overhead.
 //
-// Usage: ort_floor MODEL SHAPE(comma-separated) THREADS RUNS CALLS WARMUP
+// The engine builds a final ZipMap in Swift from the tensor the ZipMap reads, fetched from a model rewritten to
+// output it (OnnxZipMapRewrite). To make the same calls, the benchmark then passes that rewritten model and the
+// outputs the engine fetches (OUTPUTS); the loop copies the tensor, where the engine also builds the maps. Without
+// OUTPUTS it fetches every output of MODEL: given the original file, ORT's ZipMap read through the C API.
+//
+// Usage: ort_floor MODEL SHAPE(comma-separated) THREADS RUNS CALLS WARMUP [OUTPUTS(comma-separated)]
 // Prints JSON: {"runs_us": [mean wall-clock µs per call of each run], "cpu_us": [the same in process CPU time]}.
 #include <stdio.h>
 #include <stdlib.h>
@@ -114,8 +119,8 @@ static void read_value(OrtValue *value, OrtAllocator *allocator) {
 }
 
 int main(int argc, char **argv) {
-    if (argc != 7) {
-        fprintf(stderr, "usage: %s MODEL SHAPE THREADS RUNS CALLS WARMUP\n", argv[0]);
+    if (argc != 7 && argc != 8) {
+        fprintf(stderr, "usage: %s MODEL SHAPE THREADS RUNS CALLS WARMUP [OUTPUTS]\n", argv[0]);
         return 2;
     }
     api = OrtGetApiBase()->GetApi(ORT_API_VERSION);
@@ -143,8 +148,15 @@ int main(int argc, char **argv) {
     size_t output_count;
     check(api->SessionGetOutputCount(session, &output_count), "SessionGetOutputCount");
     char *output_names[16];
-    for (size_t i = 0; i < output_count; i++)
-        check(api->SessionGetOutputName(session, i, allocator, &output_names[i]), "SessionGetOutputName");
+    if (argc == 8) {
+        output_count = 0;
+        for (char *part = strtok(argv[7], ","); part != NULL && output_count < 16; part = strtok(NULL, ","))
+            output_names[output_count++] = part;
+    } else {
+        if (output_count > 16) output_count = 16;
+        for (size_t i = 0; i < output_count; i++)
+            check(api->SessionGetOutputName(session, i, allocator, &output_names[i]), "SessionGetOutputName");
+    }
     OrtMemoryInfo *memory;
     check(api->CreateCpuMemoryInfo(OrtArenaAllocator, OrtMemTypeDefault, &memory), "CreateCpuMemoryInfo");
     OrtRunOptions *run_options;

@@ -15,28 +15,30 @@ import Foundation
 /// from ``OnnxModelInfo``. A model is left as it is when its file is larger than ``maximumFileSize`` (the rewrite
 /// holds a copy in memory), when its tensors use external data (it must be opened from its path), when it holds
 /// sparse tensors, or when its bytes cannot be walked.
-enum OnnxZipMapRewrite {
+package enum OnnxZipMapRewrite {
     /// Files larger than this are opened unchanged.
     static let maximumFileSize = 64 << 20
 
     /// A ZipMap whose output is a graph output.
-    struct Node: Equatable {
+    package struct Node: Equatable {
         /// The ZipMap's output: a declared graph output.
-        let output: String
+        package let output: String
         /// The ZipMap's input, the `float` tensor added as a graph output.
-        let input: String
+        package let input: String
         /// The node's class labels, in attribute order.
-        let labels: ZipMapShortcut.Labels
+        package let labels: ZipMapShortcut.Labels
     }
 
     /// The rewritten model and the ZipMaps it exposes the input of, in the order their outputs were appended.
-    struct Rewritten {
-        let model: [UInt8]
-        let zipMaps: [Node]
+    package struct Rewritten {
+        /// The model's bytes with the outputs added.
+        package let model: [UInt8]
+        /// The ZipMaps whose input was added, in order.
+        package let zipMaps: [Node]
     }
 
     /// Reads the file at `path` and rewrites it, or `nil` when it has no final ZipMap or is left as it is.
-    static func rewrite(path: String) -> Rewritten? {
+    package static func rewrite(path: String) -> Rewritten? {
         guard let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue,
             size <= maximumFileSize,
             let data = try? Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)

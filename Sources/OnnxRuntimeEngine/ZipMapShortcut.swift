@@ -4,9 +4,9 @@
 /// ORT fills a `std::map` per row with `map[label] = value` in column order, so the map's keys come out in
 /// ascending order (strings by their bytes), and a label given twice keeps its last column. The shortcut sorts the
 /// labels once, at load, and remembers each key's column; a row is then one pass over the tensor's memory.
-struct ZipMapShortcut: Sendable {
+package struct ZipMapShortcut: Sendable {
     /// A ZipMap's class labels: `classlabels_int64s` or `classlabels_strings` (raw bytes, as the file holds them).
-    enum Labels: Sendable, Equatable {
+    package enum Labels: Sendable, Equatable {
         case int64s([Int64])
         case strings([[UInt8]])
     }
