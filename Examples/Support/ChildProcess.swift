@@ -4,8 +4,8 @@ import ModelRegistry
 /// Runs another program to its end, reading its output as it comes: the benchmarks' reference tools, and every
 /// program the tests start (examples, Python fixture writers, `sha256sum`, the catalog tool, the preflight child).
 ///
-/// Nothing here blocks a thread of Swift's cooperative pool: both pipes are read on dispatch threads and the end
-/// of the program is awaited through its termination handler, so a child that hangs stalls only the task that
+/// Nothing here blocks a thread: both pipes are read as data arrives (``PipeReading``) and the end of the program is
+/// awaited through its termination handler, so a child that hangs stalls only the task that
 /// awaits it. Cancelling that task kills the child (`SIGKILL`), so a test's time limit ends a hung child too.
 package enum ChildProcess {
     /// What a finished run produced.
@@ -59,9 +59,9 @@ package enum ChildProcess {
             pid.withLock { $0 = process.processIdentifier }
             if Task.isCancelled { kill(process.processIdentifier, SIGKILL) }  // cancelled before the pid was known
 
-            let errorText = Task { String(decoding: await readToEnd(errors.fileHandleForReading), as: UTF8.self) }
+            let errorText = Task { String(decoding: await PipeReading.readToEnd(errors.fileHandleForReading), as: UTF8.self) }
             var stdout = Data()
-            for await chunk in chunks(of: output.fileHandleForReading) {
+            for await chunk in PipeReading.chunks(of: output.fileHandleForReading) {
                 stdout.append(chunk)
                 onOutput(String(decoding: stdout, as: UTF8.self), process)
             }
@@ -74,23 +74,6 @@ package enum ChildProcess {
                 stderr: stderr)
         } onCancel: {
             if let pid = pid.withLock({ $0 }) { kill(pid, SIGKILL) }
-        }
-    }
-
-    /// The chunks a file handle delivers until end of file, read on a dispatch thread.
-    private static func chunks(of handle: FileHandle) -> AsyncStream<Data> {
-        AsyncStream { continuation in
-            DispatchQueue.global().async {
-                while case let chunk = handle.availableData, !chunk.isEmpty { continuation.yield(chunk) }
-                continuation.finish()
-            }
-        }
-    }
-
-    /// Everything a file handle delivers until end of file, read on a dispatch thread.
-    private static func readToEnd(_ handle: FileHandle) async -> Data {
-        await withCheckedContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(returning: handle.readDataToEndOfFile()) }
         }
     }
 }

@@ -75,8 +75,7 @@ package struct PreflightProcess: Sendable {
                 let collected = Locked((output: Data(), errors: Data()))
                 for (pipe, isOutput) in [(output, true), (errors, false)] {
                     finished.enter()
-                    DispatchQueue.global().async {
-                        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+                    PipeReading.readToEnd(pipe.fileHandleForReading) { data in  // holds no thread while it waits
                         collected.withLock { if isOutput { $0.output = data } else { $0.errors = data } }
                         finished.leave()
                     }
