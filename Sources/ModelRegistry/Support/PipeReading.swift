@@ -1,31 +1,28 @@
-import Dispatch
 package import Foundation
 
-/// Reads a child process's pipe to its end without holding a thread while it waits (a `DispatchIO` stream channel,
-/// which waits on a read source and reads only when data is there).
+/// Reads a child process's pipe to its end on a thread of its own, so that waiting for a slow child never holds one
+/// of the threads Swift's tasks run on.
 ///
-/// A blocking `readDataToEndOfFile()` on a dispatch thread looks harmless, but on Linux Swift's tasks run on the same
-/// dispatch worker threads (`com.apple.root.default-qos`): on a two-core machine two children that print slowly
-/// held both of them, and every task of the process waited until dispatch noticed and started more threads. The
-/// preflight child (``ModelPreflight``) and the examples' and tests' `ChildProcess` read their pipes here.
+/// A blocking `readDataToEndOfFile()` on `DispatchQueue.global()` looks harmless, but on Linux Swift's tasks run on
+/// the same dispatch worker threads (`com.apple.root.default-qos`): on a two-core machine two children that print
+/// slowly held both of them, and every task of the process waited until dispatch noticed and started more threads.
+/// Nor is a dispatch read source the answer there (`DispatchIO`, `FileHandle.readabilityHandler`): on Linux tearing
+/// one down on a pipe races the descriptor's close and can crash libdispatch's event loop
+/// (`_dispatch_event_loop_drain`, swift-corelibs-foundation issue #3276), which the thread-sanitizer pass hit. A
+/// plain blocking read on a dedicated thread has neither problem. The preflight child (``ModelPreflight``) and the
+/// examples' and tests' `ChildProcess` read their pipes here.
 package enum PipeReading {
-    /// Calls `chunk` with each piece `handle` delivers, then `end` once at end of file (or on a read error), all on
-    /// one serial queue. `handle` (which owns the descriptor) is kept open until then.
+    /// Calls `chunk` with each piece `handle` delivers, then `end` once at end of file, all on one new thread.
+    /// `handle` (which owns the descriptor) is kept open until then.
     package static func read(
         _ handle: FileHandle, chunk: @escaping @Sendable (Data) -> Void, end: @escaping @Sendable () -> Void
     ) {
-        let queue = DispatchQueue(label: "ModelRegistry.PipeReading")
-        let channel = DispatchIO(type: .stream, fileDescriptor: handle.fileDescriptor, queue: queue) { _ in
-            withExtendedLifetime(handle) {}  // the descriptor stays open until the channel is done with it
+        let thread = Thread {
+            while case let data = handle.availableData, !data.isEmpty { chunk(data) }
+            end()
         }
-        channel.setLimit(lowWater: 1)
-        channel.read(offset: 0, length: Int.max, queue: queue) { done, data, _ in
-            if let data, !data.isEmpty { chunk(Data(data)) }
-            if done {
-                channel.close()
-                end()
-            }
-        }
+        thread.name = "ModelRegistry.PipeReading"
+        thread.start()
     }
 
     /// Everything `handle` delivers until end of file, passed to `deliver` once.
