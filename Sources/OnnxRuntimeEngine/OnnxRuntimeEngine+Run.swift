@@ -8,7 +8,8 @@ extension OnnxRuntimeEngine {
     /// The inputs are checked in Swift first (names, element types, shapes, element counts). The run itself —
     /// wrapping the inputs' storage in ORT values without copying it (`CreateTensorWithDataAsOrtValue`; strings are
     /// copied with `FillStringTensor`), `Run`, and reading the outputs (`GetTensorMutableData`,
-    /// `GetStringTensorContent`, and `GetValueCount`/`GetValue` for sequences and maps) — happens on a dedicated
+    /// `GetStringTensorContent`, and `GetValueCount`/`GetValue` for sequences and maps; a model's final ZipMaps are
+    /// built in Swift from the tensor they read instead, see ``OnnxZipMapRewrite``) — happens on a dedicated
     /// dispatch queue, or on the calling thread once the model's runs are known to be shorter than the hop to that
     /// queue (``RunCostEstimate``). Several runs may proceed at once: ONNX Runtime allows concurrent `Run` calls on a
     /// session. Cancelling the calling task terminates a queued run (`RunOptionsSetTerminate`); a run on the calling
