@@ -98,16 +98,16 @@ extension ModelRegistry {
         return false
     }
 
-    /// The file on disk once its SHA-256 matches the model's (when it has one), hashed off the cooperative pool.
+    /// The file on disk once its SHA-256 matches the model's (when it has one), hashed on a thread of its own.
     /// A file that does not match is deleted, and every model using it becomes `notDownloaded`.
     /// - Throws: ``RegistryError/checksumMismatch(name:path:expected:actual:)``, or
     ///   ``RegistryError/fileSystem(path:operation:reason:)`` when the file cannot be read.
     func verifiedFile(_ name: String, _ request: DownloadRequest) async throws(RegistryError) -> URL {
         let file = request.destination
         guard let expected = request.expectedSHA256 else { return file }
-        let digest = await withCheckedContinuation { (continuation: CheckedContinuation<Result<[UInt8], any Error>, Never>) in
-            // Hashing a multi-gigabyte model takes seconds: keep it off the cooperative thread pool.
-            DispatchQueue.global().async { continuation.resume(returning: Result { try SHA256.hash(fileAt: file) }) }
+        // Hashing a multi-gigabyte model takes seconds: not on a thread Swift's tasks share.
+        let digest = await DedicatedThread.run("ModelRegistry.SHA256") {
+            Result { () throws -> [UInt8] in try SHA256.hash(fileAt: file) }
         }
         switch digest {
         case .failure(let error):

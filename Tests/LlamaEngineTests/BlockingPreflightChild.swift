@@ -1,4 +1,5 @@
 import Foundation
+import ModelRegistry
 
 /// A stand-in for the `model-preflight` program (passed as `preflightExecutable`) that never finishes by itself: it
 /// tells the test its process id through a FIFO, then sleeps for an hour ignoring SIGTERM, SIGINT and SIGHUP, so
@@ -36,14 +37,12 @@ struct BlockingPreflightChild {
     func started() async throws -> pid_t {
         let fifo = fifo
         let text = await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<String, Never>) in
-                DispatchQueue.global().async {
-                    // blocks until the child (or abandon) opens the FIFO for writing
-                    let descriptor = open(fifo.path, O_RDONLY)
-                    guard descriptor >= 0 else { return continuation.resume(returning: "") }
-                    let data = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true).readDataToEndOfFile()
-                    continuation.resume(returning: String(decoding: data, as: UTF8.self))
-                }
+            await DedicatedThread.run("BlockingPreflightChild.started") {
+                // blocks until the child (or abandon) opens the FIFO for writing
+                let descriptor = open(fifo.path, O_RDONLY)
+                guard descriptor >= 0 else { return "" }
+                let data = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true).readDataToEndOfFile()
+                return String(decoding: data, as: UTF8.self)
             }
         } onCancel: {
             abandon()

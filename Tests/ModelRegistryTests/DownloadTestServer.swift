@@ -2,6 +2,7 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
+import ModelRegistry
 
 /// `Scripts/test_http_server.py` running in a child process for one test: a local HTTP server with deterministic
 /// payloads and failure modes (see the script's header), and a `/stats` route telling what it saw.
@@ -86,14 +87,12 @@ struct DownloadTestServer: Sendable {
         process.standardInput = input
         process.standardOutput = output
         try process.run()
-        let firstLine = await withCheckedContinuation { (continuation: CheckedContinuation<String, Never>) in
-            DispatchQueue.global().async {  // a blocking read: keep it off the cooperative pool
-                var bytes: [UInt8] = []
-                while let byte = try? output.fileHandleForReading.read(upToCount: 1)?.first, byte != UInt8(ascii: "\n") {
-                    bytes.append(byte)
-                }
-                continuation.resume(returning: String(decoding: bytes, as: UTF8.self))
+        let firstLine = await DedicatedThread.run("DownloadTestServer.start") {  // a blocking read
+            var bytes: [UInt8] = []
+            while let byte = try? output.fileHandleForReading.read(upToCount: 1)?.first, byte != UInt8(ascii: "\n") {
+                bytes.append(byte)
             }
+            return String(decoding: bytes, as: UTF8.self)
         }
         guard let port = Int(firstLine) else {
             process.terminate()

@@ -91,12 +91,8 @@ struct DownloadJob: Sendable {
         guard FileManager.default.fileExists(atPath: destination.path, isDirectory: &isDirectory), !isDirectory.boolValue
         else { return false }
         guard let expected = request.expectedSHA256 else { return true }
-        let digest = await withCheckedContinuation { (continuation: CheckedContinuation<[UInt8]?, Never>) in
-            // Hashing a multi-gigabyte model takes seconds: keep it off the cooperative thread pool.
-            DispatchQueue.global().async {
-                continuation.resume(returning: try? SHA256.hash(fileAt: destination))
-            }
-        }
+        // Hashing a multi-gigabyte model takes seconds: not on a thread Swift's tasks share.
+        let digest = await DedicatedThread.run("ModelRegistry.SHA256") { try? SHA256.hash(fileAt: destination) }
         return digest.map(SHA256.hex) == expected
     }
 }

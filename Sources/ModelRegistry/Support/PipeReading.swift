@@ -1,7 +1,7 @@
 package import Foundation
 
-/// Reads a child process's pipe to its end on a thread of its own, so that waiting for a slow child never holds one
-/// of the threads Swift's tasks run on.
+/// Reads a child process's pipe to its end on a thread of its own (``DedicatedThread``), so that waiting for a slow
+/// child never holds one of the threads Swift's tasks run on.
 ///
 /// A blocking `readDataToEndOfFile()` on `DispatchQueue.global()` looks harmless, but on Linux Swift's tasks run on
 /// the same dispatch worker threads (`com.apple.root.default-qos`): on a two-core machine two children that print
@@ -17,12 +17,10 @@ package enum PipeReading {
     package static func read(
         _ handle: FileHandle, chunk: @escaping @Sendable (Data) -> Void, end: @escaping @Sendable () -> Void
     ) {
-        let thread = Thread {
+        DedicatedThread.start("ModelRegistry.PipeReading") {
             while case let data = handle.availableData, !data.isEmpty { chunk(data) }
             end()
         }
-        thread.name = "ModelRegistry.PipeReading"
-        thread.start()
     }
 
     /// Everything `handle` delivers until end of file, passed to `deliver` once.
