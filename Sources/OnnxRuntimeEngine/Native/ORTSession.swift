@@ -18,17 +18,10 @@ final class ORTSession: @unchecked Sendable {
     ///   - environment: The shared environment.
     ///   - options: The session options.
     /// - Throws: ``OnnxRuntimeStatus`` with ORT's reason, e.g. `INVALID_PROTOBUF` for a file that is not ONNX.
-    init(path: String, environment: ORTEnvironment, options: ORTSessionOptions) throws(OnnxRuntimeStatus) {
-        let api = environment.api
-        var session: OpaquePointer?
-        let status = environment.withPointer { env in
-            options.withPointer { opts in api.table.pointee.CreateSession(env, path, opts, &session) }
+    convenience init(path: String, environment: ORTEnvironment, options: ORTSessionOptions) throws(OnnxRuntimeStatus) {
+        try self.init(environment: environment, options: options, function: "CreateSession") { api, env, opts, session in
+            api.table.pointee.CreateSession(env, path, opts, session)
         }
-        try api.check(status)
-        guard let session else { throw .nullResult("CreateSession") }
-        self.pointer = session
-        self.environment = environment
-        self.api = api
     }
 
     /// Loads a model held in memory (`CreateSessionFromArray`); ORT copies what it needs, so `model` may go away
@@ -38,18 +31,25 @@ final class ORTSession: @unchecked Sendable {
     ///   - environment: The shared environment.
     ///   - options: The session options.
     /// - Throws: ``OnnxRuntimeStatus`` with ORT's reason.
-    init(model: [UInt8], environment: ORTEnvironment, options: ORTSessionOptions) throws(OnnxRuntimeStatus) {
-        let api = environment.api
-        var session: OpaquePointer?
-        let status = environment.withPointer { env in
-            options.withPointer { opts in
-                model.withUnsafeBytes { bytes in
-                    api.table.pointee.CreateSessionFromArray(env, bytes.baseAddress, bytes.count, opts, &session)
-                }
+    convenience init(model: [UInt8], environment: ORTEnvironment, options: ORTSessionOptions) throws(OnnxRuntimeStatus) {
+        try self.init(environment: environment, options: options, function: "CreateSessionFromArray") {
+            api, env, opts, session in
+            model.withUnsafeBytes { bytes in
+                api.table.pointee.CreateSessionFromArray(env, bytes.baseAddress, bytes.count, opts, session)
             }
         }
+    }
+
+    /// Creates the session with `create` (one of ORT's `CreateSession…` functions, named `function` for errors).
+    private init(
+        environment: ORTEnvironment, options: ORTSessionOptions, function: String,
+        create: (ORTAPI, OpaquePointer, OpaquePointer, UnsafeMutablePointer<OpaquePointer?>) -> OpaquePointer?
+    ) throws(OnnxRuntimeStatus) {
+        let api = environment.api
+        var session: OpaquePointer?
+        let status = environment.withPointer { env in options.withPointer { opts in create(api, env, opts, &session) } }
         try api.check(status)
-        guard let session else { throw .nullResult("CreateSessionFromArray") }
+        guard let session else { throw .nullResult(function) }
         self.pointer = session
         self.environment = environment
         self.api = api
