@@ -39,9 +39,9 @@ package enum OnnxZipMapRewrite {
 
     /// Reads the file at `path` and rewrites it, or `nil` when it has no final ZipMap or is left as it is.
     package static func rewrite(path: String) -> Rewritten? {
-        guard let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue,
-            size <= maximumFileSize,
-            let data = try? Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
+        // Mapped, so a file over the limit costs no read.
+        guard let data = try? Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped),
+            data.count <= maximumFileSize
         else { return nil }
         return data.withUnsafeBytes { raw in try? rewrite(raw.bindMemory(to: UInt8.self)) } ?? nil
     }
@@ -50,8 +50,6 @@ package enum OnnxZipMapRewrite {
     /// - Returns: `nil` when there is nothing to rewrite or the model is left as it is.
     /// - Throws: ``ProtobufWire/Malformed``.
     static func rewrite(_ bytes: UnsafeBufferPointer<UInt8>) throws -> Rewritten? {
-        let findings = try OnnxModelScan.scan(bytes)
-        guard !findings.externalData, !findings.sparseTensors else { return nil }
         let reader = ProtobufWire.Reader(bytes: bytes)
         var graphField: ProtobufWire.Field?
         var graphFields = 0
@@ -64,6 +62,9 @@ package enum OnnxZipMapRewrite {
         guard let graph = graphField, graphFields == 1 else { return nil }
         let zipMaps = try finalZipMaps(in: graph.payload, reader: reader)
         guard !zipMaps.isEmpty else { return nil }
+        // Only a model that has something to rewrite is walked whole (every subgraph and tensor).
+        let findings = try OnnxModelScan.scan(bytes)
+        guard !findings.externalData, !findings.sparseTensors else { return nil }
         // The graph with one more output (ValueInfoProto: name, type tensor(float)) per ZipMap input.
         var newGraph = Array(bytes[graph.payload])
         for node in zipMaps {
