@@ -132,7 +132,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ExamplesTests",
-            dependencies: ["ModelRegistryTestSupport", "ExampleSupport", "iris", "generate", "registry-tour", "model-preflight"],  // run as processes
+            dependencies: ["ModelRegistry", "ModelRegistryTestSupport", "ExampleSupport", "iris", "generate", "registry-tour", "model-preflight"],  // run as processes
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -144,7 +144,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ServeTests",
-            dependencies: ["ModelRegistryTestSupport", "ExampleSupport", "serve", "model-preflight"],  // run as processes
+            dependencies: ["ModelRegistry", "ModelRegistryTestSupport", "ExampleSupport", "serve", "model-preflight"],  // run as processes
             exclude: ["Clients"],  // Python scripts run with the setup's venv
             swiftSettings: swiftSettings
         ),

@@ -1,5 +1,6 @@
 import ExampleSupport
 import Foundation
+import ModelRegistry
 
 /// Runs the reference tools (llama-bench, Python) and the model generators.
 enum Subprocess {

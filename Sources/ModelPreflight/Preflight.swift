@@ -51,31 +51,32 @@ package enum Preflight {
         var childConfiguration = configuration
         childConfiguration.parameters["preflight"] = PreflightMode.never.rawValue
         let json = String(decoding: try JSONEncoder().encode(childConfiguration), as: UTF8.self)
-        let result: PreflightProcess.Result
+        let result: ChildProcess.Outcome
         do {
-            result = try await PreflightProcess(
-                executable: executable, arguments: ["--configuration", json], timeout: options.timeout
-            ).run()
+            result = try await PreflightProcess.run(
+                executable: executable, arguments: ["--configuration", json], timeout: options.timeout)
         } catch let error as CancellationError {
             throw error
         } catch {
             throw PreflightError.launchFailed(model: configuration.name, executable: executable, reason: "\(error)")
         }
-        switch result.outcome {
-        case .exited(status: 0):
-            return
-        case .exited(status: refusedStatus):
-            throw Refused()  // the engine refused the file cleanly; the in-process load throws that error
-        case .exited(let status):
-            throw PreflightError.childFailed(
-                model: configuration.name, path: configuration.path, status: status,
-                output: lastLines(of: result.standardError, count: 3))
-        case .signalled(let signal):
-            throw PreflightError.childCrashed(
-                model: configuration.name, path: configuration.path, signal: signal,
-                nativeMessage: nativeMessage(in: result.standardError))
-        case .timedOut:
+        if result.timedOut {
             throw PreflightError.timedOut(model: configuration.name, path: configuration.path, after: options.timeout)
+        }
+        if result.signalled {
+            throw PreflightError.childCrashed(
+                model: configuration.name, path: configuration.path, signal: result.status,
+                nativeMessage: nativeMessage(in: result.stderr))
+        }
+        switch result.status {
+        case 0:
+            return
+        case refusedStatus:
+            throw Refused()  // the engine refused the file cleanly; the in-process load throws that error
+        default:
+            throw PreflightError.childFailed(
+                model: configuration.name, path: configuration.path, status: result.status,
+                output: lastLines(of: result.stderr, count: 3))
         }
     }
 

@@ -1,5 +1,6 @@
 import ExampleSupport
 import Foundation
+import ModelRegistry
 import ModelRegistryTestSupport
 
 /// Runs the example executables that SwiftPM builds next to the test bundle.

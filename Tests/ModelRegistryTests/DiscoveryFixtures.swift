@@ -1,4 +1,5 @@
 import Foundation
+import ModelRegistry
 import ExampleSupport
 import ModelRegistryTestSupport
 

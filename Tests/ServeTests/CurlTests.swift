@@ -1,5 +1,6 @@
 import ExampleSupport
 import Foundation
+import ModelRegistry
 import ModelRegistryTestSupport
 import Testing
 

@@ -9,8 +9,7 @@ package import Foundation
 /// Nor is a dispatch read source the answer there (`DispatchIO`, `FileHandle.readabilityHandler`): on Linux tearing
 /// one down on a pipe races the descriptor's close and can crash libdispatch's event loop
 /// (`_dispatch_event_loop_drain`, swift-corelibs-foundation issue #3276), which the thread-sanitizer pass hit. A
-/// plain blocking read on a dedicated thread has neither problem. The preflight child (``ModelPreflight``) and the
-/// examples' and tests' `ChildProcess` read their pipes here.
+/// plain blocking read on a dedicated thread has neither problem. ``ChildProcess`` reads its pipes here.
 package enum PipeReading {
     /// Calls `chunk` with each piece `handle` delivers, then `end` once at end of file, all on one new thread.
     /// `handle` (which owns the descriptor) is kept open until then.

@@ -1,12 +1,12 @@
 package import Foundation
-import ModelRegistry
 
-/// Runs another program to its end, reading its output as it comes: the benchmarks' reference tools, and every
-/// program the tests start (examples, Python fixture writers, `sha256sum`, the catalog tool, the preflight child).
+/// Runs another program to its end, reading its output as it comes: the preflight child the engines load unverified
+/// model files in (`ModelPreflight`), the benchmarks' reference tools, and every program the tests start (examples,
+/// Python fixture writers, `sha256sum`, the catalog tool).
 ///
-/// Nothing here blocks a thread: both pipes are read as data arrives (``PipeReading``) and the end of the program is
-/// awaited through its termination handler, so a child that hangs stalls only the task that
-/// awaits it. Cancelling that task kills the child (`SIGKILL`), so a test's time limit ends a hung child too.
+/// Nothing here blocks a thread of Swift's tasks: both pipes are read on threads of their own (``PipeReading``) and
+/// the end of the program is awaited through its termination handler, so a child that hangs stalls only the task
+/// that awaits it. Cancelling that task kills the child (`SIGKILL`), and so does the end of an optional time limit.
 package enum ChildProcess {
     /// What a finished run produced.
     package struct Outcome: Sendable {
@@ -14,6 +14,8 @@ package enum ChildProcess {
         package var status: Int32
         /// Whether the program died on a signal (``status`` is then the signal's number).
         package var signalled: Bool
+        /// Whether the time limit ran out and the program was killed for it (``signalled`` is then true as well).
+        package var timedOut: Bool
         /// Everything written to standard output.
         package var stdout: String
         /// Everything written to standard error.
@@ -30,13 +32,14 @@ package enum ChildProcess {
     ///   - executable: The program.
     ///   - arguments: Its arguments.
     ///   - environment: Its environment; the parent's when `nil`.
+    ///   - timeout: The longest it may run before it is killed (``Outcome/timedOut``); `nil` for no limit.
     ///   - onOutput: Called after each chunk of standard output with everything read so far, and the process (to
     ///     signal it, for instance).
-    /// - Returns: The exit status and both outputs.
-    /// - Throws: When the program cannot start; `CancellationError` when the task is cancelled (the program is
-    ///   killed first).
+    /// - Returns: How it ended and both outputs.
+    /// - Throws: The error of `Process.run()` when the program cannot start; `CancellationError` when the task is
+    ///   cancelled (the program is killed first).
     package static func run(
-        _ executable: URL, _ arguments: [String], environment: [String: String]? = nil,
+        _ executable: URL, _ arguments: [String], environment: [String: String]? = nil, timeout: Duration? = nil,
         onOutput: (String, Process) -> Void = { _, _ in }
     ) async throws -> Outcome {
         let process = Process()
@@ -48,16 +51,29 @@ package enum ChildProcess {
         let errors = Pipe()
         process.standardOutput = output
         process.standardError = errors
+        let state = Locked(RunState())
         let (ends, endContinuation) = AsyncStream.makeStream(of: (status: Int32, signalled: Bool).self)
         process.terminationHandler = { finished in
+            state.withLock { $0.ended = true }
             endContinuation.yield((finished.terminationStatus, finished.terminationReason == .uncaughtSignal))
             endContinuation.finish()
         }
-        let pid = Locked<Int32?>(nil)
         return try await withTaskCancellationHandler {
             try process.run()
-            pid.withLock { $0 = process.processIdentifier }
-            if Task.isCancelled { kill(process.processIdentifier, SIGKILL) }  // cancelled before the pid was known
+            let pid = process.processIdentifier
+            state.withLock { $0.pid = pid }
+            if Task.isCancelled { kill(pid, SIGKILL) }  // cancelled before the pid was known
+            let timer = timeout.map { limit in
+                Task {
+                    guard (try? await Task.sleep(for: limit)) != nil else { return }  // cancelled: the child ended
+                    state.withLock { state in
+                        guard !state.ended else { return }
+                        state.timedOut = true
+                        kill(pid, SIGKILL)
+                    }
+                }
+            }
+            defer { timer?.cancel() }
 
             let errorText = Task { String(decoding: await PipeReading.readToEnd(errors.fileHandleForReading), as: UTF8.self) }
             var stdout = Data()
@@ -70,10 +86,20 @@ package enum ChildProcess {
             let stderr = await errorText.value
             try Task.checkCancellation()
             return Outcome(
-                status: end.status, signalled: end.signalled, stdout: String(decoding: stdout, as: UTF8.self),
-                stderr: stderr)
+                status: end.status, signalled: end.signalled, timedOut: state.withLock(\.timedOut),
+                stdout: String(decoding: stdout, as: UTF8.self), stderr: stderr)
         } onCancel: {
-            if let pid = pid.withLock({ $0 }) { kill(pid, SIGKILL) }
+            state.withLock { state in
+                guard let pid = state.pid, !state.ended else { return }
+                kill(pid, SIGKILL)
+            }
         }
+    }
+
+    /// What the termination handler, the timer and the cancellation handler share.
+    private struct RunState: Sendable {
+        var pid: Int32?
+        var ended = false
+        var timedOut = false
     }
 }
