@@ -25,7 +25,7 @@ extension OnnxRuntimeEngine {
                 throw .invalidState(model: settings.name, operation: "load", state: state.label)
             }
         }
-        let opened = await NativeQueue.perform { Result { () throws(OnnxRuntimeError) in try Self.open(settings) } }
+        let opened = await nativeQueue.perform { Result { () throws(OnnxRuntimeError) in try Self.open(settings) } }
         let cancelled = Task.isCancelled
         // A discarded session is handed out of the lock, so ReleaseSession never runs while the lock is held.
         let (discarded, outcome) = state.withLock { state -> (LoadedModel?, Result<Void, OnnxRuntimeError>) in

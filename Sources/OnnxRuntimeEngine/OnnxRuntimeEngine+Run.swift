@@ -133,7 +133,7 @@ extension OnnxRuntimeEngine {
             result = Self.measured(plan, targets: targets, model: model, options: runOptions, read: read)
         case .nativeQueue:
             result = await withTaskCancellationHandler {
-                await NativeQueue.perform {
+                await nativeQueue.perform {
                     Self.measured(plan, targets: targets, model: model, options: runOptions, read: read)
                 }
             } onCancel: {

@@ -102,6 +102,9 @@ public final class OnnxRuntimeEngine: InferenceEngine {
 
     let state = Locked<State>(.idle)
 
+    /// Where this engine's session creation and off-thread runs execute.
+    package let nativeQueue = NativeQueue()
+
     /// Creates an engine that holds no model yet.
     public init() {}
 

@@ -50,7 +50,7 @@ import Testing
         // The runs' tasks execute only when the test says so: the executor holds their jobs; and their native work
         // waits until the test lets it go, so every run is still in the engine when its first job ends.
         let executor = SteppedExecutor()
-        let releaseNativeWork = NativeQueue.holdForTesting()
+        let releaseNativeWork = engine.nativeQueue.holdForTesting()
         let returned = Locked(Set<Int>())
         let runs = inputs.enumerated().map { index, x in
             Task(executorPreference: executor) {
