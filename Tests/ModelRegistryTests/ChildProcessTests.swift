@@ -24,15 +24,24 @@ import Testing
         #expect(outcome.succeeded && !outcome.timedOut)
     }
 
-    @Test func cancellingTheWait_killsTheChild_andThrowsCancellation() async throws {
-        let (started, startedContinuation) = AsyncStream.makeStream(of: Void.self)
+    /// The wait throws only once the killed child has ended, so its process is gone by then (and its pid cannot
+    /// be signalled by mistake).
+    @Test func cancellingTheWait_killsTheChild_andThrowsOnlyOnceItHasEnded() async throws {
+        let (started, startedContinuation) = AsyncStream.makeStream(of: Int32.self)
         let run = Task {
-            try await ChildProcess.run(Self.shell, ["-c", "echo started; exec sleep 60"]) { output, _ in
-                if output.contains("started") { startedContinuation.yield() }
+            try await ChildProcess.run(Self.shell, ["-c", "echo started; exec sleep 60"]) { output, process in
+                if output.contains("started") { startedContinuation.yield(process.processIdentifier) }
             }
         }
-        for await _ in started { break }  // the child is running
+        var pid: Int32 = 0
+        for await started in started {  // the child is running
+            pid = started
+            break
+        }
+        #expect(kill(pid, 0) == 0, "child \(pid) runs")
         run.cancel()
         await #expect(throws: CancellationError.self) { try await run.value }
+        let signalled = kill(pid, 0), reason = errno
+        #expect(signalled == -1 && reason == ESRCH, "child \(pid) still exists")
     }
 }

@@ -6,7 +6,8 @@ package import Foundation
 ///
 /// Nothing here blocks a thread of Swift's tasks: both pipes are read on threads of their own (``PipeReading``) and
 /// the end of the program is awaited through its termination handler, so a child that hangs stalls only the task
-/// that awaits it. Cancelling that task kills the child (`SIGKILL`), and so does the end of an optional time limit.
+/// that awaits it. Cancelling that task kills the child (`SIGKILL`), and so does the end of an optional time limit;
+/// either way the wait returns only once the child has ended.
 package enum ChildProcess {
     /// What a finished run produced.
     package struct Outcome: Sendable {
@@ -37,7 +38,7 @@ package enum ChildProcess {
     ///     signal it, for instance).
     /// - Returns: How it ended and both outputs.
     /// - Throws: The error of `Process.run()` when the program cannot start; `CancellationError` when the task is
-    ///   cancelled (the program is killed first).
+    ///   cancelled (once the program, killed, has ended).
     package static func run(
         _ executable: URL, _ arguments: [String], environment: [String: String]? = nil, timeout: Duration? = nil,
         onOutput: (String, Process) -> Void = { _, _ in }
@@ -52,11 +53,14 @@ package enum ChildProcess {
         process.standardOutput = output
         process.standardError = errors
         let state = Locked(RunState())
-        let (ends, endContinuation) = AsyncStream.makeStream(of: (status: Int32, signalled: Bool).self)
         process.terminationHandler = { finished in
-            state.withLock { $0.ended = true }
-            endContinuation.yield((finished.terminationStatus, finished.terminationReason == .uncaughtSignal))
-            endContinuation.finish()
+            let end = End(status: finished.terminationStatus, signalled: finished.terminationReason == .uncaughtSignal)
+            let waiter = state.withLock { state in
+                state.end = end
+                defer { state.endWaiter = nil }
+                return state.endWaiter
+            }
+            waiter?.resume(returning: end)
         }
         return try await withTaskCancellationHandler {
             try process.run()
@@ -67,7 +71,7 @@ package enum ChildProcess {
                 Task {
                     guard (try? await Task.sleep(for: limit)) != nil else { return }  // cancelled: the child ended
                     state.withLock { state in
-                        guard !state.ended else { return }
+                        guard state.end == nil else { return }
                         state.timedOut = true
                         kill(pid, SIGKILL)
                     }
@@ -81,8 +85,15 @@ package enum ChildProcess {
                 stdout.append(chunk)
                 onOutput(String(decoding: stdout, as: UTF8.self), process)
             }
-            var end: (status: Int32, signalled: Bool) = (-1, false)
-            for await value in ends { end = value }
+            // Not an AsyncStream: its iteration ends as soon as the task is cancelled, and the cancelled wait would
+            // then return while the killed child still exists.
+            let end = await withCheckedContinuation { (continuation: CheckedContinuation<End, Never>) in
+                let known = state.withLock { state -> End? in
+                    if state.end == nil { state.endWaiter = continuation }
+                    return state.end
+                }
+                if let known { continuation.resume(returning: known) }
+            }
             let stderr = await errorText.value
             try Task.checkCancellation()
             return Outcome(
@@ -90,16 +101,25 @@ package enum ChildProcess {
                 stdout: String(decoding: stdout, as: UTF8.self), stderr: stderr)
         } onCancel: {
             state.withLock { state in
-                guard let pid = state.pid, !state.ended else { return }
+                guard let pid = state.pid, state.end == nil else { return }
                 kill(pid, SIGKILL)
             }
         }
     }
 
-    /// What the termination handler, the timer and the cancellation handler share.
+    /// How the program ended.
+    private struct End: Sendable {
+        var status: Int32
+        var signalled: Bool
+    }
+
+    /// What the termination handler, the timer, the cancellation handler and the wait for the end share.
     private struct RunState: Sendable {
         var pid: Int32?
-        var ended = false
+        /// Set by the termination handler, once the program has ended.
+        var end: End?
+        /// The wait for ``end``, resumed by the termination handler.
+        var endWaiter: CheckedContinuation<End, Never>?
         var timedOut = false
     }
 }
