@@ -11,9 +11,11 @@ extension OnnxRuntimeEngine {
     /// `GetStringTensorContent`, and `GetValueCount`/`GetValue` for sequences and maps; a model's final ZipMaps are
     /// built in Swift from the tensor they read instead, see ``OnnxZipMapRewrite``) — happens on a dedicated
     /// dispatch queue, or on the calling thread once the model's runs are known to be shorter than the hop to that
-    /// queue (``RunCostEstimate``). Several runs may proceed at once: ONNX Runtime allows concurrent `Run` calls on a
-    /// session. Cancelling the calling task terminates a queued run (`RunOptionsSetTerminate`); a run on the calling
-    /// thread is expected to end sooner than that would take, and cancellation is checked before it starts.
+    /// queue (``RunCostEstimate``); a loop of such runs still gives up its thread about once a millisecond
+    /// (`Task.yield()`), so it cannot starve the other tasks. Several runs may proceed at once: ONNX Runtime allows
+    /// concurrent `Run` calls on a session. Cancelling the calling task terminates a queued run
+    /// (`RunOptionsSetTerminate`); a run on the calling thread is expected to end sooner than that would take, and
+    /// cancellation is checked before it starts.
     ///
     /// To avoid the copy of the outputs, use ``withRun(_:outputs:_:)`` (read ORT's memory in place) or
     /// ``run(_:into:)`` (ORT writes into buffers you keep).
@@ -121,14 +123,15 @@ extension OnnxRuntimeEngine {
         let model = try loadedModel()
         let plan = try model.plan(inputs, outputNames: outputNames, zipMapsInSwift: zipMapsInSwift)
         let targets = try model.outputTargets(plan, buffers: buffers)
+        let placement = model.runCost.withLock { $0.placement(elements: plan.elementCount) }
+        if placement == .inlineAfterYield { await Task.yield() }
         guard !Task.isCancelled else { throw .cancelled(model: model.name) }
         let runOptions = try Self.native(model.name, "CreateRunOptions") { () throws(OnnxRuntimeStatus) in
             try model.runOptions.take()
         }
-        let placement = model.runCost.withLock { $0.placement(elements: plan.elementCount) }
         let result: Result<R, OnnxRuntimeError>
         switch placement {
-        case .inline:
+        case .inline, .inlineAfterYield:
             // Expected to be shorter than the hop itself: cancellation is checked before, not during, the run.
             result = Self.measured(plan, targets: targets, model: model, options: runOptions, read: read)
         case .nativeQueue:

@@ -2,9 +2,16 @@
 /// wake-ups (tens of microseconds on a virtual machine), more than a small model's whole `Run`; such runs execute
 /// on the calling thread instead, which holds a thread of the cooperative pool only for about as long as the hop
 /// would have.
+///
+/// A loop of inline runs never suspends, though, so it would keep its thread from every other task for as long as
+/// the loop lasts (with two cores, two such loops stall the whole process). Once a model's inline runs are expected
+/// to have held threads for ``RunCostEstimate/yieldInterval`` since the last yield, the next one yields first.
 enum RunPlacement: Sendable, Equatable {
     /// On the calling thread.
     case inline
+    /// On the calling thread, after the task gave up its thread once (`Task.yield()`), so that work queued
+    /// behind it runs.
+    case inlineAfterYield
     /// On the native dispatch queue, the caller suspended meanwhile.
     case nativeQueue
 }
@@ -25,6 +32,9 @@ struct RunCostEstimate: Sendable, Equatable {
     static let warmUpRuns = 3
     /// How many recent runs the estimate looks at.
     static let window = 8
+    /// How long the model's inline runs are expected to hold threads, in total, before one of them yields first.
+    /// A yield costs about as much as one small run; at 1 ms it is a fraction of a percent of the runs' time.
+    static let yieldInterval: Duration = .milliseconds(1)
 
     /// The longest expected duration that still runs inline.
     let inlineBudget: Duration
@@ -39,6 +49,8 @@ struct RunCostEstimate: Sendable, Equatable {
 
     /// ``inlineBudget`` in nanoseconds.
     private let inlineBudgetNanoseconds: Double
+    /// The expected time of the inline runs since the last ``RunPlacement/inlineAfterYield``, in nanoseconds.
+    private var inlineSinceYieldNanoseconds: Double = 0
 
     /// Starts with no measurement.
     /// - Parameter inlineBudget: The longest expected duration that still runs inline; `.zero` disables inline runs.
@@ -56,11 +68,15 @@ struct RunCostEstimate: Sendable, Equatable {
 
     /// The placement for a run with `elements` input elements, counted as an inline run when it is one.
     mutating func placement(elements: Int) -> RunPlacement {
-        guard inlineBudget > .zero, measuredRuns >= Self.warmUpRuns, let perElement = nanosecondsPerElement,
-            perElement * Double(max(1, elements)) <= inlineBudgetNanoseconds
+        guard inlineBudget > .zero, measuredRuns >= Self.warmUpRuns, let perElement = nanosecondsPerElement
         else { return .nativeQueue }
+        let expected = perElement * Double(max(1, elements))
+        guard expected <= inlineBudgetNanoseconds else { return .nativeQueue }
         inlineRuns += 1
-        return .inline
+        inlineSinceYieldNanoseconds += expected
+        guard inlineSinceYieldNanoseconds >= Self.nanoseconds(Self.yieldInterval) else { return .inline }
+        inlineSinceYieldNanoseconds = 0
+        return .inlineAfterYield
     }
 
     /// Adds a successful run's duration (the native work only, without any hop).

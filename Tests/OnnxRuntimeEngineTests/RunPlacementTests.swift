@@ -1,4 +1,6 @@
+import Foundation
 @testable import OnnxRuntimeEngine
+import ModelRegistry
 import Testing
 
 /// Where runs execute: the native queue until a model's runs are measured, then inline when they fit the budget.
@@ -50,6 +52,16 @@ import Testing
         #expect(estimate.nanosecondsPerElement == 10_000)
     }
 
+    @Test func inlineRuns_yieldFirst_eachTimeTheirExpectedTimeReachesTheInterval() {
+        var estimate = RunCostEstimate(inlineBudget: .microseconds(50))
+        for _ in 0..<RunCostEstimate.warmUpRuns { estimate.record(.microseconds(10), elements: 1) }
+        // 10 µs expected per run: every 100th inline run brings the total since the last yield to 1 ms.
+        let placements = (0..<250).map { _ in estimate.placement(elements: 1) }
+        #expect(placements.indices.filter { placements[$0] == .inlineAfterYield } == [99, 199])
+        #expect(placements.allSatisfy { $0 != .nativeQueue })
+        #expect(estimate.inlineRuns == 250)
+    }
+
     @Test func zeroBudget_neverRunsInline() {
         var estimate = RunCostEstimate(inlineBudget: .zero)
         for _ in 0..<10 { estimate.record(.nanoseconds(1), elements: 1) }
@@ -70,6 +82,42 @@ import Testing
         let inline = try await engine.run(["float_input": rows])
         #expect(engine.runCost?.inlineRuns == 1)
         #expect(inline == queued)
+        await engine.unload()
+    }
+
+    /// As many tasks as Swift's pool has threads run the model inline in a loop that never awaits anything else.
+    /// The test's own task still gets a thread while they loop, and stops them: inline runs yield now and then.
+    /// Without that, the test would resume only once every loop had run to its bound.
+    @Test func loopsOfInlineRuns_leaveThreadsToOtherTasks() async throws {
+        let engine = try await EngineFixtures.loaded(
+            EngineFixtures.iris, name: "iris", parameters: ["inlineRunMicroseconds": "10000000"])
+        let inputs = ["float_input": rows]
+        for _ in 0..<RunCostEstimate.warmUpRuns { _ = try await engine.run(inputs) }
+        let runsPerLoop = 200_000  // seconds of looping: far more than the loops need to run before they yield
+        let stop = Locked(false)
+        let (looping, loopIsRunning) = AsyncStream.makeStream(of: Void.self)
+        let loops = (0..<ProcessInfo.processInfo.activeProcessorCount).map { _ in
+            Task { () throws -> Int in
+                var runs = 0
+                while runs < runsPerLoop, !stop.withLock({ $0 }) {
+                    _ = try await engine.run(inputs)
+                    runs += 1
+                    if runs == 100 { loopIsRunning.yield() }
+                }
+                return runs
+            }
+        }
+        var running = 0
+        for await _ in looping {
+            running += 1
+            if running == loops.count { break }
+        }
+        stop.withLock { $0 = true }
+        for loop in loops {
+            let runs = try await loop.value
+            #expect(runs < runsPerLoop, "a loop ran to its bound before the test's task got a thread")
+        }
+        #expect((engine.runCost?.inlineRuns ?? 0) > 100 * loops.count)
         await engine.unload()
     }
 
