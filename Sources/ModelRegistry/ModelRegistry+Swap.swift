@@ -20,7 +20,8 @@ extension ModelRegistry {
     /// - Throws: ``RegistryError/modelNotFound(name:available:)``; ``RegistryError/invalidConfiguration(file:model:field:reason:)``
     ///   for a rename; ``RegistryError/engineNotRegistered(model:pair:registered:)``; what the new version's load
     ///   throws (``RegistryError/loadFailed(name:underlying:)``…): the old version then goes on serving;
-    ///   ``RegistryError/loadCancelled(name:)`` when an unload or a newer swap cancels this one.
+    ///   ``RegistryError/loadCancelled(name:)`` when an unload, a newer swap or the caller's cancellation cancels
+    ///   this one (the new version's load is stopped; the old version goes on serving).
     @discardableResult
     public func swap(_ name: String, to configuration: ModelConfiguration) async throws(RegistryError) -> VersionSwap? {
         let current = try entry(name)
@@ -62,23 +63,19 @@ extension ModelRegistry {
         if let replaced = entries[name]?.lifecycle.swapStarted(incoming) { cancelSwap(name, replaced) }
         publishEvent(.swapStarted(swap), name: name, id: id, configuration: configuration)
         let progress = LoadProgressReporter(broadcaster: broadcaster, name: name, id: id, configuration: configuration)
-        let (results, delivery) = AsyncStream.makeStream(of: Result<LoadedFigures, RegistryError>.self)
+        let outcome = Locked<Result<LoadedFigures, RegistryError>>(.failure(.loadCancelled(name: name)))
         let work = Task {
-            do { try await self.acquireLoadSlot() } catch {
-                delivery.yield(.failure(.loadCancelled(name: name)))
-                delivery.finish()
-                return
-            }
+            do { try await self.acquireLoadSlot() } catch { return }
             let result = await Self.runEngineLoad(
                 engine, name: name, id: id, configuration: configuration, progress: progress)
             self.releaseLoadSlot()
-            delivery.yield(result)
-            delivery.finish()
+            outcome.withLock { $0 = result }
         }
         entries[name]?.lifecycle.setSwapWork(work, swap: id)
-        var outcome: Result<LoadedFigures, RegistryError> = .failure(.loadCancelled(name: name))
-        for await result in results { outcome = result }
-        try finishSwap(name, id: id, swap, engine: engine, outcome)
+        // The caller's cancellation cancels the load, and the swap settles only once the load has ended: an engine
+        // that finished loading after its caller gave up would otherwise stay loaded, owned by no one.
+        await withTaskCancellationHandler { await work.value } onCancel: { work.cancel() }
+        try finishSwap(name, id: id, swap, engine: engine, outcome.withLock { $0 })
     }
 
     /// Settles a side-by-side swap: the new engine takes new leases and the old one retires, or the swap failed and
