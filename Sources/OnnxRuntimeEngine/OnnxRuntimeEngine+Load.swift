@@ -19,7 +19,7 @@ struct LoadSettings: Sendable {
     /// The parameter that sets ``inlineRunBudget``, in microseconds.
     static let inlineRunParameter = "inlineRunMicroseconds"
     /// ``inlineRunBudget`` when the parameter is absent.
-    static let defaultInlineRunBudget = Duration.microseconds(50)
+    static let defaultInlineRunBudget = Duration.milliseconds(1)
     /// The parameter choosing the thread pool: `own` (per session) or `shared` (see ``OnnxSharedThreadPool``).
     static let threadPoolParameter = "threadPool"
     /// The parameter listing execution providers, comma-separated, e.g. `CPUExecutionProvider`.

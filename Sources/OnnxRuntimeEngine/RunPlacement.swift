@@ -1,7 +1,10 @@
 /// Where one `run` executes. Handing a run to the native queue and resuming the caller afterwards costs two thread
-/// wake-ups (tens of microseconds on a virtual machine), more than a small model's whole `Run`; such runs execute
-/// on the calling thread instead, which holds a thread of the cooperative pool only for about as long as the hop
-/// would have.
+/// wake-ups and a `Run` on a thread whose cache lacks the model (30–80 µs on a virtual machine): more than a small
+/// model's whole `Run`, and 15% of a half-millisecond one. Runs expected to take at most the budget (1 ms by
+/// default) execute on the calling thread instead. Holding a thread of the cooperative pool that long gets no other
+/// task the processor later than the hop would: with more runnable threads than cores the kernel hands out the
+/// processor in slices of about a millisecond anyway. Longer runs go to the native queue, where cancellation can
+/// stop them mid-run (`RunOptionsSetTerminate`).
 ///
 /// A loop of inline runs never suspends, though, so it would keep its thread from every other task for as long as
 /// the loop lasts (with two cores, two such loops stall the whole process). Once a model's inline runs are expected

@@ -121,6 +121,12 @@ import Testing
         await engine.unload()
     }
 
+    @Test func withoutTheParameter_runsOfUpToOneMillisecondGoInline() async throws {
+        let engine = try await EngineFixtures.loaded(EngineFixtures.iris, name: "iris")
+        #expect(engine.runCost?.inlineBudget == .milliseconds(1))
+        await engine.unload()
+    }
+
     @Test func zeroBudget_keepsEveryRunOnTheNativeQueue() async throws {
         let engine = try await EngineFixtures.loaded(
             EngineFixtures.iris, name: "iris", parameters: ["inlineRunMicroseconds": "0"])
