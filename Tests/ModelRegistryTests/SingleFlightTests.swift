@@ -45,10 +45,16 @@ import Testing
         let registry = fixture.registry(["good", "bad", "slow"])
         let log = EventLog(registry)
         fixture.script.failLoads(of: "bad")
+        let badGate = fixture.script.holdLoads(of: "bad")
         let slowGate = fixture.script.holdLoads(of: "slow")
 
+        let loading = Task { try await registry.loadAll() }
+        // "bad" fails only once "good" has loaded, so the failure finds one model this call loaded (otherwise it
+        // would cancel good's load too, and good would never publish `unloaded`).
+        await log.waitFor("good", "loaded")
+        badGate.open()
         await #expect {
-            try await registry.loadAll()
+            try await loading.value
         } throws: { error in
             guard case RegistryError.loadFailed(let name, _) = error else { return false }
             return name == "bad"
@@ -60,6 +66,29 @@ import Testing
         #expect(try await registry.state(of: "slow").kind != .loaded)
         await log.waitFor("good", "unloaded")
         #expect(fixture.script.unloads(of: "good") == 1)
+    }
+
+    @Test func loadAll_cancelsTheLoadsStillRunning_andFreesTheirEnginesWhenTheyReturn() async throws {
+        let fixture = Fixture()
+        let registry = fixture.registry(["bad", "slow"])
+        fixture.script.failLoads(of: "bad")
+        let badGate = fixture.script.holdLoads(of: "bad")
+        let slowGate = fixture.script.holdLoads(of: "slow")
+        let loading = Task { try await registry.loadAll() }
+        await slowGate.waitForWaiters()  // slow's engine is loading when bad fails
+        badGate.open()
+        await #expect {
+            try await loading.value
+        } throws: { error in
+            guard case RegistryError.loadFailed(let name, _) = error else { return false }
+            return name == "bad"
+        }
+        // loadAll returned while slow's engine was still loading: that load was cancelled, not waited for
+        #expect(try await registry.state(of: "slow").kind == .unloaded)
+        slowGate.open()
+        await fixture.script.waitForUnload(of: "slow")  // the engine that finished loading after the cancel
+        #expect(await registry.loadedModels.isEmpty)
+        #expect(fixture.script.loads(of: "slow") == 1 && fixture.script.unloads(of: "slow") == 1)
     }
 
     @Test func loadAll_keepsModelsThatWereLoadedBefore() async throws {
