@@ -53,12 +53,7 @@ import Testing
         // would cancel good's load too, and good would never publish `unloaded`).
         await log.waitFor("good", "loaded")
         badGate.open()
-        await #expect {
-            try await loading.value
-        } throws: { error in
-            guard case RegistryError.loadFailed(let name, _) = error else { return false }
-            return name == "bad"
-        }
+        await expectLoadAll(loading, toFailLoading: "bad")
         slowGate.open()
 
         #expect(await registry.loadedModels.isEmpty)
@@ -77,18 +72,26 @@ import Testing
         let loading = Task { try await registry.loadAll() }
         await slowGate.waitForWaiters()  // slow's engine is loading when bad fails
         badGate.open()
-        await #expect {
-            try await loading.value
-        } throws: { error in
-            guard case RegistryError.loadFailed(let name, _) = error else { return false }
-            return name == "bad"
-        }
+        await expectLoadAll(loading, toFailLoading: "bad")
         // loadAll returned while slow's engine was still loading: that load was cancelled, not waited for
         #expect(try await registry.state(of: "slow").kind == .unloaded)
         slowGate.open()
         await fixture.script.waitForUnload(of: "slow")  // the engine that finished loading after the cancel
         #expect(await registry.loadedModels.isEmpty)
         #expect(fixture.script.loads(of: "slow") == 1 && fixture.script.unloads(of: "slow") == 1)
+    }
+
+    /// Awaits a `loadAll` that must fail with the load error of `name`.
+    private func expectLoadAll(
+        _ loading: Task<Void, any Error>, toFailLoading name: String,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) async {
+        await #expect(sourceLocation: sourceLocation) {
+            try await loading.value
+        } throws: { error in
+            guard case RegistryError.loadFailed(let failed, _) = error else { return false }
+            return failed == name
+        }
     }
 
     @Test func loadAll_keepsModelsThatWereLoadedBefore() async throws {
