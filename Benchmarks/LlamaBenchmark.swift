@@ -13,8 +13,9 @@ import ModelRegistryEngines
 /// - tg = (tokens − 1) / the engine's own generation time (``GenerationUsage/generationDuration``: from the first
 ///   sampled token to the last, each step one single-token decode of the scheduling loop and a sample). The stream's
 ///   arrival times are not used: on a tiny model the loop outruns the consumer and pieces arrive in bursts.
-/// llama-bench times bare decodes (pp: the prompt in one batch; tg: single-token decodes from an empty context,
-/// no sampling), so the ratio shows what the engine and its stream add. Runs alternate between the two sides
+/// llama-bench times bare decodes (pp: the prompt in one batch; tg: single-token decodes after a context as long
+/// as our prompt, `-d`, since each decode attends to every token before it; no sampling), so the ratio shows what
+/// the engine and its stream add. Runs alternate between the two sides
 /// (`llama-bench -r 1` each time), because on a small shared machine the load changes from minute to minute and
 /// ggml's spinning thread barriers make both sides very sensitive to it.
 struct LlamaBenchmark {
@@ -29,7 +30,8 @@ struct LlamaBenchmark {
         let measured = try await measure()
         let setting = "\(model.lastPathComponent), \(threads) thread\(threads == 1 ? "" : "s")"
         let ppNote = "ours: prompt tokens / time to the first piece (tokenize + prompt decode + 1 sample)"
-        let tgNote = "ours: (tokens − 1) / usage.generationDuration (scheduling-loop steps: decode + sample), greedy"
+        let tgNote = "ours: (tokens − 1) / usage.generationDuration (scheduling-loop steps: decode + sample), greedy, "
+            + "after the pp prompt; llama-bench: tg at the same depth (-d)"
         let reference = measured.theirs.pp.isEmpty ? nil : measured.theirs
         return [
             Measurement(
@@ -37,7 +39,8 @@ struct LlamaBenchmark {
                 unit: "tokens/s", higherIsBetter: true, comparison: reference.map { ("llama-bench", $0.pp) },
                 note: ppNote),
             Measurement(
-                "llama.cpp", "tg\(generatedTokens) generation (\(setting))", runs: measured.ours.tg, unit: "tokens/s",
+                "llama.cpp", "tg\(generatedTokens) generation after pp\(measured.promptTokens) (\(setting))",
+                runs: measured.ours.tg, unit: "tokens/s",
                 higherIsBetter: true, comparison: reference.map { ("llama-bench", $0.tg) }, note: tgNote),
         ]
     }
@@ -119,30 +122,36 @@ struct LlamaBenchmark {
         return (Statistics.seconds((first ?? clock.now) - start), generation, pieces)
     }
 
-    /// Runs `llama-bench -m MODEL -p P -n N -t T -r 1 -o json` and reads the tokens/s of both tests.
+    /// Runs llama-bench twice, `-p P -n 0` (prompt processing) and `-p 0 -n N -d P` (generation at the depth our
+    /// generation runs at), each `-t T -r 1 -o json`, and reads the tokens/s of both tests.
     private func measureLlamaBench(promptTokens: Int) async throws -> (pp: [Double], tg: [Double]) {
-        let arguments = [
-            "-m", model.path, "-p", "\(promptTokens)", "-n", "\(generatedTokens)", "-t", "\(threads)", "-r", "1",
-            "-o", "json",
-        ]
-        let output = try await Subprocess.run(files.llamaBench, arguments)
-        struct Test: Decodable {
-            var n_prompt: Int
-            var n_gen: Int
-            var samples_ts: [Double]
+        let pp = try await llamaBench(["-p", "\(promptTokens)", "-n", "0"])
+            .first { $0.n_prompt == promptTokens && $0.n_gen == 0 }
+        let tg = try await llamaBench(["-p", "0", "-n", "\(generatedTokens)", "-d", "\(promptTokens)"])
+            .first { $0.n_prompt == 0 && $0.n_gen == generatedTokens && $0.n_depth == promptTokens }
+        guard let pp, let tg else {
+            throw BenchmarkError.unexpectedOutput(
+                command: "llama-bench", reason: "no pp\(promptTokens) or tg\(generatedTokens) @ d\(promptTokens) test")
         }
-        let tests: [Test]
+        return (pp.samples_ts, tg.samples_ts)
+    }
+
+    /// One test of llama-bench's JSON output.
+    private struct LlamaBenchTest: Decodable {
+        var n_prompt: Int
+        var n_gen: Int
+        var n_depth: Int
+        var samples_ts: [Double]
+    }
+
+    /// Runs `llama-bench -m MODEL … -t T -r 1 -o json` with the test's own arguments.
+    private func llamaBench(_ test: [String]) async throws -> [LlamaBenchTest] {
+        let arguments = ["-m", model.path] + test + ["-t", "\(threads)", "-r", "1", "-o", "json"]
+        let output = try await Subprocess.run(files.llamaBench, arguments)
         do {
-            tests = try JSONDecoder().decode([Test].self, from: Data(output.utf8))
+            return try JSONDecoder().decode([LlamaBenchTest].self, from: Data(output.utf8))
         } catch {
             throw BenchmarkError.unexpectedOutput(command: "llama-bench", reason: "\(error)")
         }
-        guard let pp = tests.first(where: { $0.n_prompt == promptTokens && $0.n_gen == 0 }),
-            let tg = tests.first(where: { $0.n_prompt == 0 && $0.n_gen == generatedTokens })
-        else {
-            throw BenchmarkError.unexpectedOutput(
-                command: "llama-bench", reason: "no pp\(promptTokens)/tg\(generatedTokens) test")
-        }
-        return (pp.samples_ts, tg.samples_ts)
     }
 }
