@@ -10,10 +10,10 @@ extension OnnxRuntimeEngine {
     /// copied with `FillStringTensor`), `Run`, and reading the outputs (`GetTensorMutableData`,
     /// `GetStringTensorContent`, and `GetValueCount`/`GetValue` for sequences and maps; a model's final ZipMaps are
     /// built in Swift from the tensor they read instead, see ``OnnxZipMapRewrite``) — happens on a dedicated
-    /// dispatch queue, or on the calling thread once the model's runs are known to be shorter than the hop to that
-    /// queue (``RunCostEstimate``); a loop of such runs still gives up its thread about once a millisecond
-    /// (`Task.yield()`), so it cannot starve the other tasks. Several runs may proceed at once: ONNX Runtime allows
-    /// concurrent `Run` calls on a session. Cancelling the calling task terminates a queued run
+    /// dispatch queue, or on the calling thread once the model's runs are known to take at most the inline budget
+    /// (`inlineRunMicroseconds`, 1 ms by default; ``RunCostEstimate``); a loop of such runs still gives up its
+    /// thread about once a millisecond (`Task.yield()`), so it cannot starve the other tasks. Several runs may
+    /// proceed at once: ONNX Runtime allows concurrent `Run` calls on a session. Cancelling the calling task terminates a queued run
     /// (`RunOptionsSetTerminate`); a run on the calling thread is expected to end sooner than that would take, and
     /// cancellation is checked before it starts.
     ///
@@ -132,7 +132,7 @@ extension OnnxRuntimeEngine {
         let result: Result<R, OnnxRuntimeError>
         switch placement {
         case .inline, .inlineAfterYield:
-            // Expected to be shorter than the hop itself: cancellation is checked before, not during, the run.
+            // Expected to take at most the inline budget: cancellation is checked before, not during, the run.
             result = Self.measured(plan, targets: targets, model: model, options: runOptions, read: read)
         case .nativeQueue:
             result = await withTaskCancellationHandler {

@@ -5,9 +5,9 @@ public import ModelRegistry
 /// `load(_:)` opens the model file named by the configuration's `path`, applying `threads` (ORT's intra-op thread
 /// count) and the `graphOptimization` parameter (``OnnxGraphOptimization``). `run(_:outputs:)` checks the named
 /// input tensors against the model in Swift first, then runs ONNX Runtime on a dedicated dispatch queue, so blocking
-/// native work does not occupy a thread of Swift's cooperative pool, except where a run is shorter than the hop to
-/// that queue: once a model's runs are measured to take at most `inlineRunMicroseconds` (a parameter, default 1000;
-/// `0` turns this off), they execute on the calling thread. Concurrent runs on one engine are allowed. A model that
+/// native work does not occupy a thread of Swift's cooperative pool, except for short runs, which the hop to that
+/// queue would slow down: once a model's runs are measured to take at most `inlineRunMicroseconds` (a parameter,
+/// default 1000; `0` turns this off), they execute on the calling thread. Concurrent runs on one engine are allowed. A model that
 /// ends in ZipMaps (scikit-learn classifiers) gets their maps built in Swift, equal to ORT's and cheaper than reading
 /// them through the C API (``OnnxZipMapRewrite``; the `zipMap` parameter, `swift` or `onnxruntime`).
 ///
