@@ -132,7 +132,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ExamplesTests",
-            dependencies: ["ModelRegistry", "ModelRegistryTestSupport", "ExampleSupport", "iris", "generate", "registry-tour", "model-preflight"],  // run as processes
+            dependencies: ["ModelRegistry", "ModelRegistryTestSupport", "iris", "generate", "registry-tour", "model-preflight"],  // run as processes
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -15,9 +15,9 @@ import ModelRegistryEngines
 ///   arrival times are not used: on a tiny model the loop outruns the consumer and pieces arrive in bursts.
 /// llama-bench times bare decodes (pp: the prompt in one batch; tg: single-token decodes after a context as long
 /// as our prompt, `-d`, since each decode attends to every token before it; no sampling), so the ratio shows what
-/// the engine and its stream add. Runs alternate between the two sides
-/// (`llama-bench -r 1` each time), because on a small shared machine the load changes from minute to minute and
-/// ggml's spinning thread barriers make both sides very sensitive to it.
+/// the engine and its stream add. Runs alternate between the two sides (`llama-bench -r 1` each time), because on a
+/// small shared machine the load changes from minute to minute and ggml's spinning thread barriers make both sides
+/// very sensitive to it.
 struct LlamaBenchmark {
     let model: URL
     let files: BenchFiles

@@ -1,4 +1,3 @@
-import ExampleSupport
 import Foundation
 import ModelRegistry
 
@@ -9,10 +8,11 @@ enum Subprocess {
     ///   - executable: The program.
     ///   - arguments: Its arguments.
     /// - Returns: Its standard output.
-    /// - Throws: ``BenchmarkError/commandFailed(command:status:stderr:)`` when it exits with another status than 0.
+    /// - Throws: ``BenchmarkError/commandFailed(command:status:stderr:)`` when it exits with another status than 0
+    ///   or dies on a signal.
     static func run(_ executable: URL, _ arguments: [String]) async throws -> String {
         let outcome = try await ChildProcess.run(executable, arguments)
-        guard outcome.status == 0 else {
+        guard outcome.succeeded else {
             let command = ([executable.path] + arguments).joined(separator: " ")
             throw BenchmarkError.commandFailed(
                 command: command, status: outcome.status, stderr: String(outcome.stderr.suffix(2000)))

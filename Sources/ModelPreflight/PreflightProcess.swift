@@ -29,7 +29,7 @@ package enum PreflightProcess {
     ///   - arguments: Its arguments.
     ///   - timeout: The longest it may run.
     /// - Returns: How it ended and what it printed.
-    /// - Throws: `CancellationError` when the task is cancelled (the child is killed first); the error of
+    /// - Throws: `CancellationError` when the task is cancelled (once the child, killed, has ended); the error of
     ///   `Process.run()` when it cannot start.
     static func run(executable: String, arguments: [String], timeout: Duration) async throws -> ChildProcess.Outcome {
         try await ChildProcess.run(

@@ -1,4 +1,3 @@
-import ExampleSupport
 import Foundation
 import ModelRegistry
 import ModelRegistryTestSupport

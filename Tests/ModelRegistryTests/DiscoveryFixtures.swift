@@ -1,6 +1,5 @@
 import Foundation
 import ModelRegistry
-import ExampleSupport
 import ModelRegistryTestSupport
 
 /// A models directory for the discovery tests, built from the real ONNX fixtures and a GGUF file written by the
