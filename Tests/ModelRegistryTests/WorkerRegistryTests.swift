@@ -56,6 +56,7 @@ import Testing
         let (_, registry, workers, log) = await setUp(workers: 1, queue: 4)
         try await registry.load("a")
         #expect(workers.status(of: "a") != nil, "a model's workers exist once its load returns")
+        let poolEvents = workers.events()
         let running = Gate()
         let first = submitNow(workers) { _ in await running.wait(); return "first" }
         await running.waitForWaiters()
@@ -76,8 +77,10 @@ import Testing
         #expect(try await first.value == "first")
         try await unloading.value
         await log.waitFor("a", "unloaded")
-        // The workers stop when their listener handles the event; no event follows that.
-        try await waitUntil { workers.models.isEmpty }
+        // The workers stop when their listener handles that event, a moment after the unload returns.
+        let stopped = await poolEvents.first { $0.name == "a" }
+        #expect(stopped?.kind == .stopped)
+        #expect(workers.models.isEmpty)
         await #expect(throws: RegistryError.self) { try await workers.submit(to: "a") { _ in 0 } }
         await workers.stop()
     }
@@ -157,13 +160,16 @@ import Testing
         try await registry.load("a")
         #expect(workers.status(of: "a") != nil, "a model's workers exist once its load returns")
         let lease = try await registry.get("a")
+        let poolEvents = workers.events()
         let unloading = Task { try await registry.unload("a", drainTimeout: .seconds(1)) }
         await fixture.clock.waitForSleepers()
         fixture.clock.advance(by: .seconds(1))
         await #expect(throws: RegistryError.self) { try await unloading.value }
         await log.waitFor("a", "unloadAborted")
-        // The listener restarts the workers when it handles that event; no event follows the restart.
-        try await waitUntil { workers.status(of: "a")?.isAccepting == true }
+        // The listener replaces the closed workers when it handles that event.
+        let changes = await poolEvents.prefix(2).reduce(into: [WorkerPoolEvent.Kind]()) { $0.append($1.kind) }
+        #expect(changes == [.stopped, .started(workers: 1)])
+        #expect(workers.status(of: "a")?.isAccepting == true)
         #expect(try await workers.submit(to: "a") { engine in (engine as! ScriptedEngine).echo(5) } == "a:5")
         await lease.release()
         await workers.stop()

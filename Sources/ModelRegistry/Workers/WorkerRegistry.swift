@@ -20,6 +20,7 @@ public actor WorkerRegistry {
     let registry: ModelRegistry
     /// Pools by model name, read without an actor hop on the submission path.
     private let pools = Locked<[String: WorkerPool]>([:])
+    private let broadcaster = EventBroadcaster<WorkerPoolEvent>()
     private var listener: Task<Void, Never>?
     private var loadHook: UInt64?
 
@@ -31,9 +32,9 @@ public actor WorkerRegistry {
     /// workers exist as soon as its load returns (they are started before the load's callers resume).
     public func start() async {
         guard listener == nil else { return }
-        let pools = pools
+        let (pools, broadcaster) = (pools, broadcaster)
         loadHook = await registry.addLoadHook { [registry] name, configuration in
-            Self.startPool(for: name, configuration: configuration, in: pools, registry: registry)
+            Self.startPool(for: name, configuration: configuration, in: pools, registry: registry, announcing: broadcaster)
         }
         let events = registry.events(bufferingPolicy: .unbounded)
         listener = Task { [weak self] in
@@ -65,7 +66,20 @@ public actor WorkerRegistry {
         for pool in all {
             pool.close(cancelQueued: true, error: .noWorkers(name: pool.name, running: []))
             await pool.waitForWorkers()
+            publish(.stopped, for: pool.name)
         }
+    }
+
+    /// Subscribes to the changes of every model's workers, from now on (see ``WorkerPoolEvent``).
+    ///
+    /// Subscribe before the action whose effect you await: `let events = workers.events()`, then
+    /// `try await registry.unload("iris")`, then wait for `iris`'s `.stopped`.
+    /// - Parameter bufferingPolicy: How the stream buffers events it has not read yet.
+    /// - Returns: The stream; it ends when the iterating task is cancelled.
+    public nonisolated func events(
+        bufferingPolicy: AsyncStream<WorkerPoolEvent>.Continuation.BufferingPolicy = .bufferingNewest(1024)
+    ) -> AsyncStream<WorkerPoolEvent> {
+        broadcaster.subscribe(bufferingPolicy: bufferingPolicy)
     }
 
     /// The models that have workers, sorted.
@@ -99,13 +113,13 @@ public actor WorkerRegistry {
         guard pool(name) == nil, await registry.isLoaded(name),
             let configuration = try? await registry.configuration(of: name)
         else { return }
-        Self.startPool(for: name, configuration: configuration, in: pools, registry: registry)
+        Self.startPool(for: name, configuration: configuration, in: pools, registry: registry, announcing: broadcaster)
     }
 
-    /// Creates and starts a model's pool unless it has one.
+    /// Creates and starts a model's pool unless it has one, and announces it.
     private static func startPool(
         for name: String, configuration: ModelConfiguration, in pools: Locked<[String: WorkerPool]>,
-        registry: ModelRegistry
+        registry: ModelRegistry, announcing broadcaster: EventBroadcaster<WorkerPoolEvent>
     ) {
         let pool = pools.withLock { pools -> WorkerPool? in
             guard pools[name] == nil else { return nil }
@@ -114,13 +128,20 @@ public actor WorkerRegistry {
             pools[name] = pool
             return pool
         }
-        pool?.start(registry: registry)
+        guard let pool else { return }
+        pool.start(registry: registry)
+        broadcaster.publish { WorkerPoolEvent(sequence: $0, name: name, kind: .started(workers: pool.workerCount)) }
     }
 
     private func removePool(_ name: String) async {
         guard let pool = pools.withLock({ $0.removeValue(forKey: name) }) else { return }
         pool.close(cancelQueued: true, error: .requestCancelledByUnload(name: name))
         await pool.waitForWorkers()
+        publish(.stopped, for: name)
+    }
+
+    private func publish(_ kind: WorkerPoolEvent.Kind, for name: String) {
+        broadcaster.publish { WorkerPoolEvent(sequence: $0, name: name, kind: kind) }
     }
 
     nonisolated func pool(_ name: String) -> WorkerPool? { pools.withLock { $0[name] } }
