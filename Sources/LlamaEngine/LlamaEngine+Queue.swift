@@ -55,6 +55,15 @@ extension LlamaEngine {
         try await withSession { $0.scheduler?.clearFreeSlots() }
     }
 
+    /// Returns once no generation runs or waits: every stream has ended and every sequence slot is free. Use it
+    /// to let the model's requests finish before an unload (which would end them as ``StopReason/cancelled``).
+    /// Returns at once when the engine is idle, holds an embedding model or is not loaded.
+    /// - Throws: `CancellationError` when the task is cancelled first.
+    public func waitUntilIdle() async throws {
+        guard let session = try? currentSession(), let scheduler = session.scheduler else { return }
+        try await scheduler.waitUntilIdle()
+    }
+
     /// Each sequence slot's state (busy, cached tokens, last KV position), for tests and diagnostics.
     func sequenceStates() async throws -> [LlamaScheduler.SlotState] {
         try await withSession { $0.scheduler?.slotStates() ?? [] }

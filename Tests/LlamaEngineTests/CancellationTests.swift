@@ -37,9 +37,9 @@ import Testing
         #expect(results.map(\.tokens) == solo.map(\.tokens))
         #expect(results.allSatisfy { $0.stopReason == .maxTokens })
 
-        // The cancelled request would still be generating (2000 tokens) had its slot not been freed. The loop frees
-        // it at its next step after the stream was dropped, which may come after the others have finished.
-        try await waitUntil { try await engine.sequenceStates().allSatisfy { !$0.busy } }
+        // The loop frees the dropped request's slot at its next step, which may come after the others have finished.
+        // Had it not been freed, the request would have generated its 2000 tokens and kept them cached.
+        try await engine.waitUntilIdle()
         let states = try await engine.sequenceStates()
         #expect(states.filter { $0.cachedTokens == 0 && $0.lastPosition == -1 }.count == 1)
         #expect(states.filter { $0.cachedTokens > 0 && $0.lastPosition == $0.cachedTokens - 1 }.count == 3)

@@ -51,6 +51,43 @@ import Testing
         await engine.unload()
     }
 
+    @Test func waitUntilIdle_returnsOnceEveryRequestHasLeftItsSlot() async throws {
+        let engine = try await LlamaFixtures.engine(parallel: 3)
+        try await engine.waitUntilIdle()  // nothing submitted: at once
+        var iterators = Self.prompts.prefix(3).map { engine.generate(prompt: $0, options: .init(maxTokens: 48)).makeAsyncIterator() }
+        var tokens = [Int](repeating: 0, count: iterators.count)
+        for index in iterators.indices {
+            while let piece = try await iterators[index].next() {  // every request holds a slot from here on
+                if piece.token != nil { tokens[index] += 1; break }
+            }
+        }
+        try await engine.waitUntilIdle()
+        #expect(try await engine.sequenceStates().allSatisfy { !$0.busy })
+        var stops: [StopReason?] = []
+        for index in iterators.indices {  // each stream already holds the rest of its request
+            var stop: StopReason?
+            while let piece = try await iterators[index].next() {
+                if piece.token != nil { tokens[index] += 1 }
+                stop = piece.stopReason ?? stop
+            }
+            stops.append(stop)
+        }
+        #expect(tokens == [48, 48, 48])
+        #expect(stops == [.maxTokens, .maxTokens, .maxTokens])
+        await engine.unload()
+    }
+
+    @Test func waitUntilIdle_whoseTaskIsCancelled_throwsWhileRequestsRun() async throws {
+        let engine = try await LlamaFixtures.engine(parallel: 1)
+        var running = engine.generate(prompt: "the cat", options: .init(maxTokens: 100_000)).makeAsyncIterator()
+        while let piece = try await running.next(), piece.token == nil {}
+        let waiting = Task { try await engine.waitUntilIdle() }
+        waiting.cancel()
+        await #expect(throws: CancellationError.self) { try await waiting.value }
+        await engine.unload()  // ends the request as cancelled
+        try await engine.waitUntilIdle()
+    }
+
     @Test func concurrentRequests_reachingTheirContextLength_stopWithContextFull() async throws {
         let engine = try await LlamaFixtures.engine(contextLength: 64, parallel: 3)
         let contextLength = try #require(engine.contextLength)  // per sequence, padded by libllama

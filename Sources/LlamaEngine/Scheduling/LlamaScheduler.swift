@@ -26,6 +26,16 @@ final class LlamaScheduler: @unchecked Sendable {
         var closed = false
         /// ``close()`` calls waiting for the loop to stop.
         var stopWaiters: [CheckedContinuation<Void, Never>] = []
+        /// ``waitUntilIdle()`` calls waiting for the loop to run out of requests, by key.
+        var idleWaiters: [UInt64: CheckedContinuation<Void, any Error>] = [:]
+        var nextIdleWaiter: UInt64 = 0
+
+        /// Marks the loop stopped; returns the idle waiters to resume, outside the lock.
+        mutating func loopStopped() -> [CheckedContinuation<Void, any Error>] {
+            loopActive = false
+            defer { idleWaiters = [:] }
+            return Array(idleWaiters.values)
+        }
     }
 
     let info: LlamaModelInfo
@@ -88,6 +98,29 @@ final class LlamaScheduler: @unchecked Sendable {
         }
     }
 
+    /// Returns once no request runs or waits: the loop has stopped, every stream has ended and every slot is free
+    /// (at once when that is so already).
+    /// - Throws: `CancellationError` when the task is cancelled first.
+    func waitUntilIdle() async throws {
+        let key: UInt64 = inbox.withLock { inbox in
+            defer { inbox.nextIdleWaiter += 1 }
+            return inbox.nextIdleWaiter
+        }
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                let resumeNow: Bool = inbox.withLock { inbox in
+                    guard inbox.loopActive, !Task.isCancelled else { return true }
+                    inbox.idleWaiters[key] = continuation
+                    return false
+                }
+                if resumeNow { continuation.resume() }
+            }
+        } onCancel: {
+            inbox.withLock { $0.idleWaiters.removeValue(forKey: key) }?.resume(throwing: CancellationError())
+        }
+        try Task.checkCancellation()
+    }
+
     /// Marks the scheduler closed without waiting (for the engine's `deinit`): the loop ends every request at its
     /// next step.
     func beginClosing() {
@@ -121,21 +154,23 @@ final class LlamaScheduler: @unchecked Sendable {
     /// - Returns: Whether to enqueue another step.
     func endStep(finished: Int) -> Bool {
         let stillRunning = slots.contains { $0.request != nil }
-        let (goOn, closed, waiting, waiters): (Bool, Bool, [GenerationRequest], [CheckedContinuation<Void, Never>]) =
+        let (goOn, closed, waiting, waiters, idle):
+            (Bool, Bool, [GenerationRequest], [CheckedContinuation<Void, Never>], [CheckedContinuation<Void, any Error>]) =
             inbox.withLock { inbox in
                 inbox.running -= finished
                 if inbox.closed {
-                    inbox.loopActive = false
                     defer { inbox.waiting = []; inbox.stopWaiters = [] }
-                    return (false, true, inbox.waiting, inbox.stopWaiters)
+                    return (false, true, inbox.waiting, inbox.stopWaiters, inbox.loopStopped())
                 }
                 if !stillRunning && inbox.waiting.isEmpty {
-                    inbox.loopActive = false
-                    return (false, false, [], [])
+                    return (false, false, [], [], inbox.loopStopped())
                 }
-                return (true, false, [], [])
+                return (true, false, [], [], [])
             }
-        guard closed else { return goOn }
+        guard closed else {
+            for waiter in idle { waiter.resume() }
+            return goOn
+        }
         let now = ContinuousClock.now
         for index in slots.indices {
             guard let request = slots[index].request else { continue }
@@ -145,6 +180,7 @@ final class LlamaScheduler: @unchecked Sendable {
         for request in waiting { request.finish(.cancelled, now: now) }
         inbox.withLock { $0.running = 0 }
         for waiter in waiters { waiter.resume() }
+        for waiter in idle { waiter.resume() }
         return false
     }
 
