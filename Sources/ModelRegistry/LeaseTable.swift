@@ -6,12 +6,16 @@ import Glibc
 /// Every model's lease count and use figures, behind one lock shared by the registry actor and lease holders, so
 /// that leasing an already loaded model and ending a lease take no actor hop.
 ///
-/// The actor opens a model's fast path (``open(_:id:engine:)``) when it is loaded and nothing needs to hear about
-/// its leases (keep-alive `forever`, no load waiting for capacity), and closes it before anything that must see
-/// every lease: an unload (``close(_:)`` returns the leases it must drain), a keep-alive countdown, a capacity
-/// wait. While the fast path is closed, leases are taken on the actor and a lease ending at zero is reported to
-/// it (``release(_:)`` returns `true`). So an unload never runs under a lease, exactly as when every lease went
-/// through the actor.
+/// The actor opens a model's fast path (``open(_:id:engine:watchingIdleOn:)``) when it is loaded and nothing needs
+/// to hear of each lease (no load waiting for capacity, a keep-alive other than `0`), and closes it before anything
+/// that must see every lease: an unload (``close(_:)`` returns the leases it must drain), a capacity wait, a
+/// keep-alive countdown that has come due (``closeForExpiry(_:)``). While the fast path is closed, leases are taken
+/// on the actor and a lease ending at zero is reported to it (``release(_:)`` returns ``Release/lastLease``). So an
+/// unload never runs under a lease, exactly as when every lease went through the actor.
+///
+/// A model with an idle keep-alive keeps its fast path open: the table then records when its last lease ended, on
+/// the registry's clock (``Figures/idleSince``), and the countdown, which no lease cancels, checks that when it
+/// comes due and starts again from it if the model was used meanwhile.
 ///
 /// A version swap retires the old engine's leases (``retire(_:)``): they are counted apart, by load id, so the
 /// new engine's leases start from zero and the last retired lease to end is reported (``Release/retiredDrained(_:)``)
@@ -44,6 +48,10 @@ final class LeaseTable: Sendable {
         var lastUsedAt: Date?
         /// Set when the model is unregistered: leases that end later change nothing.
         var removed = false
+        /// While the fast path is open for a model with an idle keep-alive: the clock lease ends are recorded on.
+        var idleClock: RegistryClock?
+        /// While `idleClock` is set: when the last lease ended, or when watching began.
+        var idleSince: Duration?
 
         func count(leases added: Int, tick: UInt64) {
             leases += added
@@ -72,7 +80,21 @@ final class LeaseTable: Sendable {
             guard leases > 0 else { return .quiet }
             leases -= 1
             lastUsedAt = LeaseTable.now()
+            if let idleClock { idleSince = idleClock.now }
             return leases == 0 && open == nil ? .lastLease : .quiet
+        }
+
+        var figures: Figures {
+            Figures(
+                leases: leases + retired.values.reduce(0, +), uses: uses, lastUseTick: lastUseTick,
+                lastUsedAt: lastUsedAt, idleSince: idleClock == nil ? nil : idleSince)
+        }
+
+        /// Closes the fast path and stops watching idleness.
+        func close() {
+            open = nil
+            idleClock = nil
+            idleSince = nil
         }
     }
 
@@ -98,6 +120,9 @@ final class LeaseTable: Sendable {
         var lastUseTick: UInt64 = 0
         /// When the last lease ended (or, while one is held, began).
         var lastUsedAt: Date?
+        /// While the fast path watches an idle keep-alive: when, on the registry's clock, the last lease ended (or
+        /// watching began); `nil` when lease ends reach the actor instead.
+        var idleSince: Duration?
     }
 
     private struct State {
@@ -116,9 +141,7 @@ final class LeaseTable: Sendable {
     /// A model's figures now.
     func figures(_ name: String) -> Figures {
         state.withLock { state in
-            state.models[name].map {
-                Figures(leases: $0.leases + $0.retired.values.reduce(0, +), uses: $0.uses, lastUseTick: $0.lastUseTick, lastUsedAt: $0.lastUsedAt)
-            }
+            state.models[name]?.figures
         } ?? Figures()
     }
 
@@ -179,7 +202,7 @@ final class LeaseTable: Sendable {
     func retire(_ name: String, id: ModelID) -> Int {
         state.withLock { state in
             guard let counter = state.models[name] else { return 0 }
-            counter.open = nil
+            counter.close()
             let held = counter.leases
             if held > 0 { counter.retired[id, default: 0] += held }
             counter.leases = 0
@@ -188,8 +211,21 @@ final class LeaseTable: Sendable {
     }
 
     /// Opens the fast path to a loaded engine.
-    func open(_ name: String, id: ModelID, engine: any InferenceEngine) {
-        state.withLock { $0.models[name]?.open = (id, engine) }
+    /// - Parameters:
+    ///   - clock: For a model with an idle keep-alive, the clock to record lease ends on (see ``Figures/idleSince``);
+    ///     watching begins now unless it already runs.
+    func open(_ name: String, id: ModelID, engine: any InferenceEngine, watchingIdleOn clock: RegistryClock? = nil) {
+        state.withLock { state in
+            guard let counter = state.models[name] else { return }
+            counter.open = (id, engine)
+            guard let clock else {
+                counter.idleClock = nil
+                counter.idleSince = nil
+                return
+            }
+            if counter.idleClock == nil || counter.idleSince == nil { counter.idleSince = clock.now }
+            counter.idleClock = clock
+        }
     }
 
     /// Closes the fast path; from now on every lease goes through the actor and the last one to end is reported.
@@ -197,15 +233,26 @@ final class LeaseTable: Sendable {
     @discardableResult
     func close(_ name: String) -> Int {
         state.withLock { state in
-            state.models[name]?.open = nil
+            state.models[name]?.close()
             return state.models[name]?.leases ?? 0
+        }
+    }
+
+    /// Closes the fast path for a keep-alive countdown that has come due, keeping what idleness watching has seen so
+    /// that reopening it goes on from there.
+    /// - Returns: The model's figures at the moment it closed.
+    func closeForExpiry(_ name: String) -> Figures {
+        state.withLock { state in
+            guard let counter = state.models[name] else { return Figures() }
+            counter.open = nil
+            return counter.figures
         }
     }
 
     /// Closes every model's fast path (a load waits for capacity, so every lease ending matters).
     func closeAll() {
         state.withLock { state in
-            for name in state.models.keys { state.models[name]?.open = nil }
+            for counter in state.models.values { counter.close() }
         }
     }
 }

@@ -157,11 +157,12 @@ struct ModelLifecycle {
         case refuse(retryIn: Duration, failures: Int, lastError: RegistryError)
     }
 
-    /// A caller asks for the model at registry-clock time `now`.
-    mutating func request(leasing: Bool, now: Duration) -> RequestAction {
+    /// A caller asks for the model at registry-clock time `now`. A lease cancels the keep-alive countdown unless
+    /// `keepingIdleTimer` (the countdown then checks the leases when due, see ``LeaseTable``).
+    mutating func request(leasing: Bool, now: Duration, keepingIdleTimer: Bool = false) -> RequestAction {
         switch phase {
         case .loaded(var loaded):
-            guard leasing else { return .use(id: loaded.id, engine: loaded.engine, cancel: nil) }
+            guard leasing, !keepingIdleTimer else { return .use(id: loaded.id, engine: loaded.engine, cancel: nil) }
             let timer = loaded.idleTimer
             loaded.idleTimer = nil
             phase = .loaded(loaded)

@@ -74,7 +74,7 @@ extension ModelRegistry {
         _ name: String, isolation: isolated (any Actor)? = #isolation,
         _ body: (any InferenceEngine) async throws -> Result
     ) async throws -> Result {
-        // loaded, and nothing watches its leases: no actor hop, and the lease ends without a lookup by name
+        // loaded, with its fast path open (see LeaseTable): no actor hop, and the lease ends without a lookup by name
         let fast = leaseTable.tryLease(name)
         let leased: String, id: ModelID, engine: any InferenceEngine
         if let fast {

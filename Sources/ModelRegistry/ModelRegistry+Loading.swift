@@ -55,7 +55,8 @@ extension ModelRegistry {
         _ name: String, timeout: Duration?, leasing: Bool
     ) async throws(RegistryError) -> (ModelID, any InferenceEngine)? {
         guard !(try entry(name)).isUnregistering else { throw .unregistered(name: name) }
-        let action = entries[name]!.lifecycle.request(leasing: leasing, now: clock.now)
+        let watchedIdle = leaseTable.figures(name).idleSince != nil
+        let action = entries[name]!.lifecycle.request(leasing: leasing, now: clock.now, keepingIdleTimer: watchedIdle)
         switch action {
         case .use(let id, let engine, let cancel):
             cancel?.cancel()

@@ -33,7 +33,7 @@ public actor ModelRegistry {
     /// Loads waiting for capacity to free up (a lease ending, an unload, a failed load).
     let capacityWaiters = WaiterQueue<Void>()
     /// Every model's lease count and use figures, shared with lease holders (the lease fast path).
-    let leaseTable = LeaseTable()
+    nonisolated let leaseTable = LeaseTable()
     /// What each model file was seen to hold once loaded, for the next admission of the same file.
     var learnedMemory = LearnedMemory()
     /// Version swaps completed over the registry's life.

@@ -1,5 +1,5 @@
 import Foundation
-import ModelRegistry
+@testable import ModelRegistry
 import ModelRegistryTestSupport
 import Testing
 
@@ -38,22 +38,43 @@ import Testing
         try await registry.withModel("a") { _ in }
         await fixture.clock.waitForSleepers()
         fixture.clock.advance(by: .seconds(6))
-        try await registry.withModel("a") { _ in }
-        await fixture.clock.waitForSleepers()
+        try await registry.withModel("a") { _ in }  // on the fast path: the countdown is not told
+        #expect(fixture.clock.sleeperCount == 1)
 
+        // Due 10 s after the first lease; the second ended 6 s ago, so the countdown starts again from its end.
         fixture.clock.advance(by: .seconds(6))
+        await fixture.clock.waitForSleepers()
         #expect(await registry.isLoaded("a"))
         fixture.clock.advance(by: .seconds(4))
         await log.waitFor("a", "unloaded")
+        #expect(await registry.statistics.evictions == 1)
     }
 
-    @Test func heldLease_keepsTheModelPastItsKeepAlive() async throws {
-        let (fixture, registry, _) = setUp(.idle(.seconds(1)))
+    @Test func idleKeepAlive_keepsTheLeaseFastPathOpen_zeroKeepAliveClosesIt() async throws {
+        let (_, registry, _) = setUp(.idle(.seconds(10)))
+        try await registry.load("a")
+        let fast = try #require(registry.leaseTable.tryLease("a"), "leases of an idle keep-alive model take no actor hop")
+        #expect(registry.leaseTable.release(fast) == .quiet)
+        #expect(registry.leaseTable.figures("a").idleSince != nil, "its lease ends are recorded for the countdown")
+
+        let (_, zero, _) = setUp(.idle(.zero))
+        try await zero.load("a")
+        #expect(zero.leaseTable.tryLease("a") == nil, "a keep-alive of 0 must hear of every lease's end")
+    }
+
+    @Test func heldLease_keepsTheModelPastItsKeepAlive_thenItExpiresFromTheLeasesEnd() async throws {
+        let (fixture, registry, log) = setUp(.idle(.seconds(1)))
         let lease = try await registry.get("a")
-        fixture.clock.advance(by: .seconds(3600))
+        for _ in 0..<5 {  // each time the countdown comes due it finds the lease held, and starts again
+            await fixture.clock.waitForSleepers()
+            fixture.clock.advance(by: .seconds(1))
+        }
+        await fixture.clock.waitForSleepers()
         #expect(await registry.isLoaded("a"))
-        #expect(fixture.clock.sleeperCount == 0)
+        #expect(await registry.statistics.evictions == 0)
         await lease.release()
+        fixture.clock.advance(by: .seconds(1))
+        await log.waitFor("a", "unloaded")
     }
 
     @Test func foreverKeepAlive_neverUnloads() async throws {

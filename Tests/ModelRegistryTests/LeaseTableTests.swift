@@ -1,5 +1,6 @@
 import Foundation
 @testable import ModelRegistry
+import ModelRegistryTestSupport
 import Testing
 
 /// The lease table on its own: what ending a fast lease reports, and that a lease outliving its model's
@@ -18,6 +19,37 @@ import Testing
         #expect(table.tryLease("m") == nil)  // closed: leases go through the actor
         #expect(table.release(second) == .lastLease)
         #expect(table.figures("m").leases == 0 && table.figures("m").uses == 2)
+    }
+
+    @Test func watchingIdle_recordsWhenTheLastLeaseEnded_onTheRegistryClock() throws {
+        let manual = ManualClock()
+        let clock = RegistryClock(manual)
+        let table = LeaseTable()
+        let id = ModelID()
+        table.add("m")
+        manual.advance(by: .seconds(5))
+        table.open("m", id: id, engine: InertEngine(), watchingIdleOn: clock)
+        #expect(table.figures("m").idleSince == .seconds(5), "watching begins when the path opens")
+        let lease = try #require(table.tryLease("m"))
+        manual.advance(by: .seconds(3))
+        #expect(table.release(lease) == .quiet)
+        #expect(table.figures("m").idleSince == .seconds(8))
+
+        // A countdown come due closes the path but keeps what was seen; reopening goes on from it.
+        #expect(table.closeForExpiry("m").idleSince == .seconds(8))
+        #expect(table.tryLease("m") == nil)
+        manual.advance(by: .seconds(1))
+        table.open("m", id: id, engine: InertEngine(), watchingIdleOn: clock)
+        #expect(table.figures("m").idleSince == .seconds(8))
+
+        // Closed for another reason (a capacity wait, an unload), lease ends reach the actor: watching stops, and
+        // starts afresh when the path opens again.
+        table.close("m")
+        #expect(table.figures("m").idleSince == nil)
+        table.open("m", id: id, engine: InertEngine(), watchingIdleOn: clock)
+        #expect(table.figures("m").idleSince == .seconds(9))
+        table.open("m", id: id, engine: InertEngine())
+        #expect(table.figures("m").idleSince == nil, "a model kept forever is not watched")
     }
 
     @Test func fastLease_endingAfterItsModelWasRemoved_leavesTheNextRegistrationAlone() throws {

@@ -69,6 +69,19 @@ import Testing
         #expect(lifecycle.loaded?.idleTimer == nil)
     }
 
+    @Test func loaded_leasingRequestKeepingTheTimer_leavesTheCountdownRunning() {
+        var (lifecycle, id) = loaded()
+        let timer = Task<Void, Never> {}
+        _ = lifecycle.setIdleTimer(timer, load: id)
+        guard case .use(let used, _, let cancel) = lifecycle.request(leasing: true, now: .zero, keepingIdleTimer: true)
+        else {
+            Issue.record("a loaded model is used")
+            return
+        }
+        #expect(used == id && cancel == nil)
+        #expect(lifecycle.loaded?.idleTimer == timer)
+    }
+
     @Test func staleLoad_eventsAreIgnored() {
         var (lifecycle, _) = loading()
         let stale = ModelID()
