@@ -25,10 +25,15 @@ struct RegistryBenchmark {
     }
 
     /// `withModel` on a loaded model (the lease fast path, no actor hop): one task in a loop, and 8 tasks at once,
-    /// each compared with the same calls through the actor (`get` then `release`), runs alternating.
+    /// each compared with the same calls through the actor (`get` then `release`), runs alternating; and one task
+    /// on a model with an idle keep-alive, whose lease ends the fast path records for the countdown.
     private func lookupThroughput() async throws -> [Measurement] {
         let registry = ModelRegistry(factory: .builtIn, models: [configuration])
         _ = try await registry.load("iris")
+        var idleConfiguration = configuration
+        idleConfiguration.keepAlive = .idle(.seconds(300))
+        let idleRegistry = ModelRegistry(factory: .builtIn, models: [idleConfiguration])
+        _ = try await idleRegistry.load("iris")
         let perTask = lookups / 8
         func rate(tasks: Int, _ call: @escaping @Sendable () async throws -> Void) async throws -> Double {
             let calls = tasks == 1 ? lookups : perTask
@@ -42,19 +47,25 @@ struct RegistryBenchmark {
         }
         let fast: @Sendable () async throws -> Void = { try await registry.withModel("iris") { _ in } }
         let actor: @Sendable () async throws -> Void = { try await registry.get("iris").release() }
+        let idle: @Sendable () async throws -> Void = { try await idleRegistry.withModel("iris") { _ in } }
         var (single, singleActor, concurrent, concurrentActor) = ([Double](), [Double](), [Double](), [Double]())
+        var singleIdle: [Double] = []
         for _ in 0..<runs {
             single.append(try await rate(tasks: 1, fast))
+            singleIdle.append(try await rate(tasks: 1, idle))
             singleActor.append(try await rate(tasks: 1, actor))
             concurrent.append(try await rate(tasks: 8, fast))
             concurrentActor.append(try await rate(tasks: 8, actor))
         }
         await registry.shutdown()
+        await idleRegistry.shutdown()
         return [
             Measurement("registry", "withModel on a loaded model, 1 task", runs: single, unit: "lookups/s",
                         higherIsBetter: true, comparison: ("get + release (actor)", singleActor)),
             Measurement("registry", "withModel on a loaded model, 8 tasks", runs: concurrent, unit: "lookups/s",
                         higherIsBetter: true, comparison: ("get + release (actor)", concurrentActor)),
+            Measurement("registry", "withModel, model with a 300 s keep-alive, 1 task", runs: singleIdle,
+                        unit: "lookups/s", higherIsBetter: true, comparison: ("get + release (actor)", singleActor)),
         ]
     }
 
