@@ -1,5 +1,7 @@
 extension ModelRegistry {
     /// Takes a lease on a model, loading it first if needed (lazy loading; concurrent callers share one load).
+    /// Leasing a loaded model, and releasing that lease, take no actor hop unless the registry must hear of the lease
+    /// (a keep-alive of `0`, a load waiting for capacity).
     ///
     /// A request never fails because the model happens to be unloading: one that arrives while the model unloads
     /// (for an ``unload(_:drainTimeout:)``, keep-alive expiry or eviction), or whose load an unload cancels, waits
@@ -9,7 +11,11 @@ extension ModelRegistry {
     /// - Returns: The lease; call ``ModelLease/release()`` when done.
     /// - Throws: What ``load(_:timeout:)`` throws; ``RegistryError/unregistered(name:)`` when the model is
     ///   unregistered while the request waits.
-    public func get(_ name: String) async throws(RegistryError) -> ModelLease {
+    public nonisolated func get(_ name: String) async throws(RegistryError) -> ModelLease {
+        // loaded, with its fast path open (see LeaseTable): no actor hop, for the lease or for its release
+        if let fast = leaseTable.tryLease(name) {
+            return ModelLease(name: name, modelID: fast.id, engine: fast.engine, registry: self)
+        }
         let (resolved, id, engine) = try await acquireLease(name)
         return ModelLease(name: resolved, modelID: id, engine: engine, registry: self)
     }
