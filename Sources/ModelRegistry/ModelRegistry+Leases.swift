@@ -24,6 +24,7 @@ extension ModelRegistry {
     /// must see (see ``LeaseTable``), or a name that names a version (`iris@1.2.0`, see ``resolve(_:)``).
     /// - Returns: The registered model's name, the load's id and its engine.
     func acquireLease(_ requested: String) async throws(RegistryError) -> (String, ModelID, any InferenceEngine) {
+        actorLeaseRequests += 1
         let name = try resolve(requested)
         let started = clock.now
         while true {

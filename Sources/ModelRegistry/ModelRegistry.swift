@@ -40,6 +40,9 @@ public actor ModelRegistry {
     var swapCount = 0
     /// Models evicted (for keep-alive or capacity) over the registry's life.
     var evictionCount = 0
+    /// Lease requests that came to the actor rather than taking the fast path, over the registry's life (tests read
+    /// it to see which path a lease took).
+    var actorLeaseRequests = 0
     /// The periodic health check started by ``run()``.
     var healthChecks: Task<Void, Never>?
     /// Called on the actor when a model has loaded, before its `loaded` event and before its waiters resume (so a
