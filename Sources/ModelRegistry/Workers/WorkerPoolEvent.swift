@@ -28,3 +28,10 @@ public struct WorkerPoolEvent: Sendable, Hashable, CustomStringConvertible {
         }
     }
 }
+
+extension EventBroadcaster where Event == WorkerPoolEvent {
+    /// Publishes a change to a model's workers, numbered in order; safe to call from any thread.
+    func publish(_ kind: WorkerPoolEvent.Kind, name: String) {
+        publish { WorkerPoolEvent(sequence: $0, name: name, kind: kind) }
+    }
+}

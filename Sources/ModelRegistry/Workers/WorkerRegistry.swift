@@ -66,7 +66,7 @@ public actor WorkerRegistry {
         for pool in all {
             pool.close(cancelQueued: true, error: .noWorkers(name: pool.name, running: []))
             await pool.waitForWorkers()
-            publish(.stopped, for: pool.name)
+            broadcaster.publish(.stopped, name: pool.name)
         }
     }
 
@@ -130,18 +130,14 @@ public actor WorkerRegistry {
         }
         guard let pool else { return }
         pool.start(registry: registry)
-        broadcaster.publish { WorkerPoolEvent(sequence: $0, name: name, kind: .started(workers: pool.workerCount)) }
+        broadcaster.publish(.started(workers: pool.workerCount), name: name)
     }
 
     private func removePool(_ name: String) async {
         guard let pool = pools.withLock({ $0.removeValue(forKey: name) }) else { return }
         pool.close(cancelQueued: true, error: .requestCancelledByUnload(name: name))
         await pool.waitForWorkers()
-        publish(.stopped, for: name)
-    }
-
-    private func publish(_ kind: WorkerPoolEvent.Kind, for name: String) {
-        broadcaster.publish { WorkerPoolEvent(sequence: $0, name: name, kind: kind) }
+        broadcaster.publish(.stopped, name: name)
     }
 
     nonisolated func pool(_ name: String) -> WorkerPool? { pools.withLock { $0[name] } }
