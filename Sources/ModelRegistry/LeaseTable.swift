@@ -50,7 +50,7 @@ final class LeaseTable: Sendable {
         var removed = false
         /// While the fast path is open for a model with an idle keep-alive: the clock lease ends are recorded on.
         var idleClock: RegistryClock?
-        /// While `idleClock` is set: when the last lease ended, or when watching began.
+        /// When the last lease ended, or when watching began; set exactly while `idleClock` is.
         var idleSince: Duration?
 
         func count(leases added: Int, tick: UInt64) {
@@ -87,7 +87,7 @@ final class LeaseTable: Sendable {
         var figures: Figures {
             Figures(
                 leases: leases + retired.values.reduce(0, +), uses: uses, lastUseTick: lastUseTick,
-                lastUsedAt: lastUsedAt, idleSince: idleClock == nil ? nil : idleSince)
+                lastUsedAt: lastUsedAt, idleSince: idleSince)
         }
 
         /// Closes the fast path and stops watching idleness.
@@ -223,7 +223,7 @@ final class LeaseTable: Sendable {
                 counter.idleSince = nil
                 return
             }
-            if counter.idleClock == nil || counter.idleSince == nil { counter.idleSince = clock.now }
+            if counter.idleSince == nil { counter.idleSince = clock.now }
             counter.idleClock = clock
         }
     }

@@ -7,7 +7,7 @@ extension ModelRegistry {
     /// only once the last lease has ended, which the actor then hears of, and a lease beginning cancels it.
     func scheduleIdleExpiry(_ name: String) {
         guard let entry = entries[name], let loaded = entry.lifecycle.loaded else { return }
-        let keepAlive = entry.configuration.keepAlive ?? options.defaultKeepAlive
+        let keepAlive = keepAlive(of: entry)
         let figures = leaseTable.figures(name)
         var timer: Task<Void, Never>?
         if case .idle(let idle) = keepAlive, figures.leases == 0 || figures.idleSince != nil {
@@ -40,15 +40,19 @@ extension ModelRegistry {
     /// for capacity, a keep-alive other than `0`); closes it otherwise. With an idle keep-alive the table watches
     /// lease ends for the countdown.
     func refreshFastPath(_ name: String) {
-        let keepAlive = entries[name].map { $0.configuration.keepAlive ?? options.defaultKeepAlive }
-        guard let entry = entries[name], let loaded = entry.lifecycle.loaded, keepAlive != .idle(.zero),
-            capacityWaiters.isEmpty, !entry.isUnregistering
+        guard let entry = entries[name], let loaded = entry.lifecycle.loaded, capacityWaiters.isEmpty,
+            !entry.isUnregistering, case let keepAlive = keepAlive(of: entry), keepAlive != .idle(.zero)
         else {
             leaseTable.close(name)
             return
         }
         let watchesIdle = keepAlive != .forever
         leaseTable.open(name, id: loaded.id, engine: loaded.engine, watchingIdleOn: watchesIdle ? clock : nil)
+    }
+
+    /// The model's own keep-alive, else the registry's default.
+    private func keepAlive(of entry: ModelEntry) -> KeepAlive {
+        entry.configuration.keepAlive ?? options.defaultKeepAlive
     }
 
     /// ``refreshFastPath(_:)`` for every model, once no load waits for capacity any more.
