@@ -34,24 +34,26 @@ final class LeaseTable: Sendable {
     /// A model's lease figures. A class so that the hot path mutates it in place under the table's lock, without
     /// copying it out of the dictionary; never touched outside that lock (snapshots are ``Figures``).
     fileprivate final class Counter: @unchecked Sendable {
-        // @unchecked: read and written only inside the table's `Locked` (see the class comment).
+        // @unchecked: read and written only inside the table's `Locked` (see the class comment), which also makes
+        // every access exclusive, hence `@exclusivity(unchecked)` on the fields the fast path touches: the runtime's
+        // dynamic check of a class property (`swift_beginAccess`) is not free on that path.
         /// The engine fast leases get, while the fast path is open.
-        var open: (id: ModelID, engine: any InferenceEngine)?
+        @exclusivity(unchecked) var open: (id: ModelID, engine: any InferenceEngine)?
         /// Leases on the current engine.
-        var leases = 0
+        @exclusivity(unchecked) var leases = 0
         /// Leases still held on retired engines (old versions of swaps), by load id; usually empty.
-        var retired: [ModelID: Int] = [:]
-        var uses = 0
+        @exclusivity(unchecked) var retired: [ModelID: Int] = [:]
+        @exclusivity(unchecked) var uses = 0
         /// The registry-wide use counter at the model's last lease: the lowest is the least recently used.
-        var lastUseTick: UInt64 = 0
+        @exclusivity(unchecked) var lastUseTick: UInt64 = 0
         /// When the last lease ended (or, while one is held, began).
-        var lastUsedAt: Date?
+        @exclusivity(unchecked) var lastUsedAt: Date?
         /// Set when the model is unregistered: leases that end later change nothing.
-        var removed = false
+        @exclusivity(unchecked) var removed = false
         /// While the fast path is open for a model with an idle keep-alive: the clock lease ends are recorded on.
-        var idleClock: RegistryClock?
+        @exclusivity(unchecked) var idleClock: RegistryClock?
         /// When the last lease ended, or when watching began; set exactly while `idleClock` is.
-        var idleSince: Duration?
+        @exclusivity(unchecked) var idleSince: Duration?
 
         func count(leases added: Int, tick: UInt64) {
             leases += added

@@ -16,7 +16,9 @@ package final class Locked<Value: Sendable>: @unchecked Sendable {
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
     // @usableFromInline (with `lock`/`unlock`) so that `withLock` is inlined and specialized in other modules (the
     // engines' run paths), where an unspecialized generic call costs more than the lock itself.
-    @usableFromInline var value: Value
+    // @exclusivity(unchecked): the mutex already makes every access exclusive, and the runtime's dynamic check of
+    // a class property (`swift_beginAccess`) cost a quarter as much as the lock on the lease fast path.
+    @exclusivity(unchecked) @usableFromInline var value: Value
 
     /// Creates the lock around an initial value.
     /// - Parameter value: The initial value.
