@@ -20,13 +20,27 @@ import Testing
         let registry = ModelRegistry(factory: .builtIn, models: [model])
         let events = registry.events(bufferingPolicy: .unbounded)
         let unloads = Locked(0)
+        let (loadedSignals, loaded) = AsyncStream.makeStream(of: Void.self)
         let unloadedEvents = Task {
-            for await event in events { if case .unloaded = event.kind { unloads.withLock { $0 += 1 } } }
+            for await event in events {
+                if case .unloaded = event.kind { unloads.withLock { $0 += 1 } }
+                if case .loaded = event.kind { loaded.yield() }
+            }
+            loaded.finish()
         }
         try await registry.load(model.name)
+        // Every 20 ms, whatever the model is doing, except right after an unload that cancelled a load: then the
+        // next waits for a load to finish first. Otherwise, where a load takes longer than 20 ms (llama under the
+        // thread sanitizer), every load would be cancelled and the test would end only by luck.
         let unloader = Task {
+            var signals = loadedSignals.makeAsyncIterator()
+            var cancelledALoad = false
             while !Task.isCancelled {
+                while cancelledALoad, !(await registry.isLoaded(model.name)) {
+                    guard await signals.next() != nil else { return }
+                }
                 try? await Task.sleep(for: .milliseconds(20))
+                cancelledALoad = !(await registry.isLoaded(model.name))
                 try? await registry.unload(model.name)
             }
         }
