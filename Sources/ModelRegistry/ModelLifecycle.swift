@@ -89,6 +89,10 @@ struct ModelLifecycle {
     /// Loads that failed in a row (reset by a successful load).
     private(set) var consecutiveFailures = 0
     private(set) var loadDuration: Duration?
+    /// The task of the last load that was settled before it finished (cancelled, timed out, or cancelled by an
+    /// unload): its engine may still be loading, since a native load cannot stop midway. The next load waits for it
+    /// (``takeAbandonedWork()``), so a model never has two native loads at once, however often loads are cancelled.
+    private(set) var abandonedWork: Task<Void, Never>?
 
     // MARK: - Reading
 
@@ -195,6 +199,13 @@ struct ModelLifecycle {
         }
     }
 
+    /// The task of the last abandoned load (see ``abandonedWork``), for the load starting now to wait for; `nil`
+    /// afterwards.
+    mutating func takeAbandonedWork() -> Task<Void, Never>? {
+        defer { abandonedWork = nil }
+        return abandonedWork
+    }
+
     /// The factory could not create an engine: the model fails without a load id.
     mutating func engineCreationFailed(_ error: RegistryError) {
         failureCount += 1
@@ -274,6 +285,7 @@ struct ModelLifecycle {
             failure.retryNotBefore = now + backoff.delay(afterFailures: consecutiveFailures)
         }
         phase = .failed(failure)
+        abandonedWork = attempt.work
         return SettledLoad(
             id: attempt.id, engine: attempt.engine, waiters: Array(attempt.waiters.values), work: attempt.work, timer: attempt.timer)
     }
@@ -359,6 +371,7 @@ struct ModelLifecycle {
             failureCount += 1
             consecutiveFailures += 1
             phase = .unloaded
+            abandonedWork = attempt.work
             let settled = SettledLoad(
                 id: attempt.id, engine: attempt.engine, waiters: Array(attempt.waiters.values), work: attempt.work,
                 timer: attempt.timer)

@@ -68,6 +68,8 @@ extension ModelRegistry {
         case .refuse(let retryIn, let failures, let lastError):
             throw .retryCooldown(name: name, retryIn: retryIn, failures: failures, lastError: "\(lastError)")
         case .startLoad:
+            // a cancelled caller would stop waiting at once, leaving a load nobody asked for
+            guard !Task.isCancelled else { throw .loadCancelled(name: name) }
             let id = try startLoad(name, timeout: timeout)
             guard let engine = try await join(name, id: id, leasing: leasing) else { return nil }
             return (id, engine)
@@ -121,8 +123,10 @@ extension ModelRegistry {
             throw error
         }
         let id = ModelID()
+        let abandoned = entries[name]?.lifecycle.takeAbandonedWork()
         entries[name]?.lifecycle.loadStarted(ModelLifecycle.LoadAttempt(id: id, engine: engine, startedAt: .now))
         let work = Task {
+            await abandoned?.value  // a cancelled load's engine may still be loading: one native load at a time
             let result = await self.performLoad(name, id: id, engine: engine, configuration: configuration)
             if !self.finishLoad(name, id: id, result: result), case .success = result {
                 await engine.unload()  // the load was cancelled or timed out meanwhile: free what it holds

@@ -102,4 +102,24 @@ import Testing
         #expect(try await registry.state(of: "a").kind == .unloaded)
         gate.open()
     }
+
+    @Test func aLoadAfterAnUnloadCancelledOne_beginsOnlyOnceThatEngineHasLoadedAndBeenFreed() async throws {
+        let fixture = Fixture()
+        let registry = fixture.registry(["a"])
+        let log = EventLog(registry)
+        let gate = fixture.script.holdLoads(of: "a")
+        let first = Task { try await registry.load("a") }
+        await gate.waitForWaiters()  // the first engine is loading
+        try await registry.unload("a")  // cancels that load; the engine goes on loading until the gate opens
+        await #expect(throws: RegistryError.self) { try await first.value }
+        await log.waitFor("a", "loadFailed")  // and so the first loadStarted before it
+        let firstLoad = log.all.first { $0.kind.shortLabel == "loadStarted" }?.modelID
+
+        let second = Task { try await registry.load("a") }
+        await log.waitFor { $0.kind.shortLabel == "loadStarted" && $0.modelID != firstLoad }
+        gate.open()
+        _ = try await second.value
+        #expect(fixture.script.journal(of: "a") == ["load", "unload", "load"])
+        #expect(try await registry.state(of: "a").kind == .loaded)
+    }
 }

@@ -142,6 +142,26 @@ import Testing
         #expect(lifecycle.failureCount == 1)
     }
 
+    @Test func aCancelledOrFailedLoadsWork_isHandedOnceToTheNextLoad_aSucceededOnesIsNot() {
+        let work = Task<Void, Never> {}
+        var (byUnload, unloadedID) = loading()
+        byUnload.setTasks(work: work, timer: nil, load: unloadedID)
+        _ = byUnload.unloadRequested(cancellation: cancelled)
+        #expect(byUnload.takeAbandonedWork() == work)
+        #expect(byUnload.takeAbandonedWork() == nil)
+
+        var (timedOut, timedOutID) = loading()
+        timedOut.setTasks(work: work, timer: nil, load: timedOutID)
+        _ = timedOut.loadFailed(
+            load: timedOutID, error: .loadTimedOut(name: "m", after: .seconds(1)), now: .zero, backoff: backoff)
+        #expect(timedOut.takeAbandonedWork() == work)
+
+        var (succeeded, succeededID) = loading()
+        succeeded.setTasks(work: work, timer: nil, load: succeededID)
+        _ = succeeded.loadSucceeded(load: succeededID, reportedBytes: nil, at: .now, date: Date())
+        #expect(succeeded.takeAbandonedWork() == nil)
+    }
+
     @Test func unload_ofALoadedModel_goesThroughUnloading_toUnloaded() {
         var (lifecycle, id) = loaded()
         guard case .startUnload(let unloading, _, _) = lifecycle.unloadRequested(cancellation: cancelled) else {

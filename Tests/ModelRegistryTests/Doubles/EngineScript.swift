@@ -14,6 +14,8 @@ final class EngineScript: Sendable {
         var failures: [String: Int] = [:]
         var gates: [String: Gate] = [:]
         var health: [String: ModelHealth] = [:]
+        /// `"load"` when an engine's load begins, `"unload"` when one unloads, by model, in order.
+        var journal: [String: [String]] = [:]
         /// Tests waiting for an engine of a model to unload.
         var unloadWatchers: [(name: String, continuation: CheckedContinuation<Void, Never>)] = []
     }
@@ -36,10 +38,13 @@ final class EngineScript: Sendable {
     func loads(of name: String) -> Int { state.withLock { $0.loads[name] ?? 0 } }
     func unloads(of name: String) -> Int { state.withLock { $0.unloads[name] ?? 0 } }
     var contexts: [EngineLoadContext] { state.withLock { $0.contexts } }
+    /// What the engines of `name` did, in order: `"load"` when a load began, `"unload"` when one unloaded.
+    func journal(of name: String) -> [String] { state.withLock { $0.journal[name] ?? [] } }
 
     func load(_ context: EngineLoadContext) async throws {
         let (gate, fail) = state.withLock { state -> (Gate?, Bool) in
             state.contexts.append(context)
+            state.journal[context.name, default: []].append("load")
             let remaining = state.failures[context.name] ?? 0
             if remaining > 0 { state.failures[context.name] = remaining - 1 }
             return (state.gates[context.name], remaining > 0)
@@ -52,6 +57,7 @@ final class EngineScript: Sendable {
     func unload(_ name: String) {
         let watchers = state.withLock { state in
             state.unloads[name, default: 0] += 1
+            state.journal[name, default: []].append("unload")
             defer { state.unloadWatchers.removeAll { $0.name == name } }
             return state.unloadWatchers.filter { $0.name == name }.map(\.continuation)
         }
