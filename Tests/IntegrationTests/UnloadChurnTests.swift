@@ -48,7 +48,7 @@ import Testing
             for _ in 0..<Self.leasingTasks {
                 group.addTask {
                     var (requests, failures) = (0, [String]())
-                    while unloads.withLock({ $0 }) < Self.unloadsUnderLoad {
+                    while !Task.isCancelled, unloads.withLock({ $0 }) < Self.unloadsUnderLoad {
                         requests += 1
                         do { try await registry.withModel(model.name, request) } catch { failures.append("\(error)") }
                     }
