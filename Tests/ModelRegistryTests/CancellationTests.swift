@@ -3,13 +3,22 @@ import ModelRegistryTestSupport
 import Testing
 
 @Suite(.timeLimit(.minutes(2))) struct CancellationTests {
-    @Test func cancelLoad_failsWaitersWithCancelled_andUnloadsTheLateEngine() async throws {
+    /// A registry (with its event log) whose model `a` is loading, its engine held at `gate`; `load` is the
+    /// request that started the load.
+    private func heldLoad() async -> (
+        fixture: Fixture, registry: ModelRegistry, log: EventLog, gate: Gate, load: Task<ModelRecord, any Error>
+    ) {
         let fixture = Fixture()
         let registry = fixture.registry(["a"])
         let log = EventLog(registry)
         let gate = fixture.script.holdLoads(of: "a")
-        let waiter = Task { try await registry.load("a") }
+        let load = Task { try await registry.load("a") }
         await gate.waitForWaiters()
+        return (fixture, registry, log, gate, load)
+    }
+
+    @Test func cancelLoad_failsWaitersWithCancelled_andUnloadsTheLateEngine() async throws {
+        let (fixture, registry, log, gate, waiter) = await heldLoad()
 
         try await registry.cancelLoad("a")
         await #expect {
@@ -104,12 +113,7 @@ import Testing
     }
 
     @Test func aLoadAfterAnUnloadCancelledOne_beginsOnlyOnceThatEngineHasLoadedAndBeenFreed() async throws {
-        let fixture = Fixture()
-        let registry = fixture.registry(["a"])
-        let log = EventLog(registry)
-        let gate = fixture.script.holdLoads(of: "a")
-        let first = Task { try await registry.load("a") }
-        await gate.waitForWaiters()  // the first engine is loading
+        let (fixture, registry, log, gate, first) = await heldLoad()  // the first engine is loading
         try await registry.unload("a")  // cancels that load; the engine goes on loading until the gate opens
         await #expect(throws: RegistryError.self) { try await first.value }
         await log.waitFor("a", "loadFailed")  // and so the first loadStarted before it
