@@ -50,7 +50,9 @@ public final class ModelLease: Sendable {
     /// Ends the lease. Calling it again does nothing.
     public func release() async {
         guard !released.exchange(true, ordering: .acquiringAndReleasing) else { return }
-        await registry.endLease(name, id: modelID)
+        // as `endLease` does, without its async call (an executor check) when the actor need not hear of it
+        let outcome = registry.leaseTable.release(name, id: modelID)
+        if outcome != .quiet { await registry.leaseEnded(name, outcome) }
     }
 
     /// Whether ``release()`` has run.
