@@ -55,7 +55,19 @@ import Testing
         #expect(state.resume(b, with: 6).0)
         #expect(state.waitingCount == 0)
         #expect(state.cancel(a) == nil)
-        #expect(state.order.map { $0.id } == [b])
+        #expect(state.order.map { $0.id } == [a, b], "a resumed ticket keeps its value through a cancellation")
+    }
+
+    @Test func ticketResumedBeforeItsTaskWaits_keepsTheValue_evenWhenThatTaskIsCancelled() async throws {
+        let queue = WaiterQueue<Int>()
+        let ticket = queue.enqueue()
+        #expect(queue.resumeFirst(with: 7))  // say, a load slot handed over
+        let waiter = Task {
+            withUnsafeCurrentTask { $0?.cancel() }  // cancelled before it waits: the handler runs first
+            return try await queue.wait(for: ticket)
+        }
+        #expect(try await waiter.value == 7)
+        #expect(!queue.resumeFirst(with: 8))
     }
 }
 

@@ -19,6 +19,7 @@ struct DownloadJob: Sendable {
         let cancelled = DownloadError.cancelled(model: request.modelName, url: request.url)
         guard await slots.wait(for: ticket) else { return .failure(cancelled) }
         defer { slots.release() }
+        guard !Task.isCancelled else { return .failure(cancelled) }  // the slot came just as the task was cancelled
         if await existingDestinationIsGood() { return .success(request.destination) }
         guard let deadline = settings.deadline else { return await attempts() }
         return await withTaskGroup(of: Result<URL, DownloadError>?.self) { group in

@@ -3,8 +3,10 @@
 ///
 /// A caller first takes a ``Ticket`` with ``enqueue()`` (synchronous, so the queue order is the order of the calls
 /// and an actor can enqueue atomically with its own state change), then suspends in ``wait(for:)``. A waiter
-/// resumed before it suspends keeps its value until it asks. Cancelling the waiting task removes its ticket and
-/// makes ``wait(for:)`` throw `CancellationError`. Continuations are always resumed outside the lock.
+/// resumed before it suspends keeps its value until it asks, even when its task is cancelled meanwhile: what it was
+/// handed (a load slot, a download slot, a worker's request) is never lost. Cancelling a task whose ticket was not
+/// yet resumed removes the ticket and makes ``wait(for:)`` throw `CancellationError`. Continuations are always
+/// resumed outside the lock.
 ///
 /// Used by load slots, capacity waits, unload drains, unload waits, download slots and the worker queue.
 package final class WaiterQueue<Value: Sendable>: Sendable {
@@ -29,10 +31,19 @@ package final class WaiterQueue<Value: Sendable>: Sendable {
     package func enqueue() -> Ticket { Ticket(id: state.withLock { $0.enqueue() }) }
 
     /// Suspends until the ticket is resumed.
-    /// - Parameter ticket: A ticket from ``enqueue()``, waited for once.
-    /// - Returns: The value it was resumed with.
-    /// - Throws: `CancellationError` when the task is cancelled first (the ticket is then removed).
-    package func wait(for ticket: Ticket) async throws(CancellationError) -> Value {
+    ///
+    /// It runs on the caller's actor, so an actor that enqueued a ticket is waiting (and cancellable) before it
+    /// runs anything else: cancelling the task from that actor then removes the ticket at once.
+    /// - Parameters:
+    ///   - ticket: A ticket from ``enqueue()``, waited for once.
+    ///   - isolation: The caller's actor.
+    /// - Returns: The value it was resumed with (also when the task was cancelled after that: check
+    ///   `Task.isCancelled` and give back what the value stands for).
+    /// - Throws: `CancellationError` when the task is cancelled before the ticket is resumed (the ticket is then
+    ///   removed).
+    package func wait(
+        for ticket: Ticket, isolation: isolated (any Actor)? = #isolation
+    ) async throws(CancellationError) -> Value {
         let result: Result<Value, CancellationError> = await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Result<Value, CancellationError>, Never>) in
                 let ready = state.withLock { $0.suspend(ticket.id, continuation, isCancelled: Task.isCancelled) }
@@ -111,11 +122,19 @@ package struct WaiterQueueState<Value: Sendable> {
         return nil
     }
 
-    /// Removes a cancelled ticket; returns its continuation when it was suspended.
+    /// Removes a cancelled ticket; returns its continuation when it was suspended. A ticket already resumed stays,
+    /// so that its waiter still gets the value: a slot handed over must not vanish with a cancellation.
     package mutating func cancel(_ id: UInt64) -> Continuation? {
         guard let index = order.firstIndex(where: { $0.id == id }) else { return nil }
-        if case .suspended(let continuation) = order.remove(at: index).waiter { return continuation }
-        return nil
+        switch order[index].waiter {
+        case .resumed: return nil
+        case .reserved:
+            order.remove(at: index)
+            return nil
+        case .suspended(let continuation):
+            order.remove(at: index)
+            return continuation
+        }
     }
 
     package mutating func resume(_ id: UInt64, with value: Value) -> (Bool, Continuation?) {
