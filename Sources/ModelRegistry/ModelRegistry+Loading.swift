@@ -222,22 +222,19 @@ extension ModelRegistry {
     }
 
     /// Carries out a failed or cancelled load: cancels its tasks, publishes the failure and resumes its waiters.
-    /// When `byUnload`, leasing waiters ask again instead of failing, once the cancelled load's task has ended (its
-    /// engine freed): a native load cannot stop midway, so asking at once would pile up loads under churn.
+    /// When `byUnload`, leasing waiters ask again instead of failing. The load they then start or join waits for this
+    /// one's engine to finish first (``ModelLifecycle/takeAbandonedWork()``), so asking at once piles up no loads.
     func loadEnded(_ name: String, _ settled: ModelLifecycle.SettledLoad, error: RegistryError, byUnload: Bool) {
         settled.timer?.cancel()
         settled.work?.cancel()
         if let configuration = entries[name]?.configuration {
             publishEvent(.loadFailed(error), name: name, id: settled.id, configuration: configuration)
         }
-        var interrupted: [ModelLifecycle.LoadWaiter] = []
         for waiter in settled.waiters {
-            if byUnload && waiter.leasing { interrupted.append(waiter) } else { waiter.continuation.resume(throwing: error) }
-        }
-        if !interrupted.isEmpty {
-            Task { [work = settled.work] in
-                await work?.value
-                for waiter in interrupted { waiter.continuation.resume(throwing: LoadInterruptedByUnload()) }
+            if byUnload && waiter.leasing {
+                waiter.continuation.resume(throwing: LoadInterruptedByUnload())
+            } else {
+                waiter.continuation.resume(throwing: error)
             }
         }
         capacityMayHaveChanged()
