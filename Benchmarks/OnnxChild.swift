@@ -10,7 +10,11 @@ import OnnxRuntimeEngine
 ///       loads FILE 10 times (intra-op pools of 2 threads each, or one shared pool of 2), runs each once, prints
 ///       {"rss_bytes": …, "threads": …}
 ///   Benchmarks --onnx-child latency --model FILE --shape 3,2 --runs 5 --calls 5000 [--outputs a,b]
-///       prints {"runs_us": [mean µs per call of each run], "cpu_us": [the same in process CPU time]}
+///       [--api run|withRun|into]
+///       prints {"runs_us": [mean µs per call of each run], "cpu_us": [the same in process CPU time]}; `--api`
+///       picks the call timed: `run` (the default, outputs copied into Swift values), `withRun` (outputs read in
+///       place, their first element summed) or `into` (outputs written into buffers made once; every output named
+///       must be a tensor of fixed shape)
 enum OnnxChild {
     static let flag = "--onnx-child"
 
@@ -76,18 +80,55 @@ enum OnnxChild {
         let engine = OnnxRuntimeEngine()
         try await engine.load(context(options["--model"] ?? "", name: "latency", parameters: [:]))
         let inputs = [engine.inputs[0].name: OnnxBenchmark.input(shape: shape)]
-        for _ in 0..<50 { _ = try await engine.run(inputs, outputs: outputs) }
+        let call = try LatencyCall(options["--api"] ?? "run", engine: engine, outputs: outputs)
+        for _ in 0..<50 { try await call.run(engine, inputs) }
         var perCall: [Double] = []
         var cpu: [Double] = []
         for _ in 0..<runs {
             let cpuStart = Statistics.processCPUSeconds()
             let seconds = try await Statistics.time {
-                for _ in 0..<calls { _ = try await engine.run(inputs, outputs: outputs) }
+                for _ in 0..<calls { try await call.run(engine, inputs) }
             }
             perCall.append(seconds / Double(calls) * 1e6)
             cpu.append((Statistics.processCPUSeconds() - cpuStart) / Double(calls) * 1e6)
         }
         let list = { (values: [Double]) in values.map { String(format: "%.4f", $0) }.joined(separator: ", ") }
         return "{\"runs_us\": [\(list(perCall))], \"cpu_us\": [\(list(cpu))]}"
+    }
+}
+
+/// The engine call the latency child times (`--api`).
+private enum LatencyCall {
+    case run(outputs: [String]?)
+    case withRun(outputs: [String]?)
+    case into([String: TensorBuffer])
+
+    init(_ name: String, engine: OnnxRuntimeEngine, outputs: [String]?) throws {
+        switch name {
+        case "run": self = .run(outputs: outputs)
+        case "withRun": self = .withRun(outputs: outputs)
+        case "into":
+            var buffers: [String: TensorBuffer] = [:]
+            for output in engine.outputs where outputs?.contains(output.name) ?? true {
+                guard case .tensor(let type, let shape) = output.type, !shape.contains(where: { $0 < 0 }),
+                    let buffer = TensorBuffer(elementType: type, shape: shape.map { Int($0) })
+                else {
+                    throw BenchmarkError.unexpectedOutput(
+                        command: "--api into", reason: "output \(output.name) is not a tensor of fixed shape")
+                }
+                buffers[output.name] = buffer
+            }
+            self = .into(buffers)
+        default: throw BenchmarkError.unexpectedOutput(command: "--api", reason: "unknown call \(name)")
+        }
+    }
+
+    func run(_ engine: OnnxRuntimeEngine, _ inputs: [String: Tensor]) async throws {
+        switch self {
+        case .run(let outputs): _ = try await engine.run(inputs, outputs: outputs)
+        case .withRun(let outputs):
+            _ = try await engine.withRun(inputs, outputs: outputs) { values in values.names.count }
+        case .into(let buffers): try await engine.run(inputs, into: buffers)
+        }
     }
 }
