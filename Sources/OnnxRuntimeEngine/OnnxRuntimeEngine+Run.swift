@@ -29,8 +29,8 @@ extension OnnxRuntimeEngine {
     ///   - outputNames: The outputs to compute; `nil` (the default) computes all of them.
     /// - Returns: The outputs by name.
     /// - Throws: ``OnnxRuntimeError``: `notLoaded`; an input error (`unknownInput`, `missingInputs`,
-    ///   `inputMismatch`, `dataCountMismatch`, `unsupportedInputType`); `unknownOutput`; `unsupportedOutputType`;
-    ///   `runFailed` with ORT's message; `cancelled`.
+    ///   `inputMismatch`, `dataCountMismatch`, `shapeTooLarge`, `unsupportedInputType`); `unknownOutput`;
+    ///   `unsupportedOutputType`; `runFailed` with ORT's message; `cancelled`.
     public func run(
         _ inputs: [String: Tensor], outputs outputNames: [String]? = nil
     ) async throws(OnnxRuntimeError) -> [String: OnnxValue] {

@@ -23,7 +23,7 @@ extension OnnxRuntimeEngine.LoadedModel {
     ///   - zipMapsInSwift: Whether the run may build ZipMap outputs in Swift (a copying run).
     /// - Returns: The plan to execute.
     /// - Throws: ``OnnxRuntimeError``: `unknownInput`, `missingInputs`, `unsupportedInputType`, `inputMismatch`,
-    ///   `dataCountMismatch`, `unknownOutput`.
+    ///   `shapeTooLarge`, `dataCountMismatch`, `unknownOutput`.
     func plan(
         _ inputs: [String: Tensor], outputNames: [String]?, zipMapsInSwift: Bool = false
     ) throws(OnnxRuntimeError) -> RunPlan {
@@ -75,7 +75,9 @@ extension OnnxRuntimeEngine.LoadedModel {
                 model: name, input: input.name, expected: input.type,
                 given: .tensor(elementType: tensor.elementType, shape: tensor.shape.map { Int64($0) }))
         }
-        let expectedCount = tensor.shape.reduce(1, *)
+        guard let expectedCount = Tensor.elementCount(of: tensor.shape) else {
+            throw .shapeTooLarge(model: name, input: input.name, shape: tensor.shape)
+        }
         guard tensor.count == expectedCount else {
             throw .dataCountMismatch(
                 model: name, input: input.name, shape: tensor.shape, expected: expectedCount, given: tensor.count)

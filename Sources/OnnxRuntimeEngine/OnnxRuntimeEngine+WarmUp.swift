@@ -6,7 +6,8 @@ extension OnnxRuntimeEngine {
     /// pay for ORT's lazy allocations.
     /// - Parameter input: `zeros`, the only warm-up input this engine knows.
     /// - Throws: ``OnnxRuntimeError/invalidParameter(model:name:value:allowed:)`` for another input;
-    ///   ``OnnxRuntimeError/unsupportedInputType(model:input:type:)`` for an input that is not a tensor; what
+    ///   ``OnnxRuntimeError/unsupportedInputType(model:input:type:)`` for an input that is not a tensor;
+    ///   ``OnnxRuntimeError/shapeTooLarge(model:input:shape:)`` for a declared shape no tensor can hold; what
     ///   ``run(_:outputs:)`` throws.
     public func warmUp(_ input: String) async throws {
         let model = state.withLock { if case .loaded(let model) = $0 { model.name } else { "" } }
@@ -19,7 +20,9 @@ extension OnnxRuntimeEngine {
                 throw OnnxRuntimeError.unsupportedInputType(model: model, input: info.name, type: info.type.typeName)
             }
             let shape = declared.map { $0 < 0 ? 1 : Int($0) }
-            let count = shape.reduce(1, *)
+            guard let count = Tensor.elementCount(of: shape) else {
+                throw OnnxRuntimeError.shapeTooLarge(model: model, input: info.name, shape: shape)
+            }
             guard let elements = Self.zeros(elementType, count: count) else {
                 throw OnnxRuntimeError.unsupportedInputType(model: model, input: info.name, type: info.type.typeName)
             }

@@ -44,6 +44,9 @@ public enum OnnxRuntimeError: Error, Sendable, Hashable, CustomStringConvertible
     case inputMismatch(model: String, input: String, expected: OnnxValueType, given: OnnxValueType)
     /// The input holds another number of elements than its shape calls for.
     case dataCountMismatch(model: String, input: String, shape: [Int], expected: Int, given: Int)
+    /// The input's shape calls for more elements than `Int` can count (e.g. `[4611686018427387904, 4]`): no tensor
+    /// can hold it.
+    case shapeTooLarge(model: String, input: String, shape: [Int])
     /// The model declares an input of a kind ``Tensor`` cannot hold (e.g. a sequence, or `tensor(float8e4m3fn)`).
     case unsupportedInputType(model: String, input: String, type: String)
 
@@ -100,6 +103,9 @@ public enum OnnxRuntimeError: Error, Sendable, Hashable, CustomStringConvertible
         case .dataCountMismatch(let model, let input, let shape, let expected, let given):
             "model \"\(model)\", input \"\(input)\": shape \(Self.shape(shape)) needs \(expected) elements, "
                 + "given \(given)"
+        case .shapeTooLarge(let model, let input, let shape):
+            "model \"\(model)\", input \"\(input)\": shape \(Self.shape(shape)) calls for more elements than any "
+                + "tensor can hold; check its dimensions"
         case .unsupportedInputType(let model, let input, let type):
             "model \"\(model)\", input \"\(input)\" is \(type); this engine feeds tensors of bool, integers, float16, "
                 + "bfloat16, float, double and string only"

@@ -169,9 +169,22 @@ public struct Tensor: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    /// The number of elements the shape calls for, or `nil` when a dimension is negative.
-    public var shapeElementCount: Int? {
-        shape.contains { $0 < 0 } ? nil : shape.reduce(1, *)
+    /// The number of elements the shape calls for, or `nil` when a dimension is negative or the count overflows
+    /// `Int` (no tensor can hold that many).
+    public var shapeElementCount: Int? { Self.elementCount(of: shape) }
+
+    /// The number of elements `shape` calls for, or `nil` when a dimension is negative or the product overflows
+    /// `Int`. Every count taken from a caller's shape goes through here, so that a shape such as `[2^62, 4]` is an
+    /// error instead of an overflow trap.
+    package static func elementCount(of shape: [Int]) -> Int? {
+        var count = 1
+        for dimension in shape {
+            guard dimension >= 0 else { return nil }
+            let (product, overflow) = count.multipliedReportingOverflow(by: dimension)
+            guard !overflow else { return nil }
+            count = product
+        }
+        return count
     }
 
     /// E.g. `tensor(float)[3, 2]`.

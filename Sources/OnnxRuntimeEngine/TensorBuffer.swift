@@ -27,14 +27,16 @@ public final class TensorBuffer: @unchecked Sendable {
     /// - Parameters:
     ///   - elementType: A numeric or `bool` element type (not `string`).
     ///   - shape: The dimensions; none negative.
-    /// - Returns: The buffer, or `nil` for `string`, the sub-byte types, or a negative dimension.
+    /// - Returns: The buffer, or `nil` for `string`, the sub-byte types, a negative dimension, or a shape whose size
+    ///   overflows `Int`.
     public init?(elementType: TensorElementType, shape: [Int]) {
-        guard let width = elementType.byteWidth, elementType != .undefined, !shape.contains(where: { $0 < 0 })
+        guard let width = elementType.byteWidth, elementType != .undefined, let count = Tensor.elementCount(of: shape),
+            case let (byteCount, overflow) = count.multipliedReportingOverflow(by: width), !overflow
         else { return nil }
         self.elementType = elementType
         self.shape = shape
-        count = shape.reduce(1, *)
-        byteCount = count * width
+        self.count = count
+        self.byteCount = byteCount
         storage = UnsafeMutableRawPointer.allocate(byteCount: max(1, byteCount), alignment: 64)
         storage.initializeMemory(as: UInt8.self, repeating: 0, count: max(1, byteCount))
     }

@@ -72,6 +72,29 @@ import Testing
             with: .dataCountMismatch(model: "mul", input: "X", shape: [3, 2], expected: 6, given: 7))
     }
 
+    @Test func run_shapeWhoseElementCountOverflows_isAnErrorNamingTheInput() async throws {
+        // zipmap_int64's X is tensor(float)[-1, 4]: any row count fits the declared shape
+        let engine = try await GeneratedModels.loaded("zipmap_int64.onnx", name: "zipmap")
+        for rows in [1 << 62, 6_148_914_691_236_517_206, Int.max] {
+            let huge = Tensor(shape: [rows, 4], floats: [])
+            await #expect(throws: OnnxRuntimeError.shapeTooLarge(model: "zipmap", input: "X", shape: [rows, 4])) {
+                try await engine.run(["X": huge])
+            }
+        }
+        #expect(try await engine.run(["X": Tensor(shape: [1, 4], floats: [1, 2, 3, 4])])["L"]?.tensor?.count == 1)
+        await engine.unload()
+    }
+
+    @Test func shapesWhoseSizeOverflows_makeNoTensorFromBytesAndNoBuffer() {
+        #expect(Tensor(shape: [1 << 62, 4], floats: []).shapeElementCount == nil)
+        #expect(Tensor(shape: [3, 2], floats: [1, 2, 3, 4, 5, 6]).shapeElementCount == 6)
+        #expect(Tensor(shape: [1 << 62, 4], elementType: .float, bytes: [UInt8]()) == nil)
+        #expect(TensorBuffer(elementType: .float, shape: [1 << 62, 4]) == nil)
+        // 2^61 elements fit in an Int, their 2^63 bytes do not
+        #expect(TensorBuffer(elementType: .float, shape: [1 << 61]) == nil)
+        #expect(Tensor(shape: [1 << 61], elementType: .float, bytes: [UInt8]()) == nil)
+    }
+
     @Test func run_unknownOutputName_listsTheAvailableOutputs() async throws {
         try await expectRejected(
             ["X": good], outputs: ["Z"], with: .unknownOutput(model: "mul", name: "Z", available: ["Y"]))

@@ -29,11 +29,13 @@ extension Tensor {
     ///   - shape: The dimensions, none negative.
     ///   - elementType: The element type; not `string` or the sub-byte and complex types.
     ///   - bytes: Exactly the product of `shape` elements' worth of bytes.
-    /// - Returns: The tensor, or `nil` when the type has no fixed layout, a dimension is negative, or the byte count
-    ///   does not match.
+    /// - Returns: The tensor, or `nil` when the type has no fixed layout, a dimension is negative, the shape's size
+    ///   overflows `Int`, or the byte count does not match.
     public init?(shape: [Int], elementType: TensorElementType, bytes: some Collection<UInt8>) {
-        guard let width = elementType.byteWidth, Tensor.canHold(elementType), !shape.contains(where: { $0 < 0 }),
-            bytes.count == shape.reduce(1, *) * width
+        guard let width = elementType.byteWidth, Tensor.canHold(elementType),
+            let count = Tensor.elementCount(of: shape),
+            case let (byteCount, overflow) = count.multipliedReportingOverflow(by: width), !overflow,
+            bytes.count == byteCount
         else { return nil }
         let contiguous = Array(bytes)
         let tensor = contiguous.withUnsafeBytes { raw in
