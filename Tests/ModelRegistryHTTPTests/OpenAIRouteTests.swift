@@ -87,6 +87,11 @@ struct OpenAIRouteTests {
             #expect(reply.errorMessage.contains("tiny"))
         }
         #expect(try await fixture.registry.record(of: "tiny").activeLeases == 0)
+        // the refused stream never became one, and both refusals count under the model the body named
+        let metrics = fixture.router.metrics.snapshot
+        #expect(metrics.streamsOpen == 0)
+        #expect(metrics.streamsCompleted == 0 && metrics.streamsCancelled == 0)
+        #expect(metrics.requests[RequestMetrics.Key(model: "tiny", statusClass: "4xx")]?.count == 2)
         await fixture.cleanUp()
     }
 

@@ -87,6 +87,9 @@ public struct RegistryRouter: Sendable {
             let routed = try await route.handler(self, request, parameters)
             response = routed.response
             model = routed.model ?? model
+        } catch let failure as RoutedFailure {
+            model = failure.model
+            response = route.api.response(for: HTTPError.from(failure.underlying, mappers: Self.errorMappers))
         } catch {
             response = route.api.response(for: HTTPError.from(error, mappers: Self.errorMappers))
         }

@@ -43,6 +43,10 @@ final class RequestMetrics: Sendable {
         }
     }
 
+    /// A stream that was opened failed before its first piece: the client got an error status instead, so it counts
+    /// as no stream.
+    func streamFailedToStart() { state.withLock { $0.streamsOpen -= 1 } }
+
     /// A copy of the counts.
     var snapshot: State { state.withLock { $0 } }
 }

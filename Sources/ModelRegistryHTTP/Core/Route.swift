@@ -10,6 +10,27 @@ struct Routed: Sendable {
         self.response = response
         self.model = model
     }
+
+    /// The response `answer` gives for `model` (named in the request body), with its failures counted under that
+    /// model too (``RoutedFailure``).
+    static func answering(
+        for model: String, _ answer: () async throws -> HTTPResponse
+    ) async throws(RoutedFailure) -> Routed {
+        do {
+            return Routed(try await answer(), model: model)
+        } catch {
+            throw RoutedFailure(model: model, underlying: error)
+        }
+    }
+}
+
+/// A route's failure for a model it learned from the request body, so that the router's metrics count it under
+/// that model, as they count the route's answers.
+struct RoutedFailure: Error {
+    /// The model the request was for.
+    var model: String
+    /// What the route threw.
+    var underlying: any Error
 }
 
 /// One entry of the router's table: a method, a path pattern such as `/v2/models/{name}/infer`, and its handler.

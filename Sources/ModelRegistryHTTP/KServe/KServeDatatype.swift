@@ -9,22 +9,46 @@ struct KServeDatatype: Sendable {
     /// The ONNX element type.
     let elementType: TensorElementType
     /// Builds a tensor from the request's (flattened) numbers.
-    let tensor: @Sendable (_ shape: [Int], _ data: [KServeNumber]) -> Tensor
+    /// - Throws: ``KServeValueError`` for the first number the datatype cannot hold as given (a fraction or an
+    ///   out-of-range number for an integer type, a boolean for a number type).
+    let tensor: @Sendable (_ shape: [Int], _ data: [KServeNumber]) throws(KServeValueError) -> Tensor
     /// The tensor's elements as numbers; `nil` when the tensor holds another type.
     let values: @Sendable (Tensor) -> [KServeNumber]?
 
     /// The datatypes the engine's ``Tensor`` holds today.
     static let supported: [KServeDatatype] = [
         KServeDatatype(
-            name: "FP32", elementType: .float, tensor: { Tensor(shape: $0, floats: $1.map { Float($0.double) }) },
+            name: "FP32", elementType: .float,
+            tensor: { shape, data throws(KServeValueError) in
+                Tensor(shape: shape, floats: try converted(data) { $0.double.map(Float.init) })
+            },
             values: { $0.floats?.map(KServeNumber.float) }),
         KServeDatatype(
-            name: "FP64", elementType: .double, tensor: { Tensor(shape: $0, doubles: $1.map(\.double)) },
+            name: "FP64", elementType: .double,
+            tensor: { shape, data throws(KServeValueError) in
+                Tensor(shape: shape, doubles: try converted(data) { $0.double })
+            },
             values: { $0.doubles?.map(KServeNumber.double) }),
         KServeDatatype(
-            name: "INT64", elementType: .int64, tensor: { Tensor(shape: $0, int64s: $1.map(\.int64)) },
+            name: "INT64", elementType: .int64,
+            tensor: { shape, data throws(KServeValueError) in
+                Tensor(shape: shape, int64s: try converted(data) { $0.int64 })
+            },
             values: { $0.int64s?.map(KServeNumber.int) }),
     ]
+
+    /// Each number converted, or the first one `convert` refuses.
+    private static func converted<Element>(
+        _ data: [KServeNumber], _ convert: (KServeNumber) -> Element?
+    ) throws(KServeValueError) -> [Element] {
+        var elements: [Element] = []
+        elements.reserveCapacity(data.count)
+        for (index, number) in data.enumerated() {
+            guard let element = convert(number) else { throw KServeValueError(index: index, number: number) }
+            elements.append(element)
+        }
+        return elements
+    }
 
     /// The supported datatype of a protocol name.
     static func named(_ name: String) -> KServeDatatype? { supported.first { $0.name == name } }
@@ -54,25 +78,42 @@ struct KServeDatatype: Sendable {
     }
 }
 
-/// A number in a KServe `data` array, kept as an integer when it was written as one.
-enum KServeNumber: Sendable, Hashable, Codable {
+/// A number in a KServe `data` array, kept as an integer when it was written as one (a JSON boolean is kept as
+/// one too: no datatype served here takes booleans, so it is refused rather than read as 0 or 1).
+enum KServeNumber: Sendable, Hashable, Codable, CustomStringConvertible {
     case int(Int64)
     case float(Float)
     case double(Double)
+    case bool(Bool)
 
-    var double: Double {
+    /// The number as a `Double`; `nil` for a boolean.
+    var double: Double? {
         switch self {
         case .int(let value): Double(value)
         case .float(let value): Double(value)
         case .double(let value): value
+        case .bool: nil
         }
     }
 
-    var int64: Int64 {
+    /// The number as an `Int64` when it is a whole number in range (`2.0` is, `2.7` and `1e300` are not); `nil`
+    /// otherwise and for a boolean.
+    var int64: Int64? {
         switch self {
         case .int(let value): value
-        case .float(let value): Int64(exactly: value.rounded(.towardZero)) ?? 0
-        case .double(let value): Int64(exactly: value.rounded(.towardZero)) ?? 0
+        case .float(let value): Int64(exactly: value)
+        case .double(let value): Int64(exactly: value)
+        case .bool: nil
+        }
+    }
+
+    /// As the request wrote it, e.g. `2.7` or `true`.
+    var description: String {
+        switch self {
+        case .int(let value): "\(value)"
+        case .float(let value): "\(value)"
+        case .double(let value): "\(value)"
+        case .bool(let value): "\(value)"
         }
     }
 
@@ -81,7 +122,7 @@ enum KServeNumber: Sendable, Hashable, Codable {
         if let value = try? container.decode(Int64.self) {
             self = .int(value)
         } else if let value = try? container.decode(Bool.self) {
-            self = .int(value ? 1 : 0)
+            self = .bool(value)
         } else {
             self = .double(try container.decode(Double.self))
         }
@@ -93,8 +134,17 @@ enum KServeNumber: Sendable, Hashable, Codable {
         case .int(let value): try container.encode(value)
         case .float(let value): try container.encode(value)
         case .double(let value): try container.encode(value)
+        case .bool(let value): try container.encode(value)
         }
     }
+}
+
+/// A number in a request's `data` that its datatype cannot hold as given.
+struct KServeValueError: Error {
+    /// Its position in the flattened `data`.
+    let index: Int
+    /// The number as given.
+    let number: KServeNumber
 }
 
 /// A KServe `data` field: a flat or nested array of numbers (row-major).

@@ -24,13 +24,18 @@ extension RegistryRouter {
     ] + ["", "/versions/{version}"].flatMap { version in
         [
             Route(.get, "/v2/models/{name}\(version)") { router, _, parameters in
-                try await Routed(router.kserveMetadata(parameters["name"] ?? ""))
+                let target = try await router.kserveTarget(parameters, route: "/v2/models/{name}")
+                return try await Routed(router.kserveMetadata(target), model: target.name)
             },
             Route(.get, "/v2/models/{name}\(version)/ready") { router, _, parameters in
-                try await Routed(router.kserveReady(parameters["name"] ?? ""))
+                let target = try await router.kserveTarget(parameters, route: "/v2/models/{name}/ready")
+                return try await Routed(router.kserveReady(target), model: target.name)
             },
             Route(.post, "/v2/models/{name}\(version)/infer") { router, request, parameters in
-                try await Routed(router.kserveInfer(parameters["name"] ?? "", body: request.body))
+                let target = try await router.kserveTarget(parameters, route: "/v2/models/{name}/infer")
+                return try await Routed.answering(for: target.name) {
+                    try await router.kserveInfer(target, body: request.body)
+                }
             },
         ]
     }
@@ -44,31 +49,60 @@ extension RegistryRouter {
         return configuration
     }
 
+    /// The model a KServe path names and the version it serves.
+    struct KServeTarget: Sendable {
+        /// The registered model: `name`, or `name@version` for a catalog version registered beside it.
+        var name: String
+        /// The path's model name.
+        var publicName: String
+        /// The version the model serves: its configured version, `"1"` for a model without one.
+        var version: String
+    }
+
+    /// The model a KServe path names: `{name}` when the path gives no `{version}` or the version `{name}` serves,
+    /// else the catalog version registered beside it as `name@version` (see ``ModelRegistry/withModel(_:version:isolation:_:)``).
+    /// A version neither serves is a 404 naming the version served; the router never registers a version itself, so
+    /// a request cannot make the server load arbitrary versions.
+    /// - Throws: ``HTTPError``: 404 for an unknown model or version, 400 for a model that is not an ONNX model.
+    func kserveTarget(_ parameters: [String: String], route: String) async throws -> KServeTarget {
+        let name = parameters["name"] ?? ""
+        let configuration = try await onnxConfiguration(name, route: route)
+        let served = configuration.version ?? "1"
+        guard let version = parameters["version"], version != served else {
+            return KServeTarget(name: name, publicName: name, version: served)
+        }
+        let versioned = "\(name)@\(version)"
+        guard let other = try? await registry.configuration(of: versioned), other.engine == .onnxruntime else {
+            throw HTTPError(
+                status: 404, code: "model_not_found",
+                message: "model \"\(name)\" has no version \"\(version)\"; it serves version \(served)", field: "version")
+        }
+        return KServeTarget(name: versioned, publicName: name, version: other.version ?? version)
+    }
+
     /// `GET /v2/models/{name}`: inputs and outputs with their datatypes and shapes (loads the model if needed).
-    func kserveMetadata(_ name: String) async throws -> HTTPResponse {
-        _ = try await onnxConfiguration(name, route: "/v2/models/{name}")
-        let (inputs, outputs) = try await registry.withModel(name, as: OnnxRuntimeEngine.self) { engine in
+    func kserveMetadata(_ target: KServeTarget) async throws -> HTTPResponse {
+        let (inputs, outputs) = try await registry.withModel(target.name, as: OnnxRuntimeEngine.self) { engine in
             (engine.inputs, engine.outputs)
         }
         return .json(ModelMetadataResponse(
-            name: name, versions: ["1"], platform: "onnxruntime_onnx",
+            name: target.publicName, versions: [target.version], platform: "onnxruntime_onnx",
             inputs: inputs.map(Self.metadata), outputs: outputs.map(Self.metadata)))
     }
 
     /// `GET /v2/models/{name}/ready`: 200 when loaded, 503 otherwise (never starts a load).
-    func kserveReady(_ name: String) async throws -> HTTPResponse {
-        _ = try await onnxConfiguration(name, route: "/v2/models/{name}/ready")
+    func kserveReady(_ target: KServeTarget) async throws -> HTTPResponse {
         struct Ready: Encodable {
             var name: String
             var ready: Bool
         }
-        let ready = await registry.isLoaded(name)
-        return .json(status: ready ? 200 : 503, Ready(name: name, ready: ready))
+        let ready = await registry.isLoaded(target.name)
+        return .json(status: ready ? 200 : 503, Ready(name: target.publicName, ready: ready))
     }
 
     /// `POST /v2/models/{name}/infer` with JSON tensors.
-    func kserveInfer(_ name: String, body: Data) async throws -> HTTPResponse {
-        _ = try await onnxConfiguration(name, route: "/v2/models/{name}/infer")
+    func kserveInfer(_ target: KServeTarget, body: Data) async throws -> HTTPResponse {
+        let name = target.name
         let request = try JSONCoding.decode(InferRequest.self, from: body)
         var tensors: [String: Tensor] = [:]
         for (index, input) in request.inputs.enumerated() {
@@ -80,7 +114,11 @@ extension RegistryRouter {
             guard input.shape.allSatisfy({ $0 >= 0 }) else {
                 throw HTTPError.malformedBody(field: "inputs[\(index)].shape", reason: "dimensions must be 0 or more")
             }
-            let count = input.shape.reduce(1) { $0.multipliedReportingOverflow(by: $1).partialValue }
+            guard let count = Tensor.elementCount(of: input.shape) else {
+                throw HTTPError.malformedBody(
+                    field: "inputs[\(index)].shape",
+                    reason: "shape \(input.shape) calls for more elements than any tensor can hold")
+            }
             guard count == input.data.values.count else {
                 throw HTTPError.malformedBody(
                     field: "inputs[\(index)].data",
@@ -89,7 +127,13 @@ extension RegistryRouter {
             guard tensors[input.name] == nil else {
                 throw HTTPError.malformedBody(field: "inputs[\(index)].name", reason: "\"\(input.name)\" is given twice")
             }
-            tensors[input.name] = datatype.tensor(input.shape, input.data.values)
+            do {
+                tensors[input.name] = try datatype.tensor(input.shape, input.data.values)
+            } catch {
+                throw HTTPError.malformedBody(
+                    field: "inputs[\(index)].data[\(error.index)]",
+                    reason: "\(error.number) is not a valid \(datatype.name) value")
+            }
         }
         let requested = request.outputs?.map(\.name)
         let results = try await registry.withModel(name, as: OnnxRuntimeEngine.self) { engine in
@@ -106,7 +150,8 @@ extension RegistryRouter {
             }
             outputs.append(output)
         }
-        return .json(InferResponse(modelName: name, modelVersion: "1", id: request.id, outputs: outputs))
+        return .json(InferResponse(
+            modelName: target.publicName, modelVersion: target.version, id: request.id, outputs: outputs))
     }
 
     /// An output as a KServe tensor; a sequence of `int64 → float` maps (a ZipMap's probabilities) becomes an FP32
@@ -144,8 +189,11 @@ extension RegistryRouter {
         guard let error = error as? OnnxRuntimeError else { return nil }
         let message = error.description
         switch error {
-        case .unknownInput, .missingInputs, .inputMismatch, .dataCountMismatch, .unsupportedInputType, .unknownOutput,
-            .outputBufferMismatch:
+        case .unknownInput, .missingInputs, .inputMismatch, .dataCountMismatch, .shapeTooLarge, .unsupportedInputType,
+            .unknownOutput, .outputBufferMismatch:
+            return HTTPError(status: 400, code: "invalid_request", message: message)
+        case .runFailed(_, let status) where status.code == .invalidArgument:
+            // ORT refused the inputs themselves (e.g. a width its graph cannot take in a `-1` dimension)
             return HTTPError(status: 400, code: "invalid_request", message: message)
         case .notLoaded:
             return HTTPError(status: 503, code: "model_unavailable", message: message, retryAfterSeconds: 1)

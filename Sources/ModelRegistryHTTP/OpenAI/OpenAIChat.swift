@@ -10,7 +10,7 @@ extension RegistryRouter {
     static let openAIChatRoutes: [Route] = [
         Route(.post, "/v1/chat/completions") { router, request, _ in
             let body = try JSONCoding.decode(ChatCompletionRequest.self, from: request.body)
-            return Routed(try await router.chat(body), model: body.model)
+            return try await Routed.answering(for: body.model) { try await router.chat(body) }
         },
     ]
 

@@ -18,11 +18,11 @@ extension RegistryRouter {
         },
         Route(.post, "/v1/completions") { router, request, _ in
             let body = try JSONCoding.decode(CompletionRequest.self, from: request.body)
-            return Routed(try await router.complete(body), model: body.model)
+            return try await Routed.answering(for: body.model) { try await router.complete(body) }
         },
         Route(.post, "/v1/embeddings") { router, request, _ in
             let body = try JSONCoding.decode(EmbeddingRequest.self, from: request.body)
-            return Routed(try await router.embed(body), model: body.model)
+            return try await Routed.answering(for: body.model) { try await router.embed(body) }
         },
     ] + openAIChatRoutes
 

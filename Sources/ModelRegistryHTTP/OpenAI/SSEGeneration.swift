@@ -66,7 +66,7 @@ struct SSEGeneration: Sendable {
                 }
                 output.finish()
             } catch {
-                metrics.streamClosed(cancelled: !isFirst && Task.isCancelled)
+                if isFirst { metrics.streamFailedToStart() } else { metrics.streamClosed(cancelled: Task.isCancelled) }
                 await lease.release()
                 if isFirst {
                     started.fulfil(error)
