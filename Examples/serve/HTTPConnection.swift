@@ -51,9 +51,12 @@ struct HTTPConnection: Sendable {
             buffer.removeFirst(length)
             let request = HTTPRequest(
                 method: HTTPMethod(rawValue: head.method), path: head.target, headers: head.headers, body: body)
-            let keepAlive = head.keepAlive && !server.isDraining
             let response = Blocking.run { [router] in await router.handle(request) }
-            guard send(response, keepAlive: keepAlive), keepAlive else { return }
+            // HTTP/1.0 has no chunked encoding: a streamed body then ends when the connection closes
+            let framing = Framing(head)
+            let streamed = if case .stream = response.body { true } else { false }
+            let keepAlive = head.keepAlive && !server.isDraining && !(framing.untilClose && streamed)
+            guard send(response, keepAlive: keepAlive, framing: framing), keepAlive else { return }
         }
     }
 
@@ -87,26 +90,41 @@ struct HTTPConnection: Sendable {
         return nil
     }
 
+    /// How a response to one request may carry its body.
+    struct Framing {
+        /// A `HEAD` request: the head only, with the length the body would have (RFC 9110 §9.3.2).
+        var headOnly = false
+        /// An HTTP/1.0 client: no chunked encoding, so a streamed body ends when the connection closes.
+        var untilClose = false
+
+        init(_ head: RequestHead? = nil) {
+            headOnly = head?.method == "HEAD"
+            untilClose = head?.version == "HTTP/1.0"
+        }
+    }
+
     /// Writes a response.
     /// - Returns: `false` when the client went away (a streamed body is then dropped, which cancels its producer).
     @discardableResult
-    private func send(_ response: HTTPResponse, keepAlive: Bool) -> Bool {
+    private func send(_ response: HTTPResponse, keepAlive: Bool, framing: Framing = Framing()) -> Bool {
         var head = "HTTP/1.1 \(response.status) \(Self.reason(response.status))\r\n"
         for (name, value) in response.headers.sorted(by: { $0.key < $1.key }) { head += "\(name): \(value)\r\n" }
         head += "connection: \(keepAlive ? "keep-alive" : "close")\r\n"
         switch response.body {
         case .bytes(let data):
             head += "content-length: \(data.count)\r\n\r\n"
-            return Socket.writeAll(descriptor, Array(head.utf8) + data)
+            return Socket.writeAll(descriptor, Array(head.utf8) + (framing.headOnly ? [] : Array(data)))
         case .stream(let stream):
-            head += "transfer-encoding: chunked\r\n\r\n"
-            guard Socket.writeAll(descriptor, Array(head.utf8)) else { return false }
-            return sendChunks(of: stream)
+            if !framing.untilClose { head += "transfer-encoding: chunked\r\n" }
+            guard Socket.writeAll(descriptor, Array((head + "\r\n").utf8)) else { return false }
+            guard !framing.headOnly else { return true }  // the dropped stream cancels its producer
+            return sendChunks(of: stream, chunked: !framing.untilClose)
         }
     }
 
-    /// Writes a stream's chunks as they come; on a write failure cancels the task reading the stream.
-    private func sendChunks(of stream: AsyncThrowingStream<Data, any Error>) -> Bool {
+    /// Writes a stream's pieces as they come, as chunks or (`chunked` false) as they are; on a write failure cancels
+    /// the task reading the stream.
+    private func sendChunks(of stream: AsyncThrowingStream<Data, any Error>, chunked: Bool) -> Bool {
         let pipe = ChunkPipe()
         let reader = Task {
             do {
@@ -119,12 +137,13 @@ struct HTTPConnection: Sendable {
         while true {
             switch pipe.next() {
             case .chunk(let data):
-                guard data.isEmpty || Socket.writeAll(descriptor, Array("\(String(data.count, radix: 16))\r\n".utf8) + data + Array("\r\n".utf8)) else {
+                let framed = chunked ? Array("\(String(data.count, radix: 16))\r\n".utf8) + data + Array("\r\n".utf8) : Array(data)
+                guard data.isEmpty || Socket.writeAll(descriptor, framed) else {
                     reader.cancel()
                     return false
                 }
             case .end:
-                return Socket.writeAll(descriptor, Array("0\r\n\r\n".utf8))
+                return !chunked || Socket.writeAll(descriptor, Array("0\r\n\r\n".utf8))
             case .failed:
                 return false  // closing without the last chunk tells the client the body is incomplete
             }

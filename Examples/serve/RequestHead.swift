@@ -32,6 +32,11 @@ struct RequestHead: Sendable {
                 throw Malformed(reason: "header line \"\(line.prefix(80))\" has no colon")
             }
             let name = line[..<colon].lowercased()
+            // no whitespace may come before the colon (RFC 9112 §5.1): `Content-Length : 5` must not pass as
+            // an unknown field, leaving its body to be read as the next request
+            guard !name.isEmpty, !name.contains(where: { $0.isWhitespace }) else {
+                throw Malformed(reason: "header field name \"\(name.prefix(80))\" is empty or holds whitespace")
+            }
             let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
             headers[name] = headers[name].map { "\($0), \(value)" } ?? value
         }

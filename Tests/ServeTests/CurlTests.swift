@@ -71,6 +71,26 @@ struct CurlTests {
         #expect(await server.stop().status == 0)
     }
 
+    @Test func framing_spaceBeforeColonIs400_headSendsNoBody_http10StreamsUntilClose() async throws {
+        let server = try await ServeProcess.start()
+        let script = NativeFixtures.packageRoot.appendingPathComponent("Tests/ServeTests/Clients/framing.py")
+        let outcome = try await ChildProcess.run(NativeFixtures.python, [script.path, "\(server.port)"])
+        try #require(outcome.status == 0, "framing.py: \(outcome.stderr)")
+        let line = try #require(outcome.lines.last { !$0.isEmpty })
+        let seen = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        #expect(seen["space_before_colon"] as? String == "400")
+        #expect(seen["space_before_colon_responses"] as? Int == 1)
+        #expect(seen["head_status"] as? String == "405")
+        #expect(seen["head_declares_length"] as? Bool == true)
+        #expect(seen["after_head"] as? String == "200")
+        #expect(seen["http10_status"] as? String == "200")
+        #expect(seen["http10_chunked"] as? Bool == false)
+        #expect(seen["http10_closes"] as? Bool == true)
+        #expect(seen["http10_body_starts_with_event"] as? Bool == true)
+        #expect(seen["http10_body_ends_with_done"] as? Bool == true)
+        #expect(await server.stop().status == 0)
+    }
+
     @Test func connectionsBeyondTheBound_get503_andIdleConnectionsAreClosed() async throws {
         let server = try await ServeProcess.start(["--max-connections", "2", "--idle-timeout", "2"])
         let script = NativeFixtures.packageRoot.appendingPathComponent("Tests/ServeTests/Clients/connection_limits.py")
