@@ -41,7 +41,8 @@ extension LlamaSession {
     }
 
     /// Why libllama refuses `grammar`: its parser's message (written to stderr, so captured from there), e.g.
-    /// `expecting ')' at …`.
+    /// `expecting ')' at …`, cut to ``grammarProblemLength`` characters (the message quotes the rest of the grammar
+    /// from where parsing failed).
     private func grammarProblem(_ grammar: String) -> String {
         let output = StandardErrorCapture.capture {
             if let sampler = model.withUnsafeVocab({ llama_sampler_init_grammar($0, grammar, "root") }) {
@@ -51,6 +52,10 @@ extension LlamaSession {
         let marker = "error parsing grammar: "
         guard let output, let range = output.range(of: marker) else { return "libllama could not parse it" }
         let line = output[range.upperBound...].prefix { $0 != "\n" }.trimmingCharacters(in: .whitespaces)
-        return line.isEmpty ? "libllama could not parse it" : line
+        guard !line.isEmpty else { return "libllama could not parse it" }
+        return line.count > Self.grammarProblemLength ? line.prefix(Self.grammarProblemLength) + "…" : line
     }
+
+    /// The most characters of libllama's grammar message that ``LlamaError/invalidGrammar(model:reason:)`` quotes.
+    static let grammarProblemLength = 300
 }

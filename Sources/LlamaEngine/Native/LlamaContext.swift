@@ -74,11 +74,20 @@ final class LlamaContext {
         if let memory = llama_get_memory(pointer) { llama_memory_clear(memory, true) }
     }
 
-    /// Forgets the cached tokens of `sequence` from `position` on (`llama_memory_seq_rm`; 0 forgets all of them).
-    func removeTokens(of sequence: Int, from position: Int) {
-        if let memory = llama_get_memory(pointer) {
-            _ = llama_memory_seq_rm(memory, Int32(clamping: sequence), Int32(clamping: position), -1)
-        }
+    /// Forgets the cached tokens of `sequence` from `position` on (`llama_memory_seq_rm`).
+    ///
+    /// Recurrent memory (Mamba, RWKV, and the hybrid models' recurrent layers) keeps one state per sequence, not one
+    /// entry per token, so it cannot forget only the end of a sequence: it then refuses and keeps every token.
+    /// - Returns: Whether the tokens were removed; `false` when the memory cannot remove part of the sequence.
+    func removeTokens(of sequence: Int, from position: Int) -> Bool {
+        guard let memory = llama_get_memory(pointer) else { return true }
+        return llama_memory_seq_rm(memory, Int32(clamping: sequence), Int32(clamping: position), -1)
+    }
+
+    /// Forgets every cached token of `sequence` (`llama_memory_seq_rm` of the whole range, which every kind of
+    /// memory can do).
+    func removeSequence(_ sequence: Int) {
+        if let memory = llama_get_memory(pointer) { _ = llama_memory_seq_rm(memory, Int32(clamping: sequence), -1, -1) }
     }
 
     /// The last position `sequence` holds in the KV cache (`llama_memory_seq_pos_max`), -1 when it holds none.

@@ -19,7 +19,8 @@ extension LlamaScheduler {
     }
 
     /// Gives each admitted request (in FIFO order) the free slot whose cache shares the longest prefix with its
-    /// prompt (the least recently used one among equals), keeps that prefix in the KV cache and removes the rest.
+    /// prompt (the least recently used one among equals), keeps that prefix in the KV cache and removes the rest
+    /// (or, when the memory is recurrent and cannot remove only the rest, the whole sequence).
     private func assign(_ requests: [GenerationRequest], to freeSlots: [Int]) {
         var free = freeSlots
         let now = ContinuousClock.now
@@ -31,8 +32,12 @@ extension LlamaScheduler {
             }) else { break }
             let index = free.remove(at: best)
             // The last prompt token is decoded again even when cached: its logits give the first sample.
-            let reused = min(slots[index].commonPrefix(with: request.prompt), request.prompt.count - 1)
-            context.removeTokens(of: slots[index].id, from: reused)
+            var reused = min(slots[index].commonPrefix(with: request.prompt), request.prompt.count - 1)
+            if !context.removeTokens(of: slots[index].id, from: reused) {
+                // Recurrent memory cannot drop only the end of a sequence: start it over (as llama-server does).
+                context.removeSequence(slots[index].id)
+                reused = 0
+            }
             slots[index].cached.removeLast(slots[index].cached.count - reused)
             slots[index].request = request
             request.cachedTokens = reused

@@ -190,7 +190,7 @@ final class LlamaScheduler: @unchecked Sendable {
         useCounter += 1
         slots[index].lastUsed = useCounter
         if !keepingCache {
-            context.removeTokens(of: slots[index].id, from: 0)
+            context.removeSequence(slots[index].id)
             slots[index].cached = []
         }
     }
@@ -215,7 +215,7 @@ extension LlamaScheduler {
     /// Forgets the cached tokens of every free slot (`llama_memory_seq_rm`), between loop steps.
     func clearFreeSlots() {
         for index in slots.indices where slots[index].request == nil {
-            context.removeTokens(of: slots[index].id, from: 0)
+            context.removeSequence(slots[index].id)
             slots[index].cached = []
         }
     }
