@@ -6,10 +6,12 @@ import Testing
 /// block the writer, and fd 2 must point where it pointed before. Serialized, so that no test of the suite looks at
 /// fd 2 while another one has it pointing into the capture's pipe.
 @Suite(.serialized, .timeLimit(.minutes(3))) struct StandardErrorCaptureTests {
-    /// The device and inode fd 2 points to, so that tests can see it is restored.
+    /// The device and inode fd 2 points to, so that tests can see it is restored; read while no capture of
+    /// another suite (a bad grammar in `SamplingOptionTests`) can have fd 2 pointing into its pipe.
     static func standardErrorIdentity() -> (device: UInt64, inode: UInt64) {
         var info = stat()
-        #expect(fstat(STDERR_FILENO, &info) == 0)
+        let status = StandardErrorCapture.whileNotCapturing { fstat(STDERR_FILENO, &info) }
+        #expect(status == 0)
         return (UInt64(info.st_dev), UInt64(info.st_ino))
     }
 

@@ -16,6 +16,13 @@ enum StandardErrorCapture {
 
     private static let lock = NSLock()
 
+    /// Runs `body` while no capture can point fd 2 elsewhere (for a check of where fd 2 points).
+    static func whileNotCapturing<R>(_ body: () -> R) -> R {
+        lock.lock()
+        defer { lock.unlock() }
+        return body()
+    }
+
     /// Runs `body` with file descriptor 2 pointing into a pipe, then points it back where it pointed before.
     /// - Returns: The first ``limit`` bytes written, or `nil` when the pipe could not be set up.
     static func capture(_ body: () -> Void) -> String? {
