@@ -1,6 +1,6 @@
 import Dispatch
 import Foundation
-import Synchronization
+import ModelRegistry
 
 /// Captures what a native call writes to the process's standard error. libllama's grammar parser reports its
 /// error with `fprintf(stderr, …)` rather than through the log callback, so a failed grammar is parsed a second time
@@ -52,7 +52,7 @@ enum StandardErrorCapture {
 
 /// Reads a pipe to its end on a thread of its own, keeping the first bytes, and closes it.
 private final class PipeDrain: Sendable {
-    private let kept = Mutex<[UInt8]>([])
+    private let kept = Locked<[UInt8]>([])  // `Locked`, not `Mutex`: the thread sanitizer sees it
     private let ended = DispatchSemaphore(value: 0)
 
     /// Starts reading `fd`, which the drain then owns.
