@@ -130,6 +130,7 @@ extension ModelRegistry {
         } catch {
             publish(.swapFailed(swap, error), for: name)
             setConfiguration(old)
+            entries[name]?.lifecycle.clearBackoff()  // the new version's failure must not hold the old one back
             _ = try? await load(name)
             throw error
         }
