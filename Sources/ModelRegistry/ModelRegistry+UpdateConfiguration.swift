@@ -16,8 +16,8 @@ extension ModelRegistry {
     ///   - change: Edits the configuration.
     /// - Returns: The new configuration.
     /// - Throws: ``RegistryError/modelNotFound(name:available:)``;
-    ///   ``RegistryError/reloadRequired(name:fields:)`` when the model is loaded, the change needs a reload and
-    ///   `reload` is `false`; ``RegistryError/invalidConfiguration(file:model:field:reason:)`` for a rename;
+    ///   ``RegistryError/reloadRequired(name:fields:)`` when the model is loaded, loading (downloading its file
+    ///   included) or unloading, the change needs a reload and `reload` is `false`; ``RegistryError/invalidConfiguration(file:model:field:reason:)`` for a rename;
     ///   ``RegistryError/unknownParameter(model:key:engine:known:)`` for a parameter the engine does not read; what
     ///   ``unload(_:drainTimeout:)`` and ``load(_:timeout:)`` throw when reloading.
     @discardableResult
@@ -37,8 +37,7 @@ extension ModelRegistry {
         try factory.checkParameters(of: new)
         let fields = changed.map(\.rawValue)
         let needsReload = changed.filter { !$0.isLiveUpdatable }.map(\.rawValue)
-        let engineInUse = [.loaded, .loading, .unloading].contains(try entry(name).state.kind)
-        if engineInUse && !needsReload.isEmpty {
+        if try entry(name).lifecycle.engineInUse && !needsReload.isEmpty {
             guard reload else { throw .reloadRequired(name: name, fields: needsReload) }
             try await unload(name)
             setConfiguration(new)
