@@ -39,8 +39,17 @@ extension ModelRegistry {
         let needsReload = changed.filter { !$0.isLiveUpdatable }.map(\.rawValue)
         if try entry(name).lifecycle.engineInUse && !needsReload.isEmpty {
             guard reload else { throw .reloadRequired(name: name, fields: needsReload) }
-            try await unload(name)
+            // The new configuration is in place before the unload starts, so a request that waits for the unload
+            // (resumed before this call goes on) loads the new configuration, never the old one again.
             setConfiguration(new)
+            do {
+                try await unload(name)
+            } catch {
+                setConfiguration(old)  // the unload gave up: the old engine goes on serving, with its settings
+                refreshFastPath(name)
+                scheduleIdleExpiry(name)
+                throw error
+            }
             publish(.configurationUpdated(fields: fields), for: name)
             try await load(name)
             return new
