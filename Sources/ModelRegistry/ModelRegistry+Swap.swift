@@ -104,9 +104,9 @@ extension ModelRegistry {
             scheduleIdleExpiry(name)
             capacityMayHaveChanged()
         case .failure(let error):
-            // Nothing to free: a failed load or warm-up unloaded the engine (``runEngineLoad``), and a swap cancelled
-            // while waiting for a load slot never loaded it.
-            // A swap cancelled meanwhile has published its end already (``cancelSwap(_:_:)``).
+            // Nothing to free: a failed load or warm-up unloaded the engine (see `runEngineLoad`), and a swap
+            // cancelled while waiting for a load slot never loaded it. A swap cancelled meanwhile has published its
+            // end already (``cancelSwap(_:_:)``).
             if entries[name]?.lifecycle.swapEnded(swap: id) != nil, let configuration = entries[name]?.configuration {
                 publishEvent(.swapFailed(swap, error), name: name, id: id, configuration: configuration)
             }

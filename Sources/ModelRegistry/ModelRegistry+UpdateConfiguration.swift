@@ -17,9 +17,11 @@ extension ModelRegistry {
     /// - Returns: The new configuration.
     /// - Throws: ``RegistryError/modelNotFound(name:available:)``;
     ///   ``RegistryError/reloadRequired(name:fields:)`` when the model is loaded, loading (downloading its file
-    ///   included) or unloading, the change needs a reload and `reload` is `false`; ``RegistryError/invalidConfiguration(file:model:field:reason:)`` for a rename;
+    ///   included) or unloading, the change needs a reload and `reload` is `false`;
+    ///   ``RegistryError/invalidConfiguration(file:model:field:reason:)`` for a rename;
     ///   ``RegistryError/unknownParameter(model:key:engine:known:)`` for a parameter the engine does not read; what
-    ///   ``unload(_:drainTimeout:)`` and ``load(_:timeout:)`` throw when reloading.
+    ///   ``unload(_:drainTimeout:)`` and ``load(_:timeout:)`` throw when reloading (when the unload gives up, the
+    ///   old configuration stays).
     @discardableResult
     public func updateConfiguration(
         _ name: String, reload: Bool = false, _ change: (inout ModelConfiguration) -> Void
