@@ -113,6 +113,16 @@ struct ModelLifecycle {
     /// The current load, while one runs.
     var attempt: LoadAttempt? { if case .loading(let attempt) = phase { attempt } else { nil } }
 
+    /// Whether an engine has the model's configuration in use: a load under way (downloading its file, waiting for
+    /// admission, loading or warming up), loaded, or unloading. Decided on the phase, not the public state, which
+    /// reports a downloading load as `downloading`.
+    var engineInUse: Bool {
+        switch phase {
+        case .loading, .loaded, .unloading: true
+        case .unloaded, .failed: false
+        }
+    }
+
     /// Bytes the model holds or has reserved: counted against the memory budget.
     var heldBytes: Int {
         switch phase {

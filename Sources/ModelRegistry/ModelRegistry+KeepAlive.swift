@@ -38,7 +38,9 @@ extension ModelRegistry {
 
     /// Opens the model's lease fast path when it is loaded and nothing needs to hear of each lease (no load waiting
     /// for capacity, a keep-alive other than `0`); closes it otherwise. With an idle keep-alive the table watches
-    /// lease ends for the countdown.
+    /// lease ends for the countdown, and the countdown is armed if none runs: lease ends on an open fast path reach
+    /// no one, so a countdown a lease cancelled while the path was closed (during a capacity wait) would never
+    /// start again.
     func refreshFastPath(_ name: String) {
         guard let entry = entries[name], let loaded = entry.lifecycle.loaded, capacityWaiters.isEmpty,
             !entry.isUnregistering, case let keepAlive = keepAlive(of: entry), keepAlive != .idle(.zero)
@@ -48,6 +50,7 @@ extension ModelRegistry {
         }
         let watchesIdle = keepAlive != .forever
         leaseTable.open(name, id: loaded.id, engine: loaded.engine, watchingIdleOn: watchesIdle ? clock : nil)
+        if watchesIdle && loaded.idleTimer == nil { scheduleIdleExpiry(name) }
     }
 
     /// The model's own keep-alive, else the registry's default.

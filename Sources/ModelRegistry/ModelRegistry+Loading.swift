@@ -169,7 +169,8 @@ extension ModelRegistry {
 
     /// Runs an engine's load and warm-up off the actor, publishing the progress the engine reports and the
     /// warm-up phase (a load with neither publishes no progress: `loadStarted` then says it all); measures what
-    /// the engine holds.
+    /// the engine holds. When the load or the warm-up throws, the engine is unloaded before the failure is
+    /// returned (freeing a partial load, or a loaded engine whose warm-up failed): nobody owns it afterwards.
     nonisolated static func runEngineLoad(
         _ engine: any InferenceEngine, name: String, id: ModelID, configuration: ModelConfiguration,
         progress: LoadProgressReporter
@@ -183,6 +184,7 @@ extension ModelRegistry {
                 try await engine.warmUp(input)
             }
         } catch {
+            await engine.unload()
             return .failure(.loadFailed(name: name, underlying: error))
         }
         let reported = await engine.memoryFootprint()

@@ -104,8 +104,9 @@ extension ModelRegistry {
             scheduleIdleExpiry(name)
             capacityMayHaveChanged()
         case .failure(let error):
-            Task { await engine.unload() }  // frees what a partial load holds
-            // A swap cancelled meanwhile has published its end already (``cancelSwap(_:_:)``).
+            // Nothing to free: a failed load or warm-up unloaded the engine (see `runEngineLoad`), and a swap
+            // cancelled while waiting for a load slot never loaded it. A swap cancelled meanwhile has published its
+            // end already (``cancelSwap(_:_:)``).
             if entries[name]?.lifecycle.swapEnded(swap: id) != nil, let configuration = entries[name]?.configuration {
                 publishEvent(.swapFailed(swap, error), name: name, id: id, configuration: configuration)
             }
@@ -129,6 +130,7 @@ extension ModelRegistry {
         } catch {
             publish(.swapFailed(swap, error), for: name)
             setConfiguration(old)
+            entries[name]?.lifecycle.clearBackoff()  // the new version's failure must not hold the old one back
             _ = try? await load(name)
             throw error
         }

@@ -16,10 +16,12 @@ extension ModelRegistry {
     ///   - change: Edits the configuration.
     /// - Returns: The new configuration.
     /// - Throws: ``RegistryError/modelNotFound(name:available:)``;
-    ///   ``RegistryError/reloadRequired(name:fields:)`` when the model is loaded, the change needs a reload and
-    ///   `reload` is `false`; ``RegistryError/invalidConfiguration(file:model:field:reason:)`` for a rename;
+    ///   ``RegistryError/reloadRequired(name:fields:)`` when the model is loaded, loading (downloading its file
+    ///   included) or unloading, the change needs a reload and `reload` is `false`;
+    ///   ``RegistryError/invalidConfiguration(file:model:field:reason:)`` for a rename;
     ///   ``RegistryError/unknownParameter(model:key:engine:known:)`` for a parameter the engine does not read; what
-    ///   ``unload(_:drainTimeout:)`` and ``load(_:timeout:)`` throw when reloading.
+    ///   ``unload(_:drainTimeout:)`` and ``load(_:timeout:)`` throw when reloading (when the unload gives up, the
+    ///   old configuration stays).
     @discardableResult
     public func updateConfiguration(
         _ name: String, reload: Bool = false, _ change: (inout ModelConfiguration) -> Void
@@ -37,11 +39,19 @@ extension ModelRegistry {
         try factory.checkParameters(of: new)
         let fields = changed.map(\.rawValue)
         let needsReload = changed.filter { !$0.isLiveUpdatable }.map(\.rawValue)
-        let engineInUse = [.loaded, .loading, .unloading].contains(try entry(name).state.kind)
-        if engineInUse && !needsReload.isEmpty {
+        if try entry(name).lifecycle.engineInUse && !needsReload.isEmpty {
             guard reload else { throw .reloadRequired(name: name, fields: needsReload) }
-            try await unload(name)
+            // The new configuration is in place before the unload starts, so a request that waits for the unload
+            // (resumed before this call goes on) loads the new configuration, never the old one again.
             setConfiguration(new)
+            do {
+                try await unload(name)
+            } catch {
+                setConfiguration(old)  // the unload gave up: the old engine goes on serving, with its settings
+                refreshFastPath(name)
+                scheduleIdleExpiry(name)
+                throw error
+            }
             publish(.configurationUpdated(fields: fields), for: name)
             try await load(name)
             return new

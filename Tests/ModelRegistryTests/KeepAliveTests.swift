@@ -77,6 +77,31 @@ import Testing
         await log.waitFor("a", "unloaded")
     }
 
+    @Test func countdownCancelledDuringACapacityWait_isArmedAgainWhenTheFastPathReopens() async throws {
+        let fixture = Fixture()
+        var pinned = Fixture.model("a")
+        pinned.pinned = true
+        let options = RegistryOptions(
+            maxLoadedModels: 1, capacityWaitTimeout: .seconds(5), defaultKeepAlive: .idle(.seconds(10)))
+        let registry = fixture.registry([pinned, Fixture.model("b")], options: options)
+        let log = EventLog(registry)
+        try await registry.load("a")
+        await fixture.clock.waitForSleepers()  // a's countdown
+
+        let loading = Task { try await registry.load("b") }  // a is pinned: b waits for room, closing a's fast path
+        await fixture.clock.waitForSleepers(2)  // and the capacity wait's deadline
+        let lease = try await registry.get("a")  // through the actor, whose lease cancels a's countdown
+        fixture.clock.advance(by: .seconds(5))
+        await #expect(throws: RegistryError.self) { try await loading.value }
+        await lease.release()  // a's fast path is open again: this end reaches no one
+        try #require(await registry.hasKeepAliveCountdown("a"), "a model whose fast path reopens counts down again")
+
+        await fixture.clock.waitForSleepers()
+        fixture.clock.advance(by: .seconds(10))
+        await log.waitFor("a", "unloaded")
+        #expect(await registry.statistics.evictions == 1)
+    }
+
     @Test func foreverKeepAlive_neverUnloads() async throws {
         let (fixture, registry, _) = setUp(.forever)
         try await registry.withModel("a") { _ in }
@@ -112,4 +137,9 @@ import Testing
         #expect(configuration.options.defaultKeepAlive == .idle(.zero))
         #expect(configuration.options.maxLoadedModels == 3)
     }
+}
+
+extension ModelRegistry {
+    /// Whether the model is loaded with its keep-alive countdown armed.
+    func hasKeepAliveCountdown(_ name: String) -> Bool { entries[name]?.lifecycle.loaded?.idleTimer != nil }
 }

@@ -55,6 +55,23 @@ import Testing
         #expect("\(record.state)".contains("scripted failure"))
     }
 
+    @Test func failedWarmUp_failsTheLoad_andUnloadsTheEngineThatLoaded() async throws {
+        let fixture = Fixture()
+        var model = Fixture.model("a")
+        model.warmUp = "hello"  // a ScriptedEngine has no warm-up: it throws WarmUpUnsupported
+        let registry = fixture.registry([model], options: RegistryOptions())
+
+        await #expect {
+            try await registry.load("a")
+        } throws: { error in
+            guard case RegistryError.loadFailed(let name, let underlying) = error else { return false }
+            return name == "a" && underlying is WarmUpUnsupported
+        }
+        #expect(fixture.script.loads(of: "a") == 1, "the engine's load succeeded; its warm-up failed")
+        #expect(fixture.script.journal(of: "a") == ["load", "unload"], "freed before the load reports its failure")
+        #expect(try await registry.state(of: "a").isFailed)
+    }
+
     @Test func failedModel_canBeRetriedAtOnceWithRetry() async throws {
         let fixture = Fixture()
         let registry = fixture.registry(["a"])

@@ -221,6 +221,22 @@ import Testing
         #expect(lifecycle.state(downloaded: true).kind == .loading)
     }
 
+    @Test func engineInUse_fromTheLoadsStart_downloadingIncluded_untilUnloaded() {
+        var (lifecycle, id) = loading()
+        _ = lifecycle.downloadProgressed(DownloadProgress(modelName: "m", bytesReceived: 5, totalBytes: 10), load: id)
+        #expect(lifecycle.engineInUse, "a load downloading its file uses its configuration")
+        _ = lifecycle.loadSucceeded(load: id, reportedBytes: nil, at: .now, date: Date())
+        #expect(lifecycle.engineInUse)
+        lifecycle.unloadStarted(Task { .success(()) })
+        #expect(lifecycle.engineInUse, "unloading: the engine still serves its leases")
+        lifecycle.unloadFinished(drained: true)
+        #expect(!lifecycle.engineInUse)
+        let (failing, failingID) = loading()
+        var failed = failing
+        _ = failed.loadFailed(load: failingID, error: cancelled, now: .zero, backoff: backoff)
+        #expect(!failed.engineInUse)
+    }
+
     // MARK: - Version swaps
 
     private func incoming(reserving bytes: Int = 7) -> ModelLifecycle.IncomingVersion {

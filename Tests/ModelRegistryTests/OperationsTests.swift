@@ -85,6 +85,42 @@ import Testing
         #expect(fixture.script.contexts.last?.configuration.threads == 4)
     }
 
+    @Test func reload_aRequestArrivingWhileTheOldEngineDrains_loadsTheNewConfiguration() async throws {
+        let fixture = Fixture()
+        let registry = fixture.registry([Fixture.model("a")], options: RegistryOptions(defaultLoadTimeout: .seconds(60)))
+        let log = EventLog(registry)
+        let lease = try await registry.get("a")
+        let reloading = Task { try await registry.updateConfiguration("a", reload: true) { $0.threads = 4 } }
+        await log.waitFor("a", "unloadStarted")
+        await fixture.clock.waitForSleepers()  // the drain's deadline
+        let request = Task { try await registry.withModel("a", as: ScriptedEngine.self) { $0.echo(1) } }
+        await fixture.clock.waitForSleepers(2)  // and the request's, waiting for the unload within its load timeout
+
+        await lease.release()  // the drain ends: the unload resumes the waiting request before the reload goes on
+        _ = try await reloading.value
+        #expect(try await request.value == "a:1")
+        #expect(fixture.script.contexts.map(\.configuration.threads) == [nil, 4], "no load of the old configuration")
+        #expect(try await registry.record(of: "a").configuration.threads == 4)
+    }
+
+    @Test func reload_whoseDrainOutlastsItsDeadline_keepsTheOldConfiguration() async throws {
+        let fixture = Fixture()
+        let registry = fixture.registry([Fixture.model("a")], options: RegistryOptions(unloadDrainTimeout: .seconds(3)))
+        let lease = try await registry.get("a")
+        let reloading = Task { try await registry.updateConfiguration("a", reload: true) { $0.threads = 4 } }
+        await fixture.clock.waitForSleepers()  // the drain's deadline
+        fixture.clock.advance(by: .seconds(3))
+        await #expect {
+            try await reloading.value
+        } throws: { error in
+            guard case RegistryError.leasesStillHeld(let name, _, _) = error else { return false }
+            return name == "a"
+        }
+        #expect(await registry.isLoaded("a"))
+        #expect(try await registry.configuration(of: "a").threads == nil, "the old engine serves with its settings")
+        await lease.release()
+    }
+
     @Test func anySetting_ofAnUnloadedModel_changesAtOnce() async throws {
         let registry = Fixture().registry(["a"])
         try await registry.updateConfiguration("a") { $0.path = "/elsewhere.bin" }

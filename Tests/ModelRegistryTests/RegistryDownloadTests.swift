@@ -138,4 +138,62 @@ import Testing
             #expect(fixture.script.contexts.isEmpty)
         }
     }
+
+    /// Starts loading the registry's remote model from `/gate/held/400000` and returns once its download has
+    /// received bytes: the server holds the rest of the body until the test opens the gate `held`.
+    private func heldDownload(
+        _ registry: ModelRegistry, _ log: EventLog
+    ) async throws -> Task<ModelRecord, any Error> {
+        let loading = Task { try await registry.load("remote") }
+        await log.waitFor { event in
+            if case .downloadProgress(let progress) = event.kind { return progress.bytesReceived > 0 }
+            return false
+        }
+        #expect(try await registry.state(of: "remote").kind == .downloading)
+        return loading
+    }
+
+    @Test func updateConfiguration_whileTheLoadDownloads_needsAReload() async throws {
+        try await DownloadTestServer.run { server in
+            let fixture = Fixture()
+            let registry = registry(fixture, url: server.url("/gate/held/400000"), directory: try NativeFixtures.temporaryDirectory())
+            let log = EventLog(registry)
+            let loading = try await heldDownload(registry, log)
+
+            await #expect {
+                try await registry.updateConfiguration("remote") { $0.path = server.url("/file/1000").absoluteString }
+            } throws: { error in
+                guard case RegistryError.reloadRequired(let name, let fields) = error else { return false }
+                return name == "remote" && fields == ["path"]
+            }
+            #expect(try await registry.configuration(of: "remote").path.hasSuffix("/gate/held/400000"))
+            try await registry.cancelLoad("remote")
+            try await server.open(gate: "held")
+            _ = await loading.result
+        }
+    }
+
+    @Test func swap_whileTheLoadDownloads_loadsTheNewFile() async throws {
+        try await DownloadTestServer.run { server in
+            let fixture = Fixture()
+            let registry = registry(fixture, url: server.url("/gate/held/400000"), directory: try NativeFixtures.temporaryDirectory())
+            let log = EventLog(registry)
+            let loading = try await heldDownload(registry, log)
+            var next = try await registry.configuration(of: "remote")
+            next.path = server.url("/file/1000").absoluteString
+
+            let swapping = Task { try await registry.swap("remote", to: next) }
+            await log.waitFor("remote", "configurationUpdated")  // the running load was stopped first
+            try await server.open(gate: "held")
+            #expect(try await swapping.value == nil, "not loaded yet: nothing to swap, the next load uses it")
+            _ = await loading.result
+            try await registry.load("remote")
+
+            let loaded = fixture.script.contexts.map(\.configuration.path)
+            #expect(loaded.count == 1, "the old file never reached the engine: \(loaded)")
+            let file = try #require(loaded.last)
+            #expect(try Data(contentsOf: URL(fileURLWithPath: file)).count == 1_000)
+            #expect(try await registry.configuration(of: "remote").path == next.path)
+        }
+    }
 }
