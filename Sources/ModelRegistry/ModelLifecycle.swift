@@ -90,8 +90,11 @@ struct ModelLifecycle {
     private(set) var consecutiveFailures = 0
     private(set) var loadDuration: Duration?
     /// The task of the last load that was settled before it finished (cancelled, timed out, or cancelled by an
-    /// unload): its engine may still be loading, since a native load cannot stop midway. The next load waits for it
-    /// (``takeAbandonedWork()``), so a model never has two native loads at once, however often loads are cancelled.
+    /// unload), or of the last side-by-side swap cancelled while its new version loaded (by an unload or a newer
+    /// swap): its engine may still be loading, since a native load cannot stop midway. The next load or swap waits
+    /// for it (``takeAbandonedWork()``), so a model never has two native loads at once, however often loads and
+    /// swaps are cancelled. Each load or swap waits for the abandoned work it took before it loads, so waiting for
+    /// the last one waits for them all.
     private(set) var abandonedWork: Task<Void, Never>?
 
     // MARK: - Reading
@@ -209,8 +212,8 @@ struct ModelLifecycle {
         }
     }
 
-    /// The task of the last abandoned load (see ``abandonedWork``), for the load starting now to wait for; `nil`
-    /// afterwards.
+    /// The task of the last abandoned load or swap (see ``abandonedWork``), for the load or swap starting now to
+    /// wait for; `nil` afterwards.
     mutating func takeAbandonedWork() -> Task<Void, Never>? {
         defer { abandonedWork = nil }
         return abandonedWork
@@ -315,12 +318,13 @@ struct ModelLifecycle {
     // MARK: - Version swaps
 
     /// A side-by-side swap begins loading `incoming` beside the loaded engine. Returns the swap it replaces (to
-    /// cancel and free), if one was running.
+    /// cancel), if one was running: that swap's work becomes ``abandonedWork``, for `incoming` to take and wait for.
     mutating func swapStarted(_ incoming: IncomingVersion) -> IncomingVersion? {
         guard case .loaded(var loaded) = phase else { preconditionFailure("a swap cannot start while \(phase)") }
         let replaced = loaded.incoming
         loaded.incoming = incoming
         phase = .loaded(loaded)
+        if let replaced { abandonedWork = replaced.work }
         return replaced
     }
 
@@ -345,14 +349,23 @@ struct ModelLifecycle {
         return (old, incoming)
     }
 
-    /// Swap `id` failed, or is cancelled (by an unload or a newer swap): the loaded engine goes on serving.
-    /// Returns the swap, or `nil` when it is no longer the running one.
+    /// Swap `id`'s load ended without a new engine (it failed, or its caller was cancelled): the loaded engine goes
+    /// on serving. Returns the swap, or `nil` when it is no longer the running one.
     @discardableResult
-    mutating func swapEnded(swap id: ModelID? = nil) -> IncomingVersion? {
-        guard case .loaded(var loaded) = phase, let incoming = loaded.incoming, id == nil || incoming.id == id
-        else { return nil }
+    mutating func swapEnded(swap id: ModelID) -> IncomingVersion? {
+        guard case .loaded(var loaded) = phase, let incoming = loaded.incoming, incoming.id == id else { return nil }
         loaded.incoming = nil
         phase = .loaded(loaded)
+        return incoming
+    }
+
+    /// An unload cancels the swap still loading, if one is: the loaded engine goes on serving until it unloads, and
+    /// the swap's work becomes ``abandonedWork`` (its new version may still be loading). Returns the swap (to cancel).
+    mutating func swapCancelled() -> IncomingVersion? {
+        guard case .loaded(var loaded) = phase, let incoming = loaded.incoming else { return nil }
+        loaded.incoming = nil
+        phase = .loaded(loaded)
+        abandonedWork = incoming.work
         return incoming
     }
 

@@ -21,7 +21,9 @@ extension ModelRegistry {
     ///   for a rename; ``RegistryError/engineNotRegistered(model:pair:registered:)``; what the new version's load
     ///   throws (``RegistryError/loadFailed(name:underlying:)``…): the old version then goes on serving;
     ///   ``RegistryError/loadCancelled(name:)`` when an unload, a newer swap or the caller's cancellation cancels
-    ///   this one (the new version's load is stopped; the old version goes on serving).
+    ///   this one (the old version goes on serving until unloaded). A native load cannot stop midway: the call
+    ///   returns once the new version's load has ended and its engine is freed, and the model's next load or swap
+    ///   begins only after that.
     @discardableResult
     public func swap(_ name: String, to configuration: ModelConfiguration) async throws(RegistryError) -> VersionSwap? {
         let current = try entry(name)
@@ -61,37 +63,52 @@ extension ModelRegistry {
         let incoming = ModelLifecycle.IncomingVersion(
             id: id, engine: engine, configuration: configuration, swap: swap, startedAt: .now, reservedBytes: needed)
         if let replaced = entries[name]?.lifecycle.swapStarted(incoming) { cancelSwap(name, replaced) }
+        // a cancelled load's or swap's engine (the one just replaced, say) may still load: one native load at a time
+        let abandoned = entries[name]?.lifecycle.takeAbandonedWork()
         publishEvent(.swapStarted(swap), name: name, id: id, configuration: configuration)
         let progress = LoadProgressReporter(broadcaster: broadcaster, name: name, id: id, configuration: configuration)
-        let outcome = Locked<Result<LoadedFigures, RegistryError>>(.failure(.loadCancelled(name: name)))
+        let outcome = Locked<Result<Void, RegistryError>>(.failure(.loadCancelled(name: name)))
+        // The work settles the swap itself and, when the swap was cancelled while its engine loaded, unloads that
+        // engine before it ends: a load or swap waiting for this work (as abandoned work) starts once it is gone.
         let work = Task {
-            do { try await self.acquireLoadSlot() } catch { return }
-            let result = await Self.runEngineLoad(
+            await abandoned?.value
+            let result = await self.loadIncoming(
                 engine, name: name, id: id, configuration: configuration, progress: progress)
-            self.releaseLoadSlot()
-            outcome.withLock { $0 = result }
+            let settled = self.finishSwap(name, id: id, swap, result)
+            if case .failure = settled, case .success = result { await engine.unload() }
+            outcome.withLock { $0 = settled }
         }
         entries[name]?.lifecycle.setSwapWork(work, swap: id)
         // The caller's cancellation cancels the load, and the swap settles only once the load has ended: an engine
         // that finished loading after its caller gave up would otherwise stay loaded, owned by no one.
         await withTaskCancellationHandler { await work.value } onCancel: { work.cancel() }
-        try finishSwap(name, id: id, swap, engine: engine, outcome.withLock { $0 })
+        try outcome.withLock { $0 }.get()
+    }
+
+    /// Loads and warms up a swap's new version once it holds a load slot (see
+    /// ``runEngineLoad(_:name:id:configuration:progress:)``); a swap cancelled before that loads nothing.
+    private func loadIncoming(
+        _ engine: any InferenceEngine, name: String, id: ModelID, configuration: ModelConfiguration,
+        progress: LoadProgressReporter
+    ) async -> Result<LoadedFigures, RegistryError> {
+        guard !Task.isCancelled else { return .failure(.loadCancelled(name: name)) }
+        do { try await acquireLoadSlot() } catch { return .failure(.loadCancelled(name: name)) }
+        defer { releaseLoadSlot() }
+        return await Self.runEngineLoad(engine, name: name, id: id, configuration: configuration, progress: progress)
     }
 
     /// Settles a side-by-side swap: the new engine takes new leases and the old one retires, or the swap failed and
     /// the old one goes on serving.
+    /// - Returns: `loadCancelled` when the engine loaded but the swap was cancelled meanwhile (by an unload or a newer
+    ///   swap): the caller then unloads the engine.
     private func finishSwap(
-        _ name: String, id: ModelID, _ swap: VersionSwap, engine: any InferenceEngine,
-        _ result: Result<LoadedFigures, RegistryError>
-    ) throws(RegistryError) {
+        _ name: String, id: ModelID, _ swap: VersionSwap, _ result: Result<LoadedFigures, RegistryError>
+    ) -> Result<Void, RegistryError> {
         switch result {
         case .success(let figures):
             guard let (old, incoming) = entries[name]?.lifecycle.swapSucceeded(
                 swap: id, reportedBytes: figures.reportedBytes, at: .now, date: Date())
-            else {
-                Task { await engine.unload() }  // cancelled (by an unload or a newer swap) while it loaded
-                throw .loadCancelled(name: name)
-            }
+            else { return .failure(.loadCancelled(name: name)) }
             old.idleTimer?.cancel()
             setConfiguration(incoming.configuration)
             learn(figures, for: name)
@@ -103,6 +120,7 @@ extension ModelRegistry {
             if held == 0 { retireDrained(name, id: old.id) }
             scheduleIdleExpiry(name)
             capacityMayHaveChanged()
+            return .success(())
         case .failure(let error):
             // Nothing to free: a failed load or warm-up unloaded the engine (see `runEngineLoad`), and a swap
             // cancelled while waiting for a load slot never loaded it. A swap cancelled meanwhile has published its
@@ -111,7 +129,7 @@ extension ModelRegistry {
                 publishEvent(.swapFailed(swap, error), name: name, id: id, configuration: configuration)
             }
             capacityMayHaveChanged()
-            throw error
+            return .failure(error)
         }
     }
 
@@ -141,8 +159,9 @@ extension ModelRegistry {
         }
     }
 
-    /// Cancels a side-by-side swap still loading (an unload or a newer swap replaces it); its engine is freed when
-    /// its load returns.
+    /// Cancels a side-by-side swap still loading (an unload or a newer swap replaces it). Its engine may go on
+    /// loading, as a native load cannot stop midway, and is freed when its load returns; the lifecycle keeps the
+    /// swap's work as abandoned work, which the model's next load or swap waits for.
     func cancelSwap(_ name: String, _ incoming: ModelLifecycle.IncomingVersion) {
         incoming.work?.cancel()
         if let configuration = entries[name]?.configuration {

@@ -11,7 +11,7 @@ extension ModelRegistry {
     ///   is published).
     public func unload(_ name: String, drainTimeout: Duration? = nil) async throws(RegistryError) {
         _ = try entry(name)
-        if let incoming = entries[name]!.lifecycle.swapEnded() { cancelSwap(name, incoming) }
+        if let incoming = entries[name]!.lifecycle.swapCancelled() { cancelSwap(name, incoming) }
         switch entries[name]!.lifecycle.unloadRequested(cancellation: .loadCancelled(name: name)) {
         case .none:
             return

@@ -286,8 +286,32 @@ import Testing
         let staleEnd = lifecycle.swapEnded(swap: first.id)
         #expect(staleEnd == nil)
         #expect(lifecycle.currentID == oldID)
-        let ended = lifecycle.swapEnded()
+        let ended = lifecycle.swapCancelled()
         #expect(ended?.id == second.id)
         #expect(lifecycle.heldBytes == 10)
+    }
+
+    @Test func aSwapCancelledByAnUnloadOrANewerSwap_handsItsWorkToTheNextLoad_oneThatEndedItselfDoesNot() {
+        let work = Task<Void, Never> {}
+        var (lifecycle, _) = loaded()
+        let first = incoming()
+        _ = lifecycle.swapStarted(first)
+        lifecycle.setSwapWork(work, swap: first.id)
+        _ = lifecycle.swapStarted(incoming())
+        #expect(lifecycle.takeAbandonedWork() == work, "the replaced swap's engine may still be loading")
+
+        let second = incoming()
+        _ = lifecycle.swapStarted(second)
+        lifecycle.setSwapWork(work, swap: second.id)
+        let cancelled = lifecycle.swapCancelled()
+        #expect(cancelled?.id == second.id)
+        #expect(lifecycle.takeAbandonedWork() == work, "the swap an unload cancels may still be loading")
+        #expect(lifecycle.takeAbandonedWork() == nil)
+
+        let third = incoming()
+        _ = lifecycle.swapStarted(third)
+        lifecycle.setSwapWork(work, swap: third.id)
+        lifecycle.swapEnded(swap: third.id)
+        #expect(lifecycle.takeAbandonedWork() == nil, "a swap that ended itself has no load left running")
     }
 }
