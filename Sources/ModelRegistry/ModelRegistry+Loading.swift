@@ -15,12 +15,15 @@ extension ModelRegistry {
     ///   (a remote model's file on disk changed), ``RegistryError/unknownParameter(model:key:engine:known:)``,
     ///   ``RegistryError/insufficientCapacity(name:needed:reason:holders:)``,
     ///   ``RegistryError/retryCooldown(name:retryIn:failures:lastError:)`` while a failed model backs off, or
-    ///   ``RegistryError/unregistered(name:)``.
+    ///   ``RegistryError/unregistered(name:)`` when ``unregister(_:)`` removes the model while the call waits for
+    ///   its load or its unload.
     @discardableResult
     public func load(_ requested: String, timeout: Duration? = nil) async throws(RegistryError) -> ModelRecord {
         let name = try resolve(requested)
         while true {
-            if try entry(name).lifecycle.loaded != nil { return try record(of: name) }
+            // `resolve` found the model: when it has gone since, `unregister` removed it while this call waited
+            guard let entry = entries[name] else { throw .unregistered(name: name) }
+            if entry.lifecycle.loaded != nil { return try record(of: name) }
             _ = try await waitForLoad(name, timeout: timeout, leasing: false)
         }
     }

@@ -12,7 +12,10 @@ extension ModelRegistry {
     public func unload(_ name: String, drainTimeout: Duration? = nil) async throws(RegistryError) {
         _ = try entry(name)
         if let incoming = entries[name]!.lifecycle.swapCancelled() { cancelSwap(name, incoming) }
-        switch entries[name]!.lifecycle.unloadRequested(cancellation: .loadCancelled(name: name)) {
+        // a load that `unregister` cancels fails its waiters with `unregistered`: the model will not load again
+        let cancellation: RegistryError =
+            entries[name]!.isUnregistering ? .unregistered(name: name) : .loadCancelled(name: name)
+        switch entries[name]!.lifecycle.unloadRequested(cancellation: cancellation) {
         case .none:
             return
         case .cancelledLoad(let settled, let error):
