@@ -44,12 +44,17 @@ extension ModelRegistry {
         if outcome != .quiet { await leaseEnded(name, outcome) }
     }
 
-    /// Waits for the model's unload to end (cancellable, bounded by the load timeout).
-    private func waitForUnload(_ name: String, since started: Duration) async throws(RegistryError) {
+    /// Waits for the model's unload to end (cancellable, bounded by `timeout`, else the model's load timeout).
+    /// - Throws: ``RegistryError/loadCancelled(name:)`` when the caller is cancelled;
+    ///   ``RegistryError/loadTimedOut(name:after:)`` once the request has waited its whole timeout;
+    ///   ``RegistryError/unregistered(name:)``.
+    func waitForUnload(
+        _ name: String, since started: Duration, timeout: Duration? = nil
+    ) async throws(RegistryError) {
         let entry = try entry(name)
         let ticket = entry.unloadWaiters.enqueue()
         var timer: Task<Void, Never>?
-        if let limit = entry.configuration.loadTimeout ?? options.defaultLoadTimeout {
+        if let limit = timeout ?? entry.configuration.loadTimeout ?? options.defaultLoadTimeout {
             let remaining = started + limit - clock.now
             timer = schedule(after: max(remaining, .zero)) { [waiters = entry.unloadWaiters] _ in
                 waiters.resume(ticket, with: ())
@@ -57,14 +62,16 @@ extension ModelRegistry {
         }
         defer { timer?.cancel() }
         do { try await entry.unloadWaiters.wait(for: ticket) } catch { throw .loadCancelled(name: name) }
-        try checkRequestDeadline(name, since: started)
+        try checkRequestDeadline(name, since: started, timeout: timeout)
     }
 
-    /// Throws when a request that waited on unloads has used up the model's load timeout.
-    private func checkRequestDeadline(_ name: String, since started: Duration) throws(RegistryError) {
+    /// Throws when a request that waited on unloads has used up its timeout (else the model's load timeout).
+    private func checkRequestDeadline(
+        _ name: String, since started: Duration, timeout: Duration? = nil
+    ) throws(RegistryError) {
         guard let entry = entries[name] else { throw .unregistered(name: name) }
         if entry.isUnregistering { throw .unregistered(name: name) }
-        guard let limit = entry.configuration.loadTimeout ?? options.defaultLoadTimeout else { return }
+        guard let limit = timeout ?? entry.configuration.loadTimeout ?? options.defaultLoadTimeout else { return }
         if clock.now - started >= limit { throw .loadTimedOut(name: name, after: limit) }
     }
 

@@ -3,7 +3,8 @@ import Foundation
 extension ModelRegistry {
     /// Loads a model, or joins the load already under way, and waits until it is loaded.
     ///
-    /// A model that is unloading is loaded again once its unload ends; a failed model is retried.
+    /// A model that is unloading is loaded again once its unload ends (that wait ends when the caller's task is
+    /// cancelled or `timeout` passes, as a lease request's does); a failed model is retried.
     /// - Parameters:
     ///   - requested: The public name, or `model@version` for one catalog version (see ``withModel(_:version:isolation:_:)``).
     ///   - timeout: The longest the load may take; `nil` uses the model's `loadTimeout`, then the registry's.
@@ -20,10 +21,16 @@ extension ModelRegistry {
     @discardableResult
     public func load(_ requested: String, timeout: Duration? = nil) async throws(RegistryError) -> ModelRecord {
         let name = try resolve(requested)
+        let started = clock.now
         while true {
             // `resolve` found the model: when it has gone since, `unregister` removed it while this call waited
             guard let entry = entries[name] else { throw .unregistered(name: name) }
             if entry.lifecycle.loaded != nil { return try record(of: name) }
+            if case .unloading = entry.lifecycle.phase {
+                // as a lease request waits: cancellable, and bounded by the timeout (an unload may drain for long)
+                try await waitForUnload(name, since: started, timeout: timeout)
+                continue
+            }
             _ = try await waitForLoad(name, timeout: timeout, leasing: false)
         }
     }

@@ -91,6 +91,40 @@ import Testing
         #expect(try await registry.record(of: "a").activeLeases == 0)
     }
 
+    @Test func load_whileUnloading_endsWhenCancelled_orWhenItsTimeoutPasses_thenLoadsOnceTheUnloadEnds() async throws {
+        let fixture = Fixture()
+        let registry = fixture.registry(["a"])
+        let log = EventLog(registry)
+        let lease = try await registry.get("a")
+        let unloading = Task { try await registry.unload("a") }  // drains until the lease ends
+        await log.waitFor("a", "unloadStarted")
+
+        let cancelled = Task { try await registry.load("a") }
+        cancelled.cancel()
+        let refused = await cancelled.result
+        if case .failure(RegistryError.loadCancelled(let name)) = refused { #expect(name == "a") } else {
+            Issue.record("expected loadCancelled, got \(refused)")
+        }
+
+        let sleepers = fixture.clock.sleeperCount
+        let bounded = Task { try await registry.load("a", timeout: .seconds(5)) }
+        await fixture.clock.waitForSleepers(sleepers + 1)  // its deadline
+        fixture.clock.advance(by: .seconds(5))
+        let outcome = await bounded.result
+        if case .failure(RegistryError.loadTimedOut(let name, let after)) = outcome {
+            #expect(name == "a" && after == .seconds(5))
+        } else {
+            Issue.record("expected loadTimedOut, got \(outcome)")
+        }
+
+        let waiting = Task { try await registry.load("a") }
+        await lease.release()
+        try await unloading.value
+        #expect(try await waiting.value.state.kind == .loaded)
+        #expect(fixture.script.loads(of: "a") == 2)
+        #expect(fixture.script.unloads(of: "a") == 1)
+    }
+
     @Test func get_whoseLoadAnUnloadCancels_loadsAgain() async throws {
         let fixture = Fixture()
         let registry = fixture.registry(["a"])
