@@ -23,12 +23,13 @@ public enum KeepAlive: Sendable, Hashable, Codable, CustomStringConvertible {
             self = .forever
             return
         }
-        guard let seconds = try? container.decode(Double.self), seconds >= 0 else {
+        guard let seconds = try? container.decode(Double.self), seconds >= 0, let duration = Duration(seconds: seconds)
+        else {
             throw DecodingError.dataCorrupted(.init(
                 codingPath: decoder.codingPath,
-                debugDescription: "keepAlive must be \"forever\" or a number of seconds (0 or more)"))
+                debugDescription: "keepAlive must be \"forever\" or a number of seconds (0 to \(Duration.maximumConfiguredSeconds))"))
         }
-        self = .idle(Duration(seconds: seconds))
+        self = .idle(duration)
     }
 
     /// Writes `"forever"` or a number of seconds.

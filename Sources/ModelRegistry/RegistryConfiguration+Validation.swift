@@ -22,6 +22,32 @@ extension RegistryConfiguration {
         if let deadline = options.downloadDeadline, deadline <= .zero {
             throw fail(nil, "downloadDeadlineSeconds", "must be positive")
         }
+        // The registry's own settings: a value that would hang loads, spin a core or fail every load at once is a
+        // configuration error too.
+        if let limit = options.maxConcurrentLoads, limit < 1 {
+            throw fail(nil, "maxConcurrentLoads", "must be at least 1 (or left out for no limit), not \(limit)")
+        }
+        if let limit = options.maxLoadedModels, limit < 1 {
+            throw fail(nil, "maxLoadedModels", "must be at least 1 (or left out for no limit), not \(limit)")
+        }
+        if let budget = options.memoryBudget, budget < 1 {
+            throw fail(nil, "memoryBudgetBytes", "must be positive (or left out for no budget), not \(budget)")
+        }
+        let positive: [(String, Duration?)] = [
+            ("defaultLoadTimeoutSeconds", options.defaultLoadTimeout),
+            ("healthCheckIntervalSeconds", options.healthCheckInterval),
+        ]
+        for case let (field, duration?) in positive where duration <= .zero {
+            throw fail(nil, field, "must be positive, not \(duration.seconds)")
+        }
+        let notNegative: [(String, Duration)] = [
+            ("unloadDrainTimeoutSeconds", options.unloadDrainTimeout),
+            ("capacityWaitTimeoutSeconds", options.capacityWaitTimeout),
+            ("retryInitialSeconds", options.retryBackoff.initial), ("retryMaximumSeconds", options.retryBackoff.maximum),
+        ]
+        for (field, duration) in notNegative where duration < .zero {
+            throw fail(nil, field, "must be 0 or more, not \(duration.seconds)")
+        }
         if let defaultModel, !models.contains(where: { $0.name == defaultModel }) {
             let names = models.map(\.name).joined(separator: ", ")
             throw fail(nil, "defaultModel", "\"\(defaultModel)\" is not a configured model; configured: \(names)")

@@ -59,28 +59,42 @@ public struct RegistryConfiguration: Sendable, Hashable {
     /// - Parameters:
     ///   - data: The JSON.
     ///   - file: The name used in error messages.
-    /// - Returns: The configuration, unvalidated.
-    /// - Throws: ``RegistryError/invalidConfiguration(file:model:field:reason:)``.
-    public static func decode(_ data: Data, file: String) throws(RegistryError) -> RegistryConfiguration {
+    /// - Returns: The configuration, unvalidated, its models in the order of their names.
+    /// - Throws: ``RegistryError/invalidConfiguration(file:model:field:reason:)``, also for an entry whose `name`
+    ///   differs from its key (the key names the model, so two entries could otherwise claim one name).
+    public static func decode(_ data: Data, file name: String) throws(RegistryError) -> RegistryConfiguration {
+        let file: File
         do {
-            let file = try JSONDecoder().decode(File.self, from: data)
-            return RegistryConfiguration(
-                models: Array(file.models.values), defaultModel: file.defaultModel,
-                options: file.registry ?? RegistryOptions())
+            file = try JSONDecoder().decode(File.self, from: data)
         } catch let error as DecodingError {
-            throw ConfigurationDecodingError.describe(error, file: file)
+            throw ConfigurationDecodingError.describe(error, file: name)
         } catch {
-            throw .invalidConfiguration(file: file, model: nil, field: nil, reason: "\(error)")
+            throw .invalidConfiguration(file: name, model: nil, field: nil, reason: "\(error)")
         }
+        let entries = file.models.sorted { $0.key < $1.key }
+        for (key, model) in entries where model.name != key {
+            throw .invalidConfiguration(
+                file: name, model: key, field: "name",
+                reason: "is \"\(model.name)\", but the entry's key names the model; leave name out or make it \"\(key)\"")
+        }
+        return RegistryConfiguration(
+            models: entries.map(\.value), defaultModel: file.defaultModel, options: file.registry ?? RegistryOptions())
     }
 
     /// Encodes the configuration in the file format.
     /// - Returns: Pretty-printed JSON with sorted keys.
-    /// - Throws: `EncodingError` from the encoder.
+    /// - Throws: `EncodingError` from the encoder, or `EncodingError.invalidValue` when two models share a name (the
+    ///   file keys models by name).
     public func encoded() throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let models = Dictionary(uniqueKeysWithValues: models.map { ($0.name, $0) })
+        var models: [String: ModelConfiguration] = [:]
+        for model in self.models {
+            guard models.updateValue(model, forKey: model.name) == nil else {
+                throw EncodingError.invalidValue(model, .init(
+                    codingPath: [], debugDescription: "two models are named \"\(model.name)\"; names must be unique"))
+            }
+        }
         return try encoder.encode(File(defaultModel: defaultModel, registry: options, models: models))
     }
 

@@ -119,6 +119,40 @@ import Testing
             model: nil, field: field, reasonContains: reason)
     }
 
+    @Test(arguments: [
+        (#""maxConcurrentLoads": 0"#, "maxConcurrentLoads", "at least 1"),
+        (#""maxLoadedModels": 0"#, "maxLoadedModels", "at least 1"),
+        (#""memoryBudgetBytes": -1"#, "memoryBudgetBytes", "positive"),
+        (#""healthCheckIntervalSeconds": 0"#, "healthCheckIntervalSeconds", "positive"),
+        (#""defaultLoadTimeoutSeconds": -1"#, "defaultLoadTimeoutSeconds", "positive"),
+        (#""unloadDrainTimeoutSeconds": -1"#, "unloadDrainTimeoutSeconds", "0 or more"),
+        (#""capacityWaitTimeoutSeconds": -2"#, "capacityWaitTimeoutSeconds", "0 or more"),
+        (#""retryInitialSeconds": -1"#, "retryInitialSeconds", "0 or more"),
+        (#""defaultLoadTimeoutSeconds": 1e300"#, "defaultLoadTimeoutSeconds", "out of range"),
+    ])
+    func badRegistrySettings_areConfigurationErrorsNamingTheField(setting: String, field: String, reason: String) throws {
+        try expectConfigurationError(
+            #"{"registry": {"# + setting + #"}, "models": {"m": {"engine": "llamacpp", "type": "llm", "path": "x"}}}"#,
+            model: nil, field: field, reasonContains: reason)
+    }
+
+    @Test func secondsTooLargeForAModel_areAnErrorNotAnOverflow() throws {
+        try expectConfigurationError(
+            #"{"models": {"m": {"engine": "llamacpp", "type": "llm", "path": "x", "loadTimeoutSeconds": 1e16}}}"#,
+            model: "m", field: "loadTimeoutSeconds", reasonContains: "out of range")
+        try expectConfigurationError(
+            #"{"models": {"m": {"engine": "llamacpp", "type": "llm", "path": "x", "keepAlive": 1e300}}}"#,
+            model: "m", field: "keepAlive", reasonContains: "number of seconds")
+    }
+
+    @Test func anEntryWhoseNameDiffersFromItsKey_isRejected_soNoTwoEntriesShareAName() throws {
+        try expectConfigurationError(
+            #"{"models": {"a": {"name": "b", "engine": "llamacpp", "type": "llm", "path": "x"}, "b": {"engine": "llamacpp", "type": "llm", "path": "y"}}}"#,
+            model: "a", field: "name", reasonContains: #"is "b", but the entry's key names the model"#)
+        let twice = RegistryConfiguration(models: [Fixture.model("a"), Fixture.model("a")])
+        #expect(throws: EncodingError.self) { try twice.encoded() }
+    }
+
     @Test func downloadDeadline_isReadInSeconds() throws {
         let url = try write(#"{"registry": {"downloadDeadlineSeconds": 90}, "models": {}}"#)
         #expect(try RegistryConfiguration.load(contentsOf: url).options.downloadDeadline == .seconds(90))

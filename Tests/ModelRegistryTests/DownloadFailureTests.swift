@@ -4,6 +4,23 @@ import ModelRegistryTestSupport
 import Testing
 
 @Suite(.timeLimit(.minutes(2))) struct DownloadFailureTests {
+    @Test func aURLWhoseNameDecodesToSlashes_downloadsIntoTheModelsDirectoryAndNowhereElse() throws {
+        let directory = URL(fileURLWithPath: "/srv/models")
+        let cases: [(String, String)] = [
+            ("https://example.com/x/..%2F..%2F..%2F..%2Fhome%2Fu%2F.bashrc", ".bashrc"),
+            ("https://example.com/x/%2E%2E", "download"),
+            ("https://example.com/x/..%2F", "download"),
+            ("https://example.com/models/tiny.gguf", "tiny.gguf"),
+            ("https://example.com/", "download"),
+        ]
+        for (text, name) in cases {
+            let url = try #require(URL(string: text), "\(text)")
+            let request = DownloadRequest(modelName: "m", url: url, directory: directory)
+            #expect(request.destination.deletingLastPathComponent().standardizedFileURL.path == directory.path, "\(text)")
+            #expect(request.destination.lastPathComponent.hasSuffix("-\(name)"), "\(text): \(request.destination.path)")
+        }
+    }
+
     @Test func checksumMismatch_failsWithoutRetry_leavingNoFile() async throws {
         try await DownloadTestServer.run { server async throws in
             try await DownloadSandbox.run { sandbox async throws in

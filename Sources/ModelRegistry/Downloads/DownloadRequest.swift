@@ -35,7 +35,8 @@ package struct DownloadRequest: Sendable, Hashable {
 
     /// Creates a request whose destination is a file in `directory` named after the URL: the first 12 hex digits of
     /// the URL's SHA-256, a dash, and the URL's last path component (`3f9a…-model.gguf`), so two URLs ending in the
-    /// same file name do not collide and the same URL always maps to the same file.
+    /// same file name do not collide and the same URL always maps to the same file. The file is always directly in
+    /// `directory`: see ``fileName(for:)``.
     /// - Parameters:
     ///   - modelName: The model the file belongs to.
     ///   - url: Where the file comes from.
@@ -43,12 +44,23 @@ package struct DownloadRequest: Sendable, Hashable {
     ///   - expectedSHA256: The file's SHA-256 as hex, or `nil` to skip the check.
     package init(modelName: String, url: URL, directory: URL, expectedSHA256: String? = nil) {
         let prefix = SHA256.hex(SHA256.hash(Array(url.absoluteString.utf8))).prefix(12)
-        let name = url.lastPathComponent.isEmpty || url.lastPathComponent == "/" ? "download" : url.lastPathComponent
+        let name = Self.fileName(for: url)
         self.init(
             modelName: modelName, url: url,
             destination: directory.appendingPathComponent("\(prefix)-\(name)", isDirectory: false),
             expectedSHA256: expectedSHA256
         )
+    }
+
+    /// The file name a URL's download gets: its last path component as Foundation decodes it, cut after the last
+    /// `/` that decoding produced (`x/..%2F..%2F.bashrc` decodes to `../../.bashrc`, which would otherwise climb out
+    /// of the models directory), `download` when nothing usable is left.
+    /// - Parameter url: The remote URL.
+    /// - Returns: A name with no `/` and no NUL, never `.` or `..`.
+    package static func fileName(for url: URL) -> String {
+        let last = url.lastPathComponent.split(separator: "/").last.map(String.init) ?? ""
+        let name = last.filter { $0 != "\0" }
+        return name.isEmpty || name == "." || name == ".." ? "download" : name
     }
 
     /// The URL in a model's `path` when it names a remote file (`http://` or `https://`), or `nil` for a local path.

@@ -39,14 +39,28 @@ struct DecodingFailure {
 }
 
 extension Duration {
+    /// The most seconds a configuration may give: about 31,700 years, far below where milliseconds overflow `Int64`.
+    static let maximumConfiguredSeconds = 1e12
+
     /// A duration from a number of seconds as configuration files write it, to the millisecond: the one way the
-    /// package decodes seconds.
-    init(seconds: Double) { self = .milliseconds(Int64((seconds * 1000).rounded())) }
+    /// package decodes seconds; `nil` when the number is not finite or its size exceeds
+    /// ``maximumConfiguredSeconds`` (`1e300` must be an error, not an overflow trap).
+    init?(seconds: Double) {
+        guard seconds.isFinite, abs(seconds) <= Self.maximumConfiguredSeconds else { return nil }
+        self = .milliseconds(Int64((seconds * 1000).rounded()))
+    }
 }
 
 extension KeyedDecodingContainer {
     /// Decodes an optional number of seconds (see ``Swift/Duration/init(seconds:)``).
+    /// - Throws: `DecodingError.dataCorrupted` for a number out of range; what decoding a `Double` throws.
     func decodeSecondsIfPresent(forKey key: Key) throws -> Duration? {
-        try decodeIfPresent(Double.self, forKey: key).map(Duration.init(seconds:))
+        guard let seconds = try decodeIfPresent(Double.self, forKey: key) else { return nil }
+        guard let duration = Duration(seconds: seconds) else {
+            throw DecodingError.dataCorruptedError(
+                forKey: key, in: self,
+                debugDescription: "\(seconds) seconds is out of range (at most \(Duration.maximumConfiguredSeconds))")
+        }
+        return duration
     }
 }
