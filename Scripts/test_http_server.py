@@ -19,6 +19,8 @@ Routes (N is the body size in bytes):
   /resumable/K/N       serves byte ranges (Accept-Ranges, ETag, Range → 206 with Content-Range, If-Range honoured);
                        the first K requests for this path send half of what they promise, then close
   /ignorerange/K/N     like /resumable, but answers every request with the whole file (200), Range or not
+  /novalidator/K/N     like /resumable, but with neither ETag nor Last-Modified (nothing an If-Range can name)
+  /thenbusy/N          like /resumable/1/N, but the second request gets 503 (the third is served)
   /slow/N[?chunk=C&delay=S]  the payload in chunks of C bytes (default 4096) with S seconds (default 0.02) between
   /status/CODE         an empty response with that status
   /drop/N              closes the connection without answering
@@ -137,8 +139,12 @@ class Handler(BaseHTTPRequestHandler):
             return
         if kind == "status":
             return self.send_bytes(size, b"")
-        if kind in ("resumable", "ignorerange"):
+        if kind in ("resumable", "ignorerange", "novalidator"):
             return self.serve_ranges(kind, url.path, payload(size), truncated=count <= int(parts[1]))
+        if kind == "thenbusy":
+            if count == 2:
+                return self.send_bytes(503, b"busy\n")
+            return self.serve_ranges("resumable", url.path, payload(size), truncated=count == 1)
         if kind == "flaky":
             if count <= int(parts[1]):
                 return self.send_bytes(500, b"flaky failure\n")
@@ -206,7 +212,7 @@ class Handler(BaseHTTPRequestHandler):
         start = 0
         requested = self.headers.get("Range", "")
         if_range = self.headers.get("If-Range")
-        if kind == "resumable" and requested.startswith("bytes=") and requested.endswith("-") \
+        if kind in ("resumable", "novalidator") and requested.startswith("bytes=") and requested.endswith("-") \
                 and (if_range is None or if_range == etag):
             start = int(requested[len("bytes="):-1])
             if start >= len(body):
@@ -219,7 +225,8 @@ class Handler(BaseHTTPRequestHandler):
         self.send_response(206 if start > 0 else 200)
         self.send_header("Content-Type", "application/octet-stream")
         self.send_header("Accept-Ranges", "bytes")
-        self.send_header("ETag", etag)
+        if kind != "novalidator":
+            self.send_header("ETag", etag)
         if start > 0:
             self.send_header("Content-Range", "bytes %d-%d/%d" % (start, len(body) - 1, len(body)))
         self.send_header("Content-Length", str(len(part)))

@@ -31,6 +31,40 @@ import Testing
         }
     }
 
+    @Test func retryRefusedBeforeItsFirstByte_keepsTheResumePoint_soTheNextAsksForTheSameRange() async throws {
+        try await DownloadTestServer.run { server async throws in
+            try await DownloadSandbox.run { sandbox async throws in
+                let path = "/thenbusy/\(Self.size)"  // half the file, then a 503, then the range
+                let request = DownloadRequest(
+                    modelName: "m", url: server.url(path), destination: sandbox.file("m.bin"),
+                    expectedSHA256: try await server.sha256(ofPayloadOfSize: Self.size))
+
+                _ = try await DownloadManager.forTests(retries: 3).download(request)
+
+                #expect(try sandbox.bytes(of: "m.bin") == DownloadTestServer.payload(size: Self.size))
+                let stats = try await server.stats()
+                #expect(stats.ranges[path] == ["", "bytes=\(Self.size / 2)-", "bytes=\(Self.size / 2)-"])
+                #expect(stats.bytesSent[path] == Self.size)  // nothing sent twice
+            }
+        }
+    }
+
+    @Test func serverThatNamesNoVersionOfTheFile_getsItFetchedWholeAgain_neverSpliced() async throws {
+        try await DownloadTestServer.run { server async throws in
+            try await DownloadSandbox.run { sandbox async throws in
+                let path = "/novalidator/1/\(Self.size)"  // ranges served, but no ETag or Last-Modified
+                let request = DownloadRequest(modelName: "m", url: server.url(path), destination: sandbox.file("m.bin"))
+
+                _ = try await DownloadManager.forTests(retries: 2).download(request)
+
+                #expect(try sandbox.bytes(of: "m.bin") == DownloadTestServer.payload(size: Self.size))
+                let stats = try await server.stats()
+                #expect(stats.ranges[path] == ["", ""])
+                #expect(stats.bytesSent[path] == Self.size / 2 + Self.size)
+            }
+        }
+    }
+
     @Test func serverThatIgnoresTheRange_getsTheWholeFileWrittenAgain() async throws {
         try await DownloadTestServer.run { server async throws in
             try await DownloadSandbox.run { sandbox async throws in

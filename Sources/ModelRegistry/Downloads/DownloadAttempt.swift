@@ -53,7 +53,7 @@ struct DownloadAttempt: Sendable {
         urlRequest.setValue("identity", forHTTPHeaderField: "Accept-Encoding")  // so Content-Length is the file size
         if let resume {
             urlRequest.setValue("bytes=\(resume.bytes)-", forHTTPHeaderField: "Range")
-            if let validator = resume.validator { urlRequest.setValue(validator, forHTTPHeaderField: "If-Range") }
+            urlRequest.setValue(resume.validator, forHTTPHeaderField: "If-Range")
         }
         let task = session.dataTask(with: urlRequest)
 

@@ -3,14 +3,18 @@ import Foundation
 /// What a failed attempt leaves for the next one to continue with a `Range` request instead of starting over: the
 /// bytes already in the temporary file, the SHA-256 state over exactly those bytes (so the checksum still covers
 /// the whole file), and the validator (`ETag` or `Last-Modified`) the next request sends as `If-Range`, so a file
-/// that changed on the server meanwhile comes back whole instead of being spliced.
+/// that changed on the server meanwhile comes back whole instead of being spliced. Without a validator there is no
+/// resume point: nothing would tell a changed file from the same one. A range whose total size differs from the
+/// first response's is refused as a changed file too.
 struct ResumePoint: Sendable {
     /// Bytes written to the temporary file so far.
     let bytes: Int64
     /// The hash state after those bytes.
     let hasher: SHA256
     /// The first response's `ETag`, else its `Last-Modified`.
-    let validator: String?
+    let validator: String
+    /// The whole file's size as the first response gave it, when it did.
+    let total: Int64?
 }
 
 /// A `Content-Range: bytes START-END/TOTAL` header (`TOTAL` may be `*`).

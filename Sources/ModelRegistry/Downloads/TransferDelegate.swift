@@ -35,6 +35,11 @@ final class TransferDelegate: NSObject, URLSessionDataDelegate, @unchecked Senda
         var validator: String?
         /// Set when this object stopped the transfer (bad status, write error) before URLSession reports the end.
         var failure: DownloadError?
+        /// Whether this attempt changed the temporary file (wrote to it or emptied it); until it does, the file still
+        /// holds what the attempt resumed from, so a failure keeps that resume point.
+        var changedFile = false
+        /// Set when the server showed that the file changed since the resume point was taken.
+        var resumeIsStale = false
         var task: URLSessionDataTask?
         var cancelled = false
         var continuation: CheckedContinuation<Ending, Never>?
@@ -120,6 +125,13 @@ final class TransferDelegate: NSObject, URLSessionDataDelegate, @unchecked Senda
                 || http?.value(forHTTPHeaderField: "Accept-Ranges")?.lowercased() == "bytes"
             state.validator = http?.value(forHTTPHeaderField: "ETag") ?? http?.value(forHTTPHeaderField: "Last-Modified")
             if let resume = resumingFrom, let range, range.start == resume.bytes {
+                if let total = resume.total, let now = range.total, total != now {
+                    state.failure = .network(
+                        model: request.modelName, url: request.url,
+                        reason: "the file changed on the server (\(total) bytes, now \(now)); it is fetched again whole")
+                    state.resumeIsStale = true
+                    return nil
+                }
                 state.expected = range.total ?? length.map { resume.bytes + $0 }
                 return state.meter.start(totalBytes: state.expected, alreadyReceived: resume.bytes)
             }
@@ -131,6 +143,7 @@ final class TransferDelegate: NSObject, URLSessionDataDelegate, @unchecked Senda
                 return nil
             }
             if resumingFrom != nil {  // the whole file came back: start it over
+                state.changedFile = true
                 do {
                     try state.file.truncate(atOffset: 0)
                 } catch {
@@ -155,6 +168,7 @@ final class TransferDelegate: NSObject, URLSessionDataDelegate, @unchecked Senda
     func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
         let (stop, progress) = state.withLock { state -> (Bool, DownloadProgress?) in
             guard state.failure == nil else { return (false, nil) }
+            state.changedFile = true
             do {
                 try state.file.write(contentsOf: data)
             } catch {
@@ -188,7 +202,7 @@ final class TransferDelegate: NSObject, URLSessionDataDelegate, @unchecked Senda
     private func classify(_ state: inout State, error: (any Error)?) -> Ending {
         let (model, url) = (request.modelName, request.url)
         let received = state.meter.bytesReceived
-        if let failure = state.failure { return .failed(failure, resume: nil) }
+        if let failure = state.failure { return .failed(failure, resume: unchangedResumePoint(state)) }
         if state.cancelled { return .failed(.cancelled(model: model, url: url), resume: nil) }
         if let error {
             let nsError = error as NSError
@@ -212,10 +226,19 @@ final class TransferDelegate: NSObject, URLSessionDataDelegate, @unchecked Senda
         return .received(bytes: received, digest: state.hasher.finalize())
     }
 
-    /// Where the next attempt can continue: the bytes written so far, when the server serves ranges of this file.
+    /// Where the next attempt can continue: the bytes written so far, when the server serves ranges of this file and
+    /// names its version (a validator for `If-Range`); an attempt that failed before changing the file leaves the
+    /// point it started from.
     private func resumePoint(_ state: State) -> ResumePoint? {
+        if let unchanged = unchangedResumePoint(state) { return unchanged }
         let bytes = state.meter.bytesReceived
-        guard state.acceptsRanges, bytes > 0 else { return nil }
-        return ResumePoint(bytes: bytes, hasher: state.hasher, validator: state.validator)
+        guard state.changedFile, state.acceptsRanges, bytes > 0, let validator = state.validator else { return nil }
+        return ResumePoint(bytes: bytes, hasher: state.hasher, validator: validator, total: state.expected)
+    }
+
+    /// The point this attempt resumed from, while the file still holds exactly it (nothing written or emptied, and
+    /// the server gave no sign the file changed): a retry that failed before its first byte loses nothing.
+    private func unchangedResumePoint(_ state: State) -> ResumePoint? {
+        state.changedFile || state.resumeIsStale ? nil : resumingFrom
     }
 }
