@@ -36,6 +36,24 @@ import Testing
         guard case .malformed = error else { Issue.record("unexpected \(error)"); return }
     }
 
+    /// One more token than the validator's limit (`GGUFValidator.maximumVocabularySize`, 4,194,304): refused from
+    /// the declared count, before a token is kept, instead of costing the host about ten times the file in memory.
+    @Test func vocabularyOverTheLimit_isRefusedBeforeItsTokensAreKept() throws {
+        let directory = try NativeFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let url = directory.appendingPathComponent("huge-vocabulary.gguf")
+        let count = (1 << 22) + 1
+        var file = CraftedGGUF()
+        file.add("general.architecture", string: "llama")
+        // distinct 3-byte tokens without a NUL byte (libllama would cut a token there)
+        file.add("tokenizer.ggml.tokens", strings: count) { [UInt8(1 + $0 % 255), UInt8(1 + $0 / 255 % 255), UInt8(1 + $0 / 65_025)] }
+        try Data(file.bytes()).write(to: url)
+        let error = try #require(throws: GGUFValidationError.self) { try GGUFValidator().validate(path: url.path) }
+        guard case .malformed(url.path, let field, let reason) = error else { Issue.record("unexpected \(error)"); return }
+        #expect(field.contains("tokenizer.ggml.tokens"))
+        #expect(reason.contains("\(count) tokens") && reason.contains("4194304"))
+    }
+
     @Test func unsupportedVersion_refused() throws {
         let directory = try NativeFixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
