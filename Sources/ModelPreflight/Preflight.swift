@@ -25,18 +25,18 @@ package enum Preflight {
         guard options.mode != .never, !configuration.isRemote else { return }
         let cache = PreflightVerdictCache(directory: options.cacheDirectory)
         // a file that cannot be examined fails the in-process load with its own error
-        guard let keys = PreflightVerdictCache.keys(forFileAt: configuration.path, sha256: configuration.sha256) else {
+        guard let keys = PreflightVerdictCache.FileKeys(path: configuration.path, sha256: configuration.sha256) else {
             return
         }
         if options.mode == .auto {
             guard !cache.hasPass(for: keys), needsChild(configuration.path) else { return }
         }
         do {
-            try await PreflightFlights.shared.run(key: keys[0]) {
+            try await PreflightFlights.shared.run(key: keys.identity) {
                 // a load that waited for another one's child finds its pass here
                 if options.mode == .auto, cache.hasPass(for: keys) { return }
                 try await runChild(configuration, options: options)
-                cache.recordPass(for: keys, path: configuration.path)
+                cache.recordPass(for: keys)
             }
         } catch is Refused {
             return  // the in-process load reports the engine's error
