@@ -83,6 +83,23 @@ import Testing
         }
     }
 
+    @Test func symlinkedFile_isPreflightedAndLoads_andItsVerdictIsTheTargets() async throws {
+        let scratch = try Scratch(copying: LlamaFixtures.tinyLLM)
+        defer { scratch.remove() }
+        // how a Hugging Face cache stores files: snapshots/<revision>/model.gguf -> ../../blobs/<hash>
+        let link = scratch.folder.appendingPathComponent("link.gguf")
+        try FileManager.default.createSymbolicLink(at: link, withDestinationURL: scratch.model)
+        #expect(try GGUFValidator().validate(path: link.path).architecture == "llama")
+        try await load(link, parameters: scratch.parameters("auto"))
+        #expect(scratch.verdicts().count == 1)
+        // the verdict is the target's: a second link to it needs no child
+        let other = scratch.folder.appendingPathComponent("other.gguf")
+        try FileManager.default.createSymbolicLink(at: other, withDestinationURL: scratch.model)
+        let nowhere = scratch.folder.appendingPathComponent("no-such-preflight").path
+        try await load(other, parameters: scratch.parameters("auto", ["preflightExecutable": nowhere]))
+        try await load(scratch.model, parameters: scratch.parameters("auto", ["preflightExecutable": nowhere]))
+    }
+
     @Test func localFileReplacedBySameSizedBytes_isCheckedAgainDespiteItsConfiguredHash() async throws {
         let scratch = try Scratch(copying: LlamaFixtures.tinyLLM)
         defer { scratch.remove() }
