@@ -13,10 +13,16 @@ package enum Preflight {
     package static let refusedStatus: Int32 = 3
 
     /// Preflights the file of `context` unless the mode, the file or the cache says it is not needed.
+    ///
+    /// The file is examined (by `needsChild` and for its cache keys) with its symbolic links followed
+    /// (``SymbolicLinks/resolve(_:)``; Hugging Face caches store every file as a link), so a link is checked like its
+    /// target and shares its verdict. The child loads the configured path, as the in-process load does: the native
+    /// libraries find a model's other files (ONNX external data, GGUF splits) beside the path they are given.
     /// - Parameters:
     ///   - context: The load's context (its configuration's `path` is a local file).
-    ///   - needsChild: Whether the file needs the child in `auto` mode; `false` when an in-process check already
-    ///     refuses it (the in-process load then reports that error) or when the engine knows the file cannot abort.
+    ///   - needsChild: Whether the file (its resolved path) needs the child in `auto` mode; `false` when an in-process
+    ///     check already refuses it (the in-process load then reports that error) or when the engine knows the file
+    ///     cannot abort.
     /// - Throws: ``PreflightError`` when the child crashed, timed out, failed or cannot be found; `CancellationError`
     ///   when the task was cancelled (the child is killed).
     package static func check(_ context: EngineLoadContext, needsChild: (String) -> Bool) async throws {
@@ -24,19 +30,18 @@ package enum Preflight {
         let options = try PreflightOptions(configuration)
         guard options.mode != .never, !configuration.isRemote else { return }
         let cache = PreflightVerdictCache(directory: options.cacheDirectory)
+        let path = SymbolicLinks.resolve(configuration.path)
         // a file that cannot be examined fails the in-process load with its own error
-        guard let keys = PreflightVerdictCache.keys(forFileAt: configuration.path, sha256: configuration.sha256) else {
-            return
-        }
+        guard let keys = PreflightVerdictCache.FileKeys(path: path, sha256: configuration.sha256) else { return }
         if options.mode == .auto {
-            guard !cache.hasPass(for: keys), needsChild(configuration.path) else { return }
+            guard !cache.hasPass(for: keys), needsChild(path) else { return }
         }
         do {
-            try await PreflightFlights.shared.run(key: keys[0]) {
+            try await PreflightFlights.shared.run(key: keys.identity) {
                 // a load that waited for another one's child finds its pass here
                 if options.mode == .auto, cache.hasPass(for: keys) { return }
                 try await runChild(configuration, options: options)
-                cache.recordPass(for: keys, path: configuration.path)
+                cache.recordPass(for: keys)
             }
         } catch is Refused {
             return  // the in-process load reports the engine's error

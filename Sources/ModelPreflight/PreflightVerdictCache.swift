@@ -1,46 +1,99 @@
 import Foundation
+import ModelRegistry
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The passing verdicts of earlier preflights, one small file per verdict in a folder, so a file is checked once.
 ///
 /// A verdict is keyed by the file's identity (device, inode, size and modification time, which change whenever the
-/// file is replaced or rewritten), and also by its SHA-256 when the configuration gives one (the registry verifies
-/// downloads against it), so a re-downloaded copy of the same bytes is not checked again. Only passes are cached: a
-/// file that crashed the child is checked again next time (it fails fast), so a fixed file needs no cache purge.
+/// file is replaced or rewritten), and also by its SHA-256 when the configuration gives one, so a re-downloaded copy
+/// of the same bytes is not checked again. A configured hash is a claim, not a fact (the registry checks it only for
+/// downloads, and a local file with one is never hashed), so the hash key is written and believed only once the
+/// cache has hashed the file and found that hash: a replaced file of the same size is checked again. Only passes are
+/// cached: a file that crashed the child is checked again next time (it fails fast), so a fixed file needs no cache
+/// purge.
 struct PreflightVerdictCache: Sendable {
-    /// Bumped when what a preflight checks changes, so older verdicts no longer count.
-    static let version = "v1"
+    /// Bumped when what a preflight checks, or how a verdict is keyed, changes, so older verdicts no longer count
+    /// (v1 keyed files by `st_rdev`, 0 for every regular file, and believed unverified hashes).
+    static let version = "v2"
+
+    /// What the cache knows one file by, examined once per load.
+    final class FileKeys: Sendable {
+        /// The file, its symbolic links followed.
+        let path: String
+        /// The key of the file's identity.
+        let identity: String
+        /// The key of the configured SHA-256 and the size, `nil` without a well-formed hash.
+        let content: String?
+        private let sha256: String?
+        /// Whether the file's bytes have the configured hash, once hashed.
+        private let hashed = Locked<Bool?>(nil)
+
+        /// The keys the file at `path` has now; `nil` when it cannot be examined (the load then reports why).
+        /// - Parameters:
+        ///   - path: The file, its symbolic links already followed (``SymbolicLinks/resolve(_:)``).
+        ///   - sha256: The configuration's `sha256`.
+        init?(path: String, sha256: String?) {
+            var status = stat()
+            guard stat(path, &status) == 0, status.st_mode & S_IFMT == S_IFREG else { return nil }
+            #if canImport(Darwin)
+            let time = status.st_mtimespec
+            #else
+            let time = status.st_mtim
+            #endif
+            let microseconds = Int64(time.tv_sec) * 1_000_000 + Int64(time.tv_nsec) / 1_000
+            let size = Int64(status.st_size)
+            self.path = path
+            identity = "\(version)-file-\(status.st_dev)-\(status.st_ino)-\(size)-\(microseconds)"
+            if let sha256, sha256.count == 64, sha256.allSatisfy(\.isHexDigit) {
+                self.sha256 = sha256.lowercased()
+                content = "\(version)-sha256-\(sha256.lowercased())-\(size)"
+            } else {
+                self.sha256 = nil
+                content = nil
+            }
+        }
+
+        /// Whether the file's bytes have the configured SHA-256, hashing the file the first time it is asked.
+        var hasConfiguredHash: Bool {
+            hashed.withLock { known in
+                if let known { return known }
+                let matches = sha256 != nil
+                    && (try? SHA256.hex(SHA256.hash(fileAt: URL(fileURLWithPath: path)))) == sha256
+                known = matches
+                return matches
+            }
+        }
+    }
 
     let directory: URL
 
-    /// The keys a file has now; `nil` when the file cannot be examined (the load then reports why).
-    static func keys(forFileAt path: String, sha256: String?) -> [String]? {
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
-            (attributes[.type] as? FileAttributeType) == .typeRegular,
-            let size = (attributes[.size] as? NSNumber)?.int64Value,
-            let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970
-        else { return nil }
-        let device = (attributes[.deviceIdentifier] as? NSNumber)?.uint64Value ?? 0
-        let inode = (attributes[.systemFileNumber] as? NSNumber)?.uint64Value ?? 0
-        let microseconds = Int64((modified * 1_000_000).rounded())
-        var keys = ["\(version)-file-\(device)-\(inode)-\(size)-\(microseconds)"]
-        if let sha256, sha256.count == 64, sha256.allSatisfy(\.isHexDigit) {
-            keys.append("\(version)-sha256-\(sha256.lowercased())-\(size)")
-        }
-        return keys
+    /// Whether the file has a passing verdict: under its identity, or under its configured hash once its bytes are
+    /// found to have that hash (the pass is then recorded under its identity too, so it is hashed once).
+    func hasPass(for keys: FileKeys) -> Bool {
+        if exists(keys.identity) { return true }
+        guard let content = keys.content, exists(content), keys.hasConfiguredHash else { return false }
+        record(keys.identity, path: keys.path)
+        return true
     }
 
-    /// Whether any of the keys has a passing verdict.
-    func hasPass(for keys: [String]) -> Bool {
-        keys.contains { FileManager.default.fileExists(atPath: url(for: $0).path) }
+    /// Records a pass under the file's identity, and under its configured hash when its bytes have it; a cache that
+    /// cannot be written only costs a preflight next time.
+    func recordPass(for keys: FileKeys) {
+        record(keys.identity, path: keys.path)
+        if let content = keys.content, keys.hasConfiguredHash { record(content, path: keys.path) }
     }
 
-    /// Records a pass under every key; a cache that cannot be written only costs a preflight next time.
-    func recordPass(for keys: [String], path: String) {
+    private func exists(_ key: String) -> Bool { FileManager.default.fileExists(atPath: url(for: key).path) }
+
+    private func record(_ key: String, path: String) {
         try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let text = "passed \(ISO8601DateFormatter().string(from: Date())) \(path)\n"
-        for key in keys {
-            try? Data(text.utf8).write(to: url(for: key), options: .atomic)
-        }
+        try? Data(text.utf8).write(to: url(for: key), options: .atomic)
     }
 
     private func url(for key: String) -> URL { directory.appendingPathComponent("\(key).pass") }

@@ -36,6 +36,24 @@ import Testing
         guard case .malformed = error else { Issue.record("unexpected \(error)"); return }
     }
 
+    /// One more token than the validator's limit (`GGUFValidator.maximumVocabularySize`, 4,194,304): refused from
+    /// the declared count, before a token is kept, instead of costing the host about ten times the file in memory.
+    @Test func vocabularyOverTheLimit_isRefusedBeforeItsTokensAreKept() throws {
+        let directory = try NativeFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let url = directory.appendingPathComponent("huge-vocabulary.gguf")
+        let count = (1 << 22) + 1
+        var file = CraftedGGUF()
+        file.add("general.architecture", string: "llama")
+        // distinct 3-byte tokens without a NUL byte (libllama would cut a token there)
+        file.add("tokenizer.ggml.tokens", strings: count) { [UInt8(1 + $0 % 255), UInt8(1 + $0 / 255 % 255), UInt8(1 + $0 / 65_025)] }
+        try Data(file.bytes()).write(to: url)
+        let error = try #require(throws: GGUFValidationError.self) { try GGUFValidator().validate(path: url.path) }
+        guard case .malformed(url.path, let field, let reason) = error else { Issue.record("unexpected \(error)"); return }
+        #expect(field.contains("tokenizer.ggml.tokens"))
+        #expect(reason.contains("\(count) tokens") && reason.contains("4194304"))
+    }
+
     @Test func unsupportedVersion_refused() throws {
         let directory = try NativeFixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -91,6 +109,36 @@ import Testing
         let (error, _) = try validate(bytes)
         guard case .tensorShapeMismatch(_, "token_embd.weight", [64, 100], _, "[embedding_length, vocabulary size]") = error
         else { Issue.record("unexpected \(error)"); return }
+    }
+
+    /// `attention.key_length` = 2^62 with two heads: `head_count × key_length` overflows 64 bits, and 2^61 makes the
+    /// sum of the q, k and v widths (the fused `attn_qkv` tensor) overflow. Run in a child process (an exit test), so that a trap on the overflow
+    /// shows as a failed exit rather than ending the test run.
+    @Test(arguments: [Int64(1) << 62, Int64(1) << 61])
+    func headWidthWhoseProductsOverflow_isRefusedNamingTheKey(keyLength: Int64) async {
+        await #expect(processExitsWith: .success) { [keyLength] in
+            let directory = try NativeFixtures.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let url = directory.appendingPathComponent("overflow.gguf")
+            var file = CraftedGGUF()
+            file.add("general.architecture", string: "llama")
+            file.add("llama.block_count", uint32: 1)
+            file.add("llama.embedding_length", uint32: 8)
+            file.add("llama.attention.head_count", uint32: 2)
+            file.add("llama.attention.head_count_kv", uint32: 2)
+            file.add("llama.feed_forward_length", uint32: 8)
+            file.add("llama.attention.key_length", uint64: UInt64(keyLength))
+            file.add("llama.attention.value_length", uint64: UInt64(keyLength))
+            file.addTensor("output_norm.weight", shape: [8])
+            file.addTensor("blk.0.attn_qkv.weight", shape: [8, 8], offset: 32)
+            try Data(file.bytes(dataBytes: 32 + 256)).write(to: url)
+            do {
+                _ = try GGUFValidator().validate(path: url.path)
+                exit(2)  // accepted
+            } catch GGUFValidationError.inconsistentHyperparameters(url.path, "llama.attention.key_length", let reason) {
+                guard reason.contains("\(keyLength)") else { exit(3) }
+            }
+        }
     }
 
     @Test func fixtures_passTheShapeChecks() throws {

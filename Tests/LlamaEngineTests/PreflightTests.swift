@@ -28,9 +28,12 @@ import Testing
         func remove() { try? FileManager.default.removeItem(at: folder) }
     }
 
-    private func load(_ url: URL, parameters: [String: String], loadTimeout: Duration? = nil) async throws {
+    private func load(
+        _ url: URL, parameters: [String: String], loadTimeout: Duration? = nil, sha256: String? = nil
+    ) async throws {
         var configuration = LlamaFixtures.configuration(url, name: "checked", parameters: parameters)
         configuration.loadTimeout = loadTimeout
+        configuration.sha256 = sha256
         let engine = LlamaEngine()
         try await engine.load(EngineLoadContext(modelID: ModelID(), configuration: configuration))
         await engine.unload()
@@ -78,6 +81,59 @@ import Testing
         await #expect(throws: PreflightError.self) {
             try await load(scratch.model, parameters: scratch.parameters("auto", ["preflightExecutable": nowhere]))
         }
+    }
+
+    @Test func symlinkedFile_isPreflightedAndLoads_andItsVerdictIsTheTargets() async throws {
+        let scratch = try Scratch(copying: LlamaFixtures.tinyLLM)
+        defer { scratch.remove() }
+        // how a Hugging Face cache stores files: snapshots/<revision>/model.gguf -> ../../blobs/<hash>
+        let link = scratch.folder.appendingPathComponent("link.gguf")
+        try FileManager.default.createSymbolicLink(at: link, withDestinationURL: scratch.model)
+        #expect(try GGUFValidator().validate(path: link.path).architecture == "llama")
+        try await load(link, parameters: scratch.parameters("auto"))
+        #expect(scratch.verdicts().count == 1)
+        // the verdict is the target's: a second link to it needs no child
+        let other = scratch.folder.appendingPathComponent("other.gguf")
+        try FileManager.default.createSymbolicLink(at: other, withDestinationURL: scratch.model)
+        let nowhere = scratch.folder.appendingPathComponent("no-such-preflight").path
+        try await load(other, parameters: scratch.parameters("auto", ["preflightExecutable": nowhere]))
+        try await load(scratch.model, parameters: scratch.parameters("auto", ["preflightExecutable": nowhere]))
+    }
+
+    @Test func localFileReplacedBySameSizedBytes_isCheckedAgainDespiteItsConfiguredHash() async throws {
+        let scratch = try Scratch(copying: LlamaFixtures.tinyLLM)
+        defer { scratch.remove() }
+        let hash = SHA256.hex(try SHA256.hash(fileAt: scratch.model))
+        try await load(scratch.model, parameters: scratch.parameters("auto"), sha256: hash)
+        var bytes = [UInt8](try Data(contentsOf: scratch.model))
+        bytes[bytes.count - 1] ^= 0xFF  // a weight: the file still validates, but it is not the file that passed
+        try FileManager.default.removeItem(at: scratch.model)
+        try Data(bytes).write(to: scratch.model)
+        let nowhere = scratch.folder.appendingPathComponent("no-such-preflight").path
+        let parameters = scratch.parameters("auto", ["preflightExecutable": nowhere])
+        await #expect(throws: PreflightError.self) { try await load(scratch.model, parameters: parameters, sha256: hash) }
+    }
+
+    @Test func copyWithTheConfiguredHash_reusesThePassOfTheSameBytes() async throws {
+        let scratch = try Scratch(copying: LlamaFixtures.tinyLLM)
+        defer { scratch.remove() }
+        let hash = SHA256.hex(try SHA256.hash(fileAt: scratch.model))
+        try await load(scratch.model, parameters: scratch.parameters("auto"), sha256: hash)
+        let bytes = try Data(contentsOf: scratch.model)
+        try FileManager.default.removeItem(at: scratch.model)
+        try bytes.write(to: scratch.model)  // a re-downloaded copy: a new inode, the same bytes
+        let nowhere = scratch.folder.appendingPathComponent("no-such-preflight").path
+        try await load(scratch.model, parameters: scratch.parameters("auto", ["preflightExecutable": nowhere]), sha256: hash)
+    }
+
+    @Test func verdict_isKeyedByTheFilesDeviceAndInode() async throws {
+        let scratch = try Scratch(copying: LlamaFixtures.tinyLLM)
+        defer { scratch.remove() }
+        try await load(scratch.model, parameters: scratch.parameters("auto"))
+        var status = stat()
+        try #require(stat(scratch.model.path, &status) == 0)
+        #expect(status.st_dev != 0)
+        #expect(scratch.verdicts().contains { $0.contains("-file-\(status.st_dev)-\(status.st_ino)-") }, "\(scratch.verdicts())")
     }
 
     @Test func missingProgram_errorNamesWhereItLooked() async throws {

@@ -33,6 +33,22 @@ struct DiscoveryHeaderTests {
         #expect(parsedWithArchitecture > 0)
     }
 
+    /// Arrays of arrays nested as deep as the 1 MiB prefix allows (about 87,000 levels): the walk stops at the
+    /// nested array, keeping what came before, instead of recursing until the stack overflows. Run in a child
+    /// process (an exit test), so that a stack overflow shows as a failed exit rather than ending the test run.
+    @Test func parse_arraysNestedDeeplyInThePrefix_stopAtTheNestingWithoutOverflowingTheStack() async {
+        await #expect(processExitsWith: .success) {
+            var bytes = Array("GGUF".utf8) + [3, 0, 0, 0] + [0, 0, 0, 0, 0, 0, 0, 0] + [2, 0, 0, 0, 0, 0, 0, 0]
+            bytes += [20, 0, 0, 0, 0, 0, 0, 0] + Array("general.architecture".utf8) + [8, 0, 0, 0]
+            bytes += [5, 0, 0, 0, 0, 0, 0, 0] + Array("llama".utf8)
+            bytes += [4, 0, 0, 0, 0, 0, 0, 0] + Array("deep".utf8) + [9, 0, 0, 0]  // an array…
+            let level: [UInt8] = [9, 0, 0, 0] + [1, 0, 0, 0, 0, 0, 0, 0]  // …of one array, of one array, …
+            while bytes.count + level.count <= GGUFHeader.prefixLength { bytes += level }
+            let header = try GGUFHeader(parsing: bytes)
+            guard header.architecture == "llama" else { exit(2) }
+        }
+    }
+
     @Test func parse_wrongMagic_throwsInvalidNamingTheMagic() {
         let bytes = Array("GGML00000000000000000000".utf8)
         let error = #expect(throws: GGUFHeader.Invalid.self) { try GGUFHeader(parsing: bytes) }

@@ -58,6 +58,35 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: cache.path).count == 1)
     }
 
+    @Test func symlinkToSparseInitializerWithOutOfRangeIndices_isPreflighted_andFailsTheLoadInsteadOfCrashing() async throws {
+        let folder = try NativeFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let url = folder.appendingPathComponent("sparse-out-of-range.onnx")
+        try await writeSparseModel(to: url, indices: [100_000, -7])
+        // how a Hugging Face cache stores files: snapshots/<revision>/model.onnx -> ../../blobs/<hash>
+        let link = folder.appendingPathComponent("link.onnx")
+        try FileManager.default.createSymbolicLink(at: link, withDestinationURL: url)
+        let error = try await #require(throws: OnnxRuntimeError.self) {
+            try await load(link, cache: folder.appendingPathComponent("verdicts"))
+        }
+        guard case .invalidModel(_, _, let status) = error else { Issue.record("unexpected \(error)"); return }
+        #expect(status.message.contains("crashed the preflight process") && status.message.contains("SIGSEGV"))
+    }
+
+    @Test func symlinkToValidSparseModel_isPreflightedOnce_thenLoads() async throws {
+        let folder = try NativeFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let url = folder.appendingPathComponent("sparse-valid.onnx")
+        try await writeSparseModel(to: url, indices: [0, 3])
+        let link = folder.appendingPathComponent("link.onnx")
+        try FileManager.default.createSymbolicLink(at: link, withDestinationURL: url)
+        let cache = folder.appendingPathComponent("verdicts")
+        try await load(link, cache: cache)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: cache.path).count == 1)
+        try await load(url, cache: cache)  // the verdict is the target's
+        #expect(try FileManager.default.contentsOfDirectory(atPath: cache.path).count == 1)
+    }
+
     @Test func denseModel_loadsWithoutAChild() async throws {
         let folder = try NativeFixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -25,7 +25,8 @@ struct GGUFMetadataWalker {
     /// - Parameters:
     ///   - index: The pair's position, for error messages.
     ///   - reader: The reader, positioned at the pair.
-    /// - Throws: ``GGUFValidationError`` for truncation, unknown types, duplicate keys or a duplicate token.
+    /// - Throws: ``GGUFValidationError`` for truncation, unknown types, duplicate keys, a duplicate token or a vocabulary
+    ///   over ``GGUFValidator/maximumVocabularySize``.
     mutating func readPair(index: Int, from reader: GGUFReader) throws {
         let key = try reader.string(field: "metadata \(index) key")
         let field = "metadata \(index) (\(key))"
@@ -107,15 +108,19 @@ struct GGUFMetadataWalker {
     }
 
     /// Reads the token strings and refuses duplicates, comparing them the way libllama stores them: cut at the first
-    /// NUL byte (it reads each token as a C string), and an empty token renamed `[EMPTY_<index>]`.
+    /// NUL byte (it reads each token as a C string), and an empty token renamed `[EMPTY_<index>]`. A vocabulary of
+    /// more than ``GGUFValidator/maximumVocabularySize`` tokens is refused from its count, before a token is kept.
     private mutating func readVocabulary(field: String, from reader: GGUFReader) throws {
         let elementType = try valueType(reader.integer(UInt32.self, field: "\(field) element type"), field: field)
         guard elementType == .string else {
             throw GGUFValidationError.malformed(path: path, field: field, reason: "must be an array of strings")
         }
         let count = try reader.length(field: "\(field) token count")
-        guard count <= Int(Int32.max) else {
-            throw GGUFValidationError.malformed(path: path, field: field, reason: "\(count) tokens do not fit a token id")
+        guard count <= GGUFValidator.maximumVocabularySize else {
+            throw GGUFValidationError.malformed(
+                path: path, field: field,
+                reason: "\(count) tokens exceed the limit of \(GGUFValidator.maximumVocabularySize) "
+                    + "(GGUFValidator.maximumVocabularySize; real vocabularies have under 300,000)")
         }
         var firstIndex: [[UInt8]: Int] = [:]
         firstIndex.reserveCapacity(min(count, 1 << 20))

@@ -38,9 +38,10 @@ struct GGUFShapeCheck {
 
     /// Checks the relations, then the type and shape of every tensor whose name the layout defines.
     /// - Throws: ``GGUFValidationError/inconsistentHyperparameters(path:field:reason:)`` for a relation libllama
-    ///   assumes, ``GGUFValidationError/unsupportedTensorType(path:tensor:type:allowed:)`` for an integer weight or a
-    ///   1-D weight that is not f32,
-    ///   ``GGUFValidationError/tensorShapeMismatch(path:tensor:shape:expected:meaning:)`` for a wrong shape.
+    ///   assumes, or head widths whose projection widths overflow 64 bits;
+    ///   ``GGUFValidationError/unsupportedTensorType(path:tensor:type:allowed:)`` for an integer weight or a 1-D weight
+    ///   that is not f32; ``GGUFValidationError/tensorShapeMismatch(path:tensor:shape:expected:meaning:)`` for a wrong
+    ///   shape.
     func check() throws {
         // libllama itself refuses files without these (a clear error), so there is nothing to add then.
         guard let width = try layerValue("embedding_length"), let heads = try layerValue("attention.head_count"),
@@ -78,9 +79,18 @@ struct GGUFShapeCheck {
         let experts = integers[key("expert_count")] ?? 0
         let vocabulary = vocabularySize.map(Int64.init)
             ?? tensors.first { $0.name == "token_embd.weight" }.flatMap { $0.shape.count > 1 ? Int64($0.shape[1]) : nil }
+        // the widths are products and sums of file values: a crafted head width must not trap the host on overflow
+        let q = try projectionWidth("attention.key_length", headK, times: heads, "head_count \(heads)")
+        let k = try projectionWidth("attention.key_length", headK, times: kvHeads, "head_count_kv \(kvHeads)")
+        let v = try projectionWidth("attention.value_length", headV, times: kvHeads, "head_count_kv \(kvHeads)")
+        let (qk, qkOverflow) = q.addingReportingOverflow(k)
+        let (qkv, qkvOverflow) = qk.addingReportingOverflow(v)
+        try require(
+            !qkOverflow && !qkvOverflow, "attention.key_length",
+            "is \(headK): the q, k and v widths (\(q), \(k) and \(v)) add up to more than a 64-bit tensor width")
         let expected = Expected(
-            width: width, heads: heads, kvHeads: kvHeads, headK: headK, headV: headV, feedForward: feedForward,
-            rope: rope, experts: experts, vocabulary: vocabulary)
+            width: width, q: q, k: k, v: v, qkv: qkv, feedForward: feedForward, rope: rope, experts: experts,
+            vocabulary: vocabulary)
         for tensor in tensors {
             guard let (shape, meaning) = expected.shape(of: tensor.name) else { continue }
             guard !Self.integerTypes.contains(tensor.typeID) else {
@@ -115,6 +125,15 @@ struct GGUFShapeCheck {
         return integers[key(suffix)]
     }
 
+    /// `headWidth × heads`, or an error naming `suffix` when the product does not fit a 64-bit tensor width.
+    private func projectionWidth(
+        _ suffix: String, _ headWidth: Int64, times heads: Int64, _ headsName: String
+    ) throws -> Int64 {
+        let (product, overflow) = headWidth.multipliedReportingOverflow(by: heads)
+        try require(!overflow, suffix, "is \(headWidth): times \(headsName) it overflows a 64-bit tensor width")
+        return product
+    }
+
     private func key(_ suffix: String) -> String { "\(architecture).\(suffix)" }
 
     private func require(_ condition: Bool, _ suffix: String, _ reason: String) throws {
@@ -126,14 +145,16 @@ struct GGUFShapeCheck {
 
 /// The shapes of the llama layout (`llama_model_llama::load_arch_tensors`), in ggml order, with how each is derived.
 private struct Expected {
-    let width: Int64, heads: Int64, kvHeads: Int64, headK: Int64, headV: Int64, feedForward: Int64, rope: Int64
-    let experts: Int64
+    let width: Int64
+    /// The query, key and value widths (`head_count × key_length`, `head_count_kv × key_length`,
+    /// `head_count_kv × value_length`) and their sum, computed with overflow checks by ``GGUFShapeCheck/check()``.
+    let q: Int64, k: Int64, v: Int64, qkv: Int64
+    let feedForward: Int64, rope: Int64, experts: Int64
     let vocabulary: Int64?
 
     /// The expected shape of a tensor, and a description of it in hyperparameter names; `nil` for names this layout
     /// does not define (they are left to libllama).
     func shape(of name: String) -> (shape: [Int64], meaning: String)? {
-        let q = headK * heads, k = headK * kvHeads, v = headV * kvHeads
         switch name {
         case "token_embd.weight", "output.weight":
             guard let vocabulary else { return nil }
@@ -151,7 +172,7 @@ private struct Expected {
         case "attn_q.weight": return ([width, q], "[embedding_length, head_count × key_length]")
         case "attn_k.weight": return ([width, k], "[embedding_length, head_count_kv × key_length]")
         case "attn_v.weight": return ([width, v], "[embedding_length, head_count_kv × value_length]")
-        case "attn_qkv.weight": return ([width, q + k + v], "[embedding_length, q + k + v widths]")
+        case "attn_qkv.weight": return ([width, qkv], "[embedding_length, q + k + v widths]")
         case "attn_q.bias": return ([q], "[head_count × key_length]")
         case "attn_k.bias": return ([k], "[head_count_kv × key_length]")
         case "attn_v.bias": return ([v], "[head_count_kv × value_length]")

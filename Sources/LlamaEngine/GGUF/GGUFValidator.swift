@@ -5,15 +5,21 @@ import ModelRegistry
 /// libllama returns `NULL` for most broken files, but some make it abort the whole process (a vocabulary with a
 /// duplicated token trips a `GGML_ASSERT`). The validator walks the header, every metadata key/value and every tensor
 /// info with bounds checks against the file size, checks that each tensor's data lies inside the file, that
-/// `tokenizer.ggml.tokens` has no duplicates, and that the hyperparameters libllama asserts on (layer and expert
-/// counts, RoPE scaling type) are in range, and, for the llama-family layouts, that the hyperparameters agree with each
-/// other and with every tensor's shape (``GGUFShapeCheck``). It reads only the header, never the tensor data.
+/// `tokenizer.ggml.tokens` has no duplicates (and at most ``maximumVocabularySize`` tokens), and that the
+/// hyperparameters libllama asserts on (layer and expert counts, RoPE scaling type) are in range, and, for the
+/// llama-family layouts, that the hyperparameters agree with each other and with every tensor's shape
+/// (``GGUFShapeCheck``). It reads only the header, never the tensor data.
 ///
 /// ```swift
 /// let summary = try GGUFValidator().validate(path: "/models/tiny-llama.gguf")
 /// print(summary.architecture ?? "?", summary.tensorCount)
 /// ```
 public struct GGUFValidator: Sendable {
+    /// The most tokens a `tokenizer.ggml.tokens` vocabulary may have: 4,194,304 (2^22), sixteen times the largest
+    /// real vocabularies (about 260,000 tokens). The validator keeps every token to find duplicates, which costs
+    /// several times the tokens' bytes, so a larger count is refused before a token is read.
+    public static let maximumVocabularySize = 1 << 22
+
     /// Creates a validator.
     public init() {}
 

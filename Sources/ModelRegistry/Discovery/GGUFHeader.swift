@@ -48,7 +48,7 @@ struct GGUFHeader: Sendable, Equatable {
     }
 
     /// A value of a GGUF type (`gguf_type`): integers and strings are kept, other values skipped.
-    /// - Throws: ``GGUFReader/Failure`` when the bytes end, or for an unknown type.
+    /// - Throws: ``GGUFReader/Failure`` when the bytes end, for an unknown type or an array of arrays.
     private static func value(type: UInt32, from reader: GGUFReader) throws(GGUFReader.Failure) -> Value {
         switch type {
         case 0: return .number(Int(try reader.integer(UInt8.self, field: "value")))
@@ -65,6 +65,8 @@ struct GGUFHeader: Sendable, Equatable {
         case 8: return .text(try reader.string(field: "value"))
         case 9:  // an array: an element type, a `UInt64` count, then the elements
             let elementType = try reader.integer(UInt32.self, field: "array type")
+            // gguf.h has no arrays of arrays; following them would recurse once per level, as deep as the file says
+            guard elementType != 9 else { throw .malformed(field: "array type", reason: "arrays of arrays are not supported") }
             let count = try reader.length(field: "array count")
             for _ in 0..<count { _ = try value(type: elementType, from: reader) }
         default: throw .malformed(field: "type", reason: "unknown type \(type)")

@@ -30,10 +30,11 @@ package final class GGUFReader {
 
     private static let chunkSize = 1 << 20
 
-    /// Opens a file for reading.
+    /// Opens a file for reading, following symbolic links (a Hugging Face cache stores every file as one).
     /// - Parameter path: A local file path.
     /// - Throws: ``Failure/notFound``, or ``Failure/unreadable(reason:)`` for a folder, a device or no permission.
     package init(path: String) throws(Failure) {
+        let path = SymbolicLinks.resolve(path)
         let attributes: [FileAttributeKey: Any]
         do {
             attributes = try FileManager.default.attributesOfItem(atPath: path)
