@@ -33,7 +33,7 @@ public actor WorkerRegistry {
     public func start() async {
         guard listener == nil else { return }
         let (pools, broadcaster) = (pools, broadcaster)
-        loadHook = await registry.addLoadHook { [registry] name, configuration in
+        loadHook = await registry.addLoadHook { [registry] name, _, configuration in
             Self.startPool(for: name, configuration: configuration, in: pools, registry: registry, announcing: broadcaster)
         }
         let events = registry.events(bufferingPolicy: .unbounded)
