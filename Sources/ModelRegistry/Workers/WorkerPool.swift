@@ -2,13 +2,16 @@
 /// The workers of one model: a bounded queue of requests and the tasks that take them, each under its own lease.
 final class WorkerPool: Sendable {
     let name: String
+    /// The load whose completion started these workers (a side-by-side swap keeps them, and this id).
+    let modelID: ModelID
     let workerCount: Int
     let queue: BoundedQueue<WorkItem>
     private let workers: Locked<[Task<Void, Never>]> = Locked([])
     private let counters = Locked((inFlight: 0, completed: 0))
 
-    init(name: String, workerCount: Int, capacity: Int) {
+    init(name: String, modelID: ModelID, workerCount: Int, capacity: Int) {
         self.name = name
+        self.modelID = modelID
         self.workerCount = max(1, workerCount)
         self.queue = BoundedQueue(capacity: capacity)
     }
