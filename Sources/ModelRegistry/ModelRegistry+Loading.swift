@@ -219,7 +219,7 @@ extension ModelRegistry {
             if leases > 0 { leaseTable.lease(name, count: leases) } else { leaseTable.touch(name) }
             refreshFastPath(name)
             if let configuration = entries[name]?.configuration {
-                for hook in loadHooks.values { hook(name, configuration) }
+                for hook in loadHooks.values { hook(name, id, configuration) }
             }
             publish(.loaded(duration: entries[name]?.lifecycle.loadDuration ?? .zero), for: name)
             settled.waiters.forEach { $0.continuation.resume(returning: settled.engine) }

@@ -47,8 +47,8 @@ public actor ModelRegistry {
     var healthChecks: Task<Void, Never>?
     /// Called on the actor when a model has loaded, with its name, the load's id and its configuration: before its
     /// `loaded` event and before its waiters resume (so a ``WorkerRegistry``'s pool exists once `load` returns), by
-    /// hook id. A load's settlement runs them through ``loadHooks``.
-    var loadedHooks: [UInt64: @Sendable (String, ModelID, ModelConfiguration) -> Void] = [:]
+    /// hook id.
+    var loadHooks: [UInt64: @Sendable (String, ModelID, ModelConfiguration) -> Void] = [:]
 
     /// Creates a registry. The models are not checked against the factory here: one whose (engine, type) pair has
     /// no engine type, or whose `parameters` hold a key its engine does not read, fails when it loads
@@ -181,25 +181,15 @@ public actor ModelRegistry {
         return entry
     }
 
-    /// Adds a hook run whenever a model loads (see ``loadedHooks``); returns its id for ``removeLoadHook(_:)``.
+    /// Adds a hook run whenever a model loads (see ``loadHooks``); returns its id for ``removeLoadHook(_:)``.
     func addLoadHook(_ hook: @escaping @Sendable (String, ModelID, ModelConfiguration) -> Void) -> UInt64 {
         let id = makeWaiterID()
-        loadedHooks[id] = hook
+        loadHooks[id] = hook
         return id
     }
 
     /// Removes a hook that ``addLoadHook(_:)`` added.
-    func removeLoadHook(_ id: UInt64) { loadedHooks.removeValue(forKey: id) }
-
-    /// The ``loadedHooks`` as a load that has just succeeded calls them, with the model's name and configuration:
-    /// each passes on the id of the model's current load, the one that succeeded.
-    var loadHooks: [UInt64: (String, ModelConfiguration) -> Void] {
-        loadedHooks.mapValues { hook in
-            { name, configuration in
-                if let id = self.entries[name]?.lifecycle.currentID { hook(name, id, configuration) }
-            }
-        }
-    }
+    func removeLoadHook(_ id: UInt64) { loadHooks.removeValue(forKey: id) }
 
     func makeWaiterID() -> UInt64 {
         defer { nextWaiterID += 1 }
