@@ -89,6 +89,21 @@ def add_feed_forward(w: gguf.GGUFWriter, weight, block: int, n_embd: int, n_ff: 
     w.add_tensor(f"blk.{block}.ffn_down.weight", weight(n_embd, n_ff))
 
 
+def add_tokenizer(w: gguf.GGUFWriter, tokens: list[str], scores: list[float], types: list[int]) -> None:
+    """The tokenizer keys of every tiny model: a llama (SentencePiece) vocabulary with BOS added, EOS not."""
+    w.add_tokenizer_model("llama")
+    w.add_tokenizer_pre("default")
+    w.add_token_list(tokens)
+    w.add_token_scores(scores)
+    w.add_token_types(types)
+    w.add_unk_token_id(0)
+    w.add_bos_token_id(1)
+    w.add_eos_token_id(2)
+    w.add_add_bos_token(True)
+    w.add_add_eos_token(False)
+    w.add_add_space_prefix(True)
+
+
 def finish(w: gguf.GGUFWriter) -> None:
     """Writes the header, the metadata and the tensors, and closes the file."""
     w.write_header_to_file()
@@ -121,17 +136,7 @@ def write(path: str, embedding: bool, duplicate: bool, params_millions: float | 
     if embedding:
         w.add_pooling_type(gguf.PoolingType.MEAN)
 
-    w.add_tokenizer_model("llama")
-    w.add_tokenizer_pre("default")
-    w.add_token_list(tokens)
-    w.add_token_scores(scores)
-    w.add_token_types(types)
-    w.add_unk_token_id(0)
-    w.add_bos_token_id(1)
-    w.add_eos_token_id(2)
-    w.add_add_bos_token(True)
-    w.add_add_eos_token(False)
-    w.add_add_space_prefix(True)
+    add_tokenizer(w, tokens, scores, types)
 
     def weight(*shape: int, scale: float = 0.2) -> np.ndarray:
         return (rng.standard_normal(shape, dtype=np.float32) * scale).astype(np.float32)

@@ -93,6 +93,13 @@ import Testing
         try expectConfigurationError(
             #"{"models": {"m": {"engine": "llamacpp", "type": "llm", "path": "x", "loadTimeoutSeconds": 0}}}"#,
             model: "m", field: "loadTimeoutSeconds", reasonContains: "positive")
+        // seconds past what milliseconds in an Int64 hold are an error, not an overflow trap
+        try expectConfigurationError(
+            #"{"models": {"m": {"engine": "llamacpp", "type": "llm", "path": "x", "loadTimeoutSeconds": 1e16}}}"#,
+            model: "m", field: "loadTimeoutSeconds", reasonContains: "out of range")
+        try expectConfigurationError(
+            #"{"models": {"m": {"engine": "llamacpp", "type": "llm", "path": "x", "keepAlive": 1e300}}}"#,
+            model: "m", field: "keepAlive", reasonContains: "number of seconds")
     }
 
     @Test func everyField_isAFileKey_andAFullyFilledConfigurationWritesThemAll() throws {
@@ -134,15 +141,6 @@ import Testing
         try expectConfigurationError(
             #"{"registry": {"# + setting + #"}, "models": {"m": {"engine": "llamacpp", "type": "llm", "path": "x"}}}"#,
             model: nil, field: field, reasonContains: reason)
-    }
-
-    @Test func secondsTooLargeForAModel_areAnErrorNotAnOverflow() throws {
-        try expectConfigurationError(
-            #"{"models": {"m": {"engine": "llamacpp", "type": "llm", "path": "x", "loadTimeoutSeconds": 1e16}}}"#,
-            model: "m", field: "loadTimeoutSeconds", reasonContains: "out of range")
-        try expectConfigurationError(
-            #"{"models": {"m": {"engine": "llamacpp", "type": "llm", "path": "x", "keepAlive": 1e300}}}"#,
-            model: "m", field: "keepAlive", reasonContains: "number of seconds")
     }
 
     @Test func anEntryWhoseNameDiffersFromItsKey_isRejected_soNoTwoEntriesShareAName() throws {

@@ -18,7 +18,7 @@ import gguf
 import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "Scripts"))
-from make_tiny_gguf import build_vocab, finish  # noqa: E402
+from make_tiny_gguf import add_tokenizer, build_vocab, finish  # noqa: E402
 
 
 def write(path: str) -> None:
@@ -43,17 +43,7 @@ def write(path: str) -> None:
     w.add_layer_norm_rms_eps(1e-5)
     w.add_vocab_size(n_vocab)
 
-    w.add_tokenizer_model("llama")
-    w.add_tokenizer_pre("default")
-    w.add_token_list(tokens)
-    w.add_token_scores(scores)
-    w.add_token_types(types)
-    w.add_unk_token_id(0)
-    w.add_bos_token_id(1)
-    w.add_eos_token_id(2)
-    w.add_add_bos_token(True)
-    w.add_add_eos_token(False)
-    w.add_add_space_prefix(True)
+    add_tokenizer(w, tokens, scores, types)
 
     def weight(*shape: int, scale: float = 0.2) -> np.ndarray:
         return (rng.standard_normal(shape, dtype=np.float32) * scale).astype(np.float32)
