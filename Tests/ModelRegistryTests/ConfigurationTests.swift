@@ -119,14 +119,6 @@ import Testing
         (#""downloadRetries": -1"#, "downloadRetries", "0 or more"),
         (#""downloadIdleTimeoutSeconds": 0"#, "downloadIdleTimeoutSeconds", "positive"),
         (#""downloadDeadlineSeconds": -5"#, "downloadDeadlineSeconds", "positive"),
-    ])
-    func badDownloadSettings_areConfigurationErrorsNotCrashes(setting: String, field: String, reason: String) throws {
-        try expectConfigurationError(
-            #"{"registry": {"# + setting + #"}, "models": {"m": {"engine": "llamacpp", "type": "llm", "path": "x"}}}"#,
-            model: nil, field: field, reasonContains: reason)
-    }
-
-    @Test(arguments: [
         (#""maxConcurrentLoads": 0"#, "maxConcurrentLoads", "at least 1"),
         (#""maxLoadedModels": 0"#, "maxLoadedModels", "at least 1"),
         (#""memoryBudgetBytes": -1"#, "memoryBudgetBytes", "positive"),
@@ -137,7 +129,9 @@ import Testing
         (#""retryInitialSeconds": -1"#, "retryInitialSeconds", "0 or more"),
         (#""defaultLoadTimeoutSeconds": 1e300"#, "defaultLoadTimeoutSeconds", "out of range"),
     ])
-    func badRegistrySettings_areConfigurationErrorsNamingTheField(setting: String, field: String, reason: String) throws {
+    func badRegistrySettings_areConfigurationErrorsNamingTheFieldNotCrashesOrHangs(
+        setting: String, field: String, reason: String
+    ) throws {
         try expectConfigurationError(
             #"{"registry": {"# + setting + #"}, "models": {"m": {"engine": "llamacpp", "type": "llm", "path": "x"}}}"#,
             model: nil, field: field, reasonContains: reason)
