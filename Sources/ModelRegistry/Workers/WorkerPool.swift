@@ -9,11 +9,13 @@ final class WorkerPool: Sendable {
     private let workers: Locked<[Task<Void, Never>]> = Locked([])
     private let counters = Locked((inFlight: 0, completed: 0))
 
-    init(name: String, modelID: ModelID, workerCount: Int, capacity: Int) {
+    /// The pool of load `modelID` of model `name`: the configuration's `maxWorkers` workers and a queue of its
+    /// `queueCapacity`.
+    init(name: String, modelID: ModelID, configuration: ModelConfiguration) {
         self.name = name
         self.modelID = modelID
-        self.workerCount = max(1, workerCount)
-        self.queue = BoundedQueue(capacity: capacity)
+        self.workerCount = max(1, configuration.maxWorkers)
+        self.queue = BoundedQueue(capacity: configuration.queueCapacity)
     }
 
     /// Starts the workers; each takes requests until the queue closes and empties.

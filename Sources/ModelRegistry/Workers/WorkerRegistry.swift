@@ -128,16 +128,12 @@ public actor WorkerRegistry {
         await Self.retire(closed, error: .requestCancelledByUnload(name: name), from: pools, announcing: broadcaster)
             .value
         guard let configuration = try? await registry.configuration(of: name) else { return }
-        startPoolIfAbsent(WorkerPool(
-            name: name, modelID: closed.modelID, workerCount: configuration.maxWorkers,
-            capacity: configuration.queueCapacity), serving: id)
+        startPoolIfAbsent(WorkerPool(name: name, modelID: closed.modelID, configuration: configuration), serving: id)
     }
 
     /// Starts the workers of a model found loaded (load `id`), unless it has some.
     private func startPool(for name: String, load id: ModelID, configuration: ModelConfiguration) {
-        startPoolIfAbsent(WorkerPool(
-            name: name, modelID: id, workerCount: configuration.maxWorkers, capacity: configuration.queueCapacity),
-            serving: id)
+        startPoolIfAbsent(WorkerPool(name: name, modelID: id, configuration: configuration), serving: id)
     }
 
     /// Starts a pool the listener made, serving load `id`, unless the model has a pool (the load hook may have
@@ -156,8 +152,7 @@ public actor WorkerRegistry {
         for name: String, load id: ModelID, configuration: ModelConfiguration, in pools: Locked<WorkerPoolTable>,
         registry: ModelRegistry, announcing broadcaster: EventBroadcaster<WorkerPoolEvent>
     ) {
-        let pool = WorkerPool(
-            name: name, modelID: id, workerCount: configuration.maxWorkers, capacity: configuration.queueCapacity)
+        let pool = WorkerPool(name: name, modelID: id, configuration: configuration)
         let older = pools.withLock { table in
             let older = table.install(WorkerPoolTable.Slot(pool: pool, serving: id, isFollowed: false))
             start(pool, registry: registry, announcing: broadcaster)
