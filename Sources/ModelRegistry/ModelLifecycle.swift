@@ -353,19 +353,22 @@ struct ModelLifecycle {
     /// on serving. Returns the swap, or `nil` when it is no longer the running one.
     @discardableResult
     mutating func swapEnded(swap id: ModelID) -> IncomingVersion? {
-        guard case .loaded(var loaded) = phase, let incoming = loaded.incoming, incoming.id == id else { return nil }
-        loaded.incoming = nil
-        phase = .loaded(loaded)
-        return incoming
+        takeIncoming { $0.id == id }
     }
 
     /// An unload cancels the swap still loading, if one is: the loaded engine goes on serving until it unloads, and
     /// the swap's work becomes ``abandonedWork`` (its new version may still be loading). Returns the swap (to cancel).
     mutating func swapCancelled() -> IncomingVersion? {
-        guard case .loaded(var loaded) = phase, let incoming = loaded.incoming else { return nil }
+        guard let incoming = takeIncoming({ _ in true }) else { return nil }
+        abandonedWork = incoming.work
+        return incoming
+    }
+
+    /// Takes the loaded model's swap out of it, when it has one that `matches`.
+    private mutating func takeIncoming(_ matches: (IncomingVersion) -> Bool) -> IncomingVersion? {
+        guard case .loaded(var loaded) = phase, let incoming = loaded.incoming, matches(incoming) else { return nil }
         loaded.incoming = nil
         phase = .loaded(loaded)
-        abandonedWork = incoming.work
         return incoming
     }
 
