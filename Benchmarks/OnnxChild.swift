@@ -10,11 +10,12 @@ import OnnxRuntimeEngine
 ///       loads FILE 10 times (intra-op pools of 2 threads each, or one shared pool of 2), runs each once, prints
 ///       {"rss_bytes": …, "threads": …}
 ///   Benchmarks --onnx-child latency --model FILE --shape 3,2 --runs 5 --calls 5000 [--outputs a,b]
-///       [--api run|withRun|into]
+///       [--api run|withRun|into] [--zipMap swift|onnxruntime]
 ///       prints {"runs_us": [mean µs per call of each run], "cpu_us": [the same in process CPU time]}; `--api`
 ///       picks the call timed: `run` (the default, outputs copied into Swift values), `withRun` (outputs read in
 ///       place, their first element summed) or `into` (outputs written into buffers made once; every output named
-///       must be a tensor of fixed shape)
+///       must be a tensor of fixed shape); `--zipMap` is the engine parameter of that name (final ZipMaps built in
+///       Swift, the default, or by ORT from the file as it is)
 enum OnnxChild {
     static let flag = "--onnx-child"
 
@@ -78,7 +79,8 @@ enum OnnxChild {
         let calls = Int(options["--calls"] ?? "") ?? 1000
         let outputs = options["--outputs"].map { $0.split(separator: ",").map(String.init) }
         let engine = OnnxRuntimeEngine()
-        try await engine.load(context(options["--model"] ?? "", name: "latency", parameters: [:]))
+        try await engine.load(context(
+            options["--model"] ?? "", name: "latency", parameters: options["--zipMap"].map { ["zipMap": $0] } ?? [:]))
         let inputs = [engine.inputs[0].name: OnnxBenchmark.input(shape: shape)]
         let call = try LatencyCall(options["--api"] ?? "run", engine: engine, outputs: outputs)
         for _ in 0..<50 { try await call.run(engine, inputs) }

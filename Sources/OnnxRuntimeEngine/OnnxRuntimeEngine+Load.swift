@@ -133,7 +133,7 @@ extension OnnxRuntimeEngine {
             runCost: Locked(RunCostEstimate(inlineBudget: settings.inlineRunBudget)),
             inputNames: CStringArray(info.inputs.map(\.name)), outputNames: outputNames,
             copyingOutputNames: copyingOutputNames, zipMapShortcuts: shortcuts,
-            runOptions: RunOptionsPool(api: session.api), allOutputIndices: Array(info.outputs.indices))
+            runOptions: RunOptionsPool(api: session.api))
     }
 
     /// Creates the session, from the model rewritten by ``OnnxZipMapRewrite`` when it ends in ZipMaps (and the

@@ -34,7 +34,17 @@ extension OnnxRuntimeEngine {
     public func run(
         _ inputs: [String: Tensor], outputs outputNames: [String]? = nil
     ) async throws(OnnxRuntimeError) -> [String: OnnxValue] {
-        try await perform(inputs, outputNames: outputNames, buffers: [:], zipMapsInSwift: true) { model, plan, values in
+        try await perform(inputs, outputNames: outputNames, buffers: [:], reading: CopiedOutputs.self)
+    }
+
+    /// The reading of ``run(_:outputs:)``: every output copied into a Swift value, by name; final ZipMaps built in
+    /// Swift.
+    enum CopiedOutputs: RunOutputReading {
+        static let buildsZipMapsInSwift = true
+
+        static func read(
+            _ model: LoadedModel, _ plan: RunPlan, _ values: Outputs
+        ) -> Result<[String: OnnxValue], OnnxRuntimeError> {
             Result { () throws(OnnxRuntimeError) in
                 var reader = ORTValueReader(api: model.session.api)
                 var named: [String: OnnxValue] = [:]
@@ -43,9 +53,11 @@ extension OnnxRuntimeEngine {
                     let output = model.info.outputs[index]
                     guard let value = values[position] else { continue }  // never: execute checks every output
                     if plan.zipMapsInSwift, let shortcut = model.zipMapShortcuts[index] {
-                        named[output.name] = try Self.zip(value, shortcut, with: &reader, output: output.name, model: model.name)
+                        named[output.name] = try zip(
+                            value, shortcut, with: &reader, output: output.name, model: model.name)
                     } else {
-                        named[output.name] = try Self.read(value, declared: output.type, with: &reader, output: output.name, model: model.name)
+                        named[output.name] = try OnnxRuntimeEngine.read(
+                            value, declared: output.type, with: &reader, output: output.name, model: model.name)
                     }
                 }
                 return named
@@ -72,8 +84,16 @@ extension OnnxRuntimeEngine {
         _ inputs: [String: Tensor], outputs outputNames: [String]? = nil,
         _ body: (OnnxRunOutputs) throws -> R
     ) async throws -> R {
-        let owned = try await perform(inputs, outputNames: outputNames, buffers: [:]) { model, plan, values in
-            // Take ownership of every output, so that they outlive the run for `body`.
+        let owned = try await perform(inputs, outputNames: outputNames, buffers: [:], reading: OwnedOutputs.self)
+        return try body(owned)
+    }
+
+    /// The reading of ``withRun(_:outputs:_:)``: ownership of every output taken, so that they outlive the run for
+    /// the caller's closure.
+    enum OwnedOutputs: RunOutputReading {
+        static let buildsZipMapsInSwift = false
+
+        static func read(_ model: LoadedModel, _ plan: RunPlan, _ values: Outputs) -> Result<OnnxRunOutputs, OnnxRuntimeError> {
             var owned: [ORTValue] = []
             owned.reserveCapacity(values.count)
             for index in values.indices {
@@ -83,7 +103,6 @@ extension OnnxRuntimeEngine {
             return .success(OnnxRunOutputs(
                 model: model.name, names: plan.outputIndices.map { model.info.outputs[$0].name }, values: owned))
         }
-        return try body(owned)
     }
 
     /// Runs the model once and has ORT write the outputs straight into buffers the caller owns and may reuse on
@@ -111,55 +130,73 @@ extension OnnxRuntimeEngine {
             throw .unknownOutput(model: model.name, name: name, available: available)
         }
         let ordered = available.filter { buffers[$0] != nil }
-        let _: Void = try await perform(inputs, outputNames: ordered, buffers: buffers) { _, _, _ in .success(()) }
+        try await perform(inputs, outputNames: ordered, buffers: buffers, reading: OutputsInBuffers.self)
     }
 
-    /// Checks, runs and hands the outputs to `read`, on the native queue or inline (see ``RunCostEstimate``).
-    private func perform<R: Sendable>(
-        _ inputs: [String: Tensor], outputNames: [String]?, buffers: [String: TensorBuffer],
-        zipMapsInSwift: Bool = false,
-        read: @escaping @Sendable (LoadedModel, RunPlan, Outputs) -> Result<R, OnnxRuntimeError>
-    ) async throws(OnnxRuntimeError) -> R {
+    /// The reading of ``run(_:into:)``: nothing to read, ORT wrote into the caller's buffers.
+    enum OutputsInBuffers: RunOutputReading {
+        static let buildsZipMapsInSwift = false
+
+        static func read(_ model: LoadedModel, _ plan: RunPlan, _ values: Outputs) -> Result<Void, OnnxRuntimeError> {
+            .success(())
+        }
+    }
+
+    /// Checks, runs and hands the outputs to `Reading`, on the native queue or inline (see ``RunCostEstimate``).
+    /// The reading is a type rather than a closure: a closure passed here would need a reabstraction thunk,
+    /// allocated on every call.
+    private func perform<Reading: RunOutputReading>(
+        _ inputs: [String: Tensor], outputNames: [String]?, buffers: [String: TensorBuffer], reading: Reading.Type
+    ) async throws(OnnxRuntimeError) -> Reading.Output {
         let model = try loadedModel()
-        let plan = try model.plan(inputs, outputNames: outputNames, zipMapsInSwift: zipMapsInSwift)
+        let plan = try model.plan(inputs, outputNames: outputNames, zipMapsInSwift: Reading.buildsZipMapsInSwift)
         let targets = try model.outputTargets(plan, buffers: buffers)
         let placement = model.runCost.withLock { $0.placement(elements: plan.elementCount) }
         if placement == .inlineAfterYield { await Task.yield() }
         guard !Task.isCancelled else { throw .cancelled(model: model.name) }
-        let runOptions = try Self.native(model.name, "CreateRunOptions") { () throws(OnnxRuntimeStatus) in
-            try model.runOptions.take()
-        }
-        let result: Result<R, OnnxRuntimeError>
         switch placement {
         case .inline, .inlineAfterYield:
-            // Expected to take at most the inline budget: cancellation is checked before, not during, the run.
-            result = Self.measured(plan, targets: targets, model: model, options: runOptions, read: read)
+            // Expected to take at most the inline budget: cancellation is checked before, not during, the run, so
+            // it needs no run options to terminate it.
+            return try Self.measured(plan, targets: targets, model: model, options: nil, reading: Reading.self).get()
         case .nativeQueue:
-            result = await withTaskCancellationHandler {
+            let runOptions = try Self.native(model.name, "CreateRunOptions") { () throws(OnnxRuntimeStatus) in
+                try model.runOptions.take()
+            }
+            let result = await withTaskCancellationHandler {
                 await nativeQueue.perform {
-                    Self.measured(plan, targets: targets, model: model, options: runOptions, read: read)
+                    Self.measured(plan, targets: targets, model: model, options: runOptions, reading: Reading.self)
                 }
             } onCancel: {
                 runOptions.terminate()
             }
+            model.runOptions.give(back: runOptions)
+            if case .failure = result, Task.isCancelled { throw .cancelled(model: model.name) }
+            return try result.get()
         }
-        model.runOptions.give(back: runOptions)
-        if case .failure = result, Task.isCancelled { throw .cancelled(model: model.name) }
-        return try result.get()
     }
 
-    /// ORT's outputs of one run, in the planned order, borrowed by the closure that reads them: an entry the reader
-    /// sets to `nil` is its own to release; the others are released after it returns.
+    /// ORT's outputs of one run, in the planned order, borrowed by the ``RunOutputReading`` that reads them: an
+    /// entry the reader sets to `nil` is its own to release; the others are released after it returns.
     typealias Outputs = UnsafeMutableBufferPointer<OpaquePointer?>
 
+    /// How a run hands back its outputs.
+    protocol RunOutputReading: Sendable {
+        /// What the run returns.
+        associatedtype Output: Sendable
+        /// Whether the run fetches the input of final ZipMaps and builds them in Swift (``ZipMapShortcut``).
+        static var buildsZipMapsInSwift: Bool { get }
+        /// Reads the outputs of a finished run (see ``Outputs`` for who releases them).
+        static func read(_ model: LoadedModel, _ plan: RunPlan, _ values: Outputs) -> Result<Output, OnnxRuntimeError>
+    }
+
     /// Executes and reads the run, recording how long it took for ``RunCostEstimate``. Blocking.
-    private static func measured<R>(
-        _ plan: RunPlan, targets: [TensorBuffer?], model: LoadedModel, options: ORTRunOptions,
-        read: (LoadedModel, RunPlan, Outputs) -> Result<R, OnnxRuntimeError>
-    ) -> Result<R, OnnxRuntimeError> {
+    private static func measured<Reading: RunOutputReading>(
+        _ plan: RunPlan, targets: [TensorBuffer?], model: LoadedModel, options: ORTRunOptions?, reading: Reading.Type
+    ) -> Result<Reading.Output, OnnxRuntimeError> {
         let start = ContinuousClock.now
         let result = execute(plan, targets: targets, model: model, options: options) { outputs in
-            read(model, plan, outputs)
+            Reading.read(model, plan, outputs)
         }
         if case .success = result {
             let duration = ContinuousClock.now - start
@@ -171,7 +208,7 @@ extension OnnxRuntimeEngine {
     /// Wraps the inputs, runs, and hands the outputs to `consume`; the outputs ORT allocated and `consume` did not
     /// take are released afterwards. The input and output pointer lists live on the stack. Blocking.
     private static func execute<R>(
-        _ plan: RunPlan, targets: [TensorBuffer?], model: LoadedModel, options: ORTRunOptions,
+        _ plan: RunPlan, targets: [TensorBuffer?], model: LoadedModel, options: ORTRunOptions?,
         consume: (Outputs) -> Result<R, OnnxRuntimeError>
     ) -> Result<R, OnnxRuntimeError> {
         let session = model.session
@@ -208,12 +245,13 @@ extension OnnxRuntimeEngine {
                     }
                     withExtendedLifetime(given) {}
                 }
-                let status = Result { () throws(OnnxRuntimeStatus) in
-                    let names = plan.zipMapsInSwift ? model.copyingOutputNames : model.outputNames
-                    try session.run(
-                        inputNames: model.inputNames.pointers, inputs: UnsafeBufferPointer(inputs),
-                        outputNames: plan.allOutputs ? names.pointers : plan.outputIndices.map { names.pointers[$0] },
-                        outputs: outputs, options: options)
+                let names = plan.zipMapsInSwift ? model.copyingOutputNames : model.outputNames
+                let status = names.withSelection(plan.allOutputs ? nil : plan.outputIndices) { outputNames in
+                    Result { () throws(OnnxRuntimeStatus) in
+                        try session.run(
+                            inputNames: model.inputNames.pointers, inputs: UnsafeBufferPointer(inputs),
+                            outputNames: outputNames, outputs: outputs, options: options)
+                    }
                 }
                 if case .failure(let error) = status { return .failure(.runFailed(model: model.name, status: error)) }
                 guard !outputs.contains(where: { $0 == nil }) else {

@@ -49,17 +49,27 @@ extension OnnxRuntimeEngine.LoadedModel {
                 inputs: ordered, outputIndices: allOutputIndices, allOutputs: true, elementCount: elements,
                 zipMapsInSwift: shortcuts)
         }
-        let available = info.outputs.map(\.name)
-        var indices: [Int] = []
-        for output in outputNames {
-            guard let index = available.firstIndex(of: output) else {
-                throw .unknownOutput(model: name, name: output, available: available)
-            }
-            indices.append(index)
+        let indices: [Int]
+        if outputNames.count == 1 {
+            indices = singleOutputIndices[try outputIndex(named: outputNames[0])]
+        } else {
+            var chosen: [Int] = []
+            chosen.reserveCapacity(outputNames.count)
+            for output in outputNames { chosen.append(try outputIndex(named: output)) }
+            indices = chosen
         }
         return RunPlan(
             inputs: ordered, outputIndices: indices, allOutputs: indices == allOutputIndices,
             elementCount: elements, zipMapsInSwift: shortcuts && indices.contains { zipMapShortcuts[$0] != nil })
+    }
+
+    /// The index of the output called `name`.
+    /// - Throws: ``OnnxRuntimeError/unknownOutput(model:name:available:)``.
+    private func outputIndex(named name: String) throws(OnnxRuntimeError) -> Int {
+        guard let index = info.outputs.firstIndex(where: { $0.name == name }) else {
+            throw .unknownOutput(model: self.name, name: name, available: info.outputs.map(\.name))
+        }
+        return index
     }
 
     private func check(_ tensor: Tensor, against input: TensorInfo) throws(OnnxRuntimeError) {

@@ -74,16 +74,17 @@ public final class OnnxRuntimeEngine: InferenceEngine {
         /// For each output, the ZipMap built in Swift by copying runs (``OnnxZipMapRewrite``), if any; empty when
         /// the model has none.
         let zipMapShortcuts: [ZipMapShortcut?]
-        /// Run options reused across runs.
+        /// Run options reused across the runs that go to the native queue (inline runs need none).
         let runOptions: RunOptionsPool
         /// `0..<outputs.count`, made once: the plan of a run that computes every output.
         let allOutputIndices: [Int]
+        /// `[i]` for each output `i`, made once: the plan of a run that computes one output.
+        let singleOutputIndices: [[Int]]
 
         init(
             name: String, path: String, session: ORTSession, info: OnnxModelInfo, fileSize: Int?,
             runCost: Locked<RunCostEstimate>, inputNames: CStringArray, outputNames: CStringArray,
-            copyingOutputNames: CStringArray, zipMapShortcuts: [ZipMapShortcut?], runOptions: RunOptionsPool,
-            allOutputIndices: [Int]
+            copyingOutputNames: CStringArray, zipMapShortcuts: [ZipMapShortcut?], runOptions: RunOptionsPool
         ) {
             self.name = name
             self.path = path
@@ -96,7 +97,8 @@ public final class OnnxRuntimeEngine: InferenceEngine {
             self.copyingOutputNames = copyingOutputNames
             self.zipMapShortcuts = zipMapShortcuts
             self.runOptions = runOptions
-            self.allOutputIndices = allOutputIndices
+            self.allOutputIndices = Array(info.outputs.indices)
+            self.singleOutputIndices = info.outputs.indices.map { [$0] }
         }
     }
 

@@ -70,23 +70,23 @@ final class ORTSession: @unchecked Sendable {
     ///   - outputs: One entry per output: NULL for ORT to allocate the value, or a value over memory the caller
     ///     owns that ORT writes into. On return every entry is a value; entries ORT allocated are the caller's to
     ///     release (entries given stay the caller's as well).
-    ///   - options: Run options, used to terminate the run from another thread.
+    ///   - options: Run options, used to terminate the run from another thread; `nil` for ORT's defaults.
     /// - Throws: ``OnnxRuntimeStatus`` when ORT fails or the run was terminated.
     func run(
         inputNames: [UnsafePointer<CChar>?], inputs: UnsafeBufferPointer<OpaquePointer?>,
-        outputNames: [UnsafePointer<CChar>?], outputs: UnsafeMutableBufferPointer<OpaquePointer?>,
+        outputNames: UnsafeBufferPointer<UnsafePointer<CChar>?>, outputs: UnsafeMutableBufferPointer<OpaquePointer?>,
         options: ORTRunOptions?
     ) throws(OnnxRuntimeStatus) {
         let status: OpaquePointer?
         if let options {
             status = options.withPointer { runOptions in
                 api.table.pointee.Run(
-                    pointer, runOptions, inputNames, inputs.baseAddress, inputs.count, outputNames, outputNames.count,
+                    pointer, runOptions, inputNames, inputs.baseAddress, inputs.count, outputNames.baseAddress, outputNames.count,
                     outputs.baseAddress)
             }
         } else {
             status = api.table.pointee.Run(
-                pointer, nil, inputNames, inputs.baseAddress, inputs.count, outputNames, outputNames.count,
+                pointer, nil, inputNames, inputs.baseAddress, inputs.count, outputNames.baseAddress, outputNames.count,
                 outputs.baseAddress)
         }
         try api.check(status)
