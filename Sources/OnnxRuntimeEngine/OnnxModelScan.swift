@@ -1,7 +1,8 @@
 import Foundation
 
 /// Finds out, from the protobuf wire format alone, what in an ONNX file needs care before ONNX Runtime sees it:
-/// sparse tensors and tensors whose data lives in external files, in the main graph or any subgraph.
+/// sparse tensors and tensors whose data lives in external files, in the main graph, any subgraph, or the body of a
+/// model-local function (`ModelProto.functions`, which ORT inlines into the graph).
 ///
 /// - Sparse tensors: sparse initializers (`GraphProto.sparse_initializer`) or sparse attribute values
 ///   (`AttributeProto.sparse_tensor(s)`, e.g. a `Constant` with `sparse_value`). ONNX Runtime 1.23.2 does not check a
@@ -38,12 +39,15 @@ enum OnnxModelScan {
 
     /// The messages on the way to a sparse tensor or a tensor's data location, with the fields that lead on.
     private enum Message {
-        case model, graph, node, attribute, tensor, sparseTensor
+        case model, graph, function, node, attribute, tensor, sparseTensor
 
         /// The message a field holds, when it is one worth scanning.
         func next(_ number: UInt64) -> Message? {
             switch (self, number) {
             case (.model, 7): .graph
+            case (.model, 25): .function  // model-local functions, whose bodies ORT inlines
+            case (.function, 7): .node
+            case (.function, 11): .attribute  // attribute_proto: the defaults of the function's attributes
             case (.graph, 1): .node
             case (.graph, 5): .tensor
             case (.graph, 15): .sparseTensor

@@ -26,6 +26,27 @@ import Testing
         try #require(run.succeeded, "writing the sparse ONNX model failed: \(run.stderr)")
     }
 
+    /// Writes `y = AddW(x)` where `AddW` is a model-local function whose body adds a `Constant` with a sparse
+    /// `sparse_value` (1×4, values at `indices`): the sparse tensor is nowhere in the main graph.
+    private func writeFunctionWithSparseConstant(to url: URL, indices: [Int]) async throws {
+        let script = """
+            import onnx, sys
+            from onnx import helper as h, TensorProto as T
+            values = h.make_tensor("w_values", T.FLOAT, [2], [1.0, 2.0])
+            indices = h.make_tensor("w_indices", T.INT64, [2], [int(i) for i in sys.argv[2].split(",")])
+            sparse = onnx.SparseTensorProto(values=values, indices=indices, dims=[1, 4])
+            body = [h.make_node("Constant", [], ["w"], sparse_value=sparse), h.make_node("Add", ["a", "w"], ["b"])]
+            f = h.make_function("local", "AddW", ["a"], ["b"], body, [h.make_opsetid("", 17)])
+            x = h.make_tensor_value_info("x", T.FLOAT, [1, 4]); y = h.make_tensor_value_info("y", T.FLOAT, [1, 4])
+            g = h.make_graph([h.make_node("AddW", ["x"], ["y"], domain="local")], "g", [x], [y])
+            opsets = [h.make_opsetid("", 17), h.make_opsetid("local", 1)]
+            onnx.save(h.make_model(g, opset_imports=opsets, ir_version=8, functions=[f]), sys.argv[1])
+            """
+        let run = try await ChildProcess.run(
+            NativeFixtures.python, ["-c", script, url.path, indices.map(String.init).joined(separator: ",")])
+        try #require(run.succeeded, "writing the ONNX model with a function failed: \(run.stderr)")
+    }
+
     private func load(_ url: URL, cache: URL) async throws(OnnxRuntimeError) {
         let configuration = ModelConfiguration(
             name: "sparse", engine: .onnxruntime, modelType: .tensor, path: url.path, threads: 1,
@@ -84,6 +105,38 @@ import Testing
         try await load(link, cache: cache)
         #expect(try FileManager.default.contentsOfDirectory(atPath: cache.path).count == 1)
         try await load(url, cache: cache)  // the verdict is the target's
+        #expect(try FileManager.default.contentsOfDirectory(atPath: cache.path).count == 1)
+    }
+
+    /// onnxruntime's own Python API dies of SIGSEGV on this file too. Before the scan read model-local functions,
+    /// the engine loaded it in the host, which crashed.
+    @Test func sparseConstantInAModelLocalFunction_failsTheLoadInsteadOfCrashing() async throws {
+        let folder = try NativeFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let url = folder.appendingPathComponent("function-sparse-out-of-range.onnx")
+        try await writeFunctionWithSparseConstant(to: url, indices: [100_000, -7])
+        let error = try await #require(throws: OnnxRuntimeError.self) {
+            try await load(url, cache: folder.appendingPathComponent("verdicts"))
+        }
+        guard case .invalidModel(_, let path, let status) = error else { Issue.record("unexpected \(error)"); return }
+        #expect(path == url.path)
+        #expect(status.message.contains("crashed the preflight process") && status.message.contains("SIGSEGV"))
+    }
+
+    @Test func validSparseConstantInAModelLocalFunction_isPreflightedOnce_thenRuns() async throws {
+        let folder = try NativeFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let url = folder.appendingPathComponent("function-sparse-valid.onnx")
+        try await writeFunctionWithSparseConstant(to: url, indices: [0, 3])
+        let cache = folder.appendingPathComponent("verdicts")
+        let configuration = ModelConfiguration(
+            name: "function", engine: .onnxruntime, modelType: .tensor, path: url.path, threads: 1,
+            parameters: ["preflightCache": cache.path])
+        let engine = OnnxRuntimeEngine()
+        try await engine.load(EngineLoadContext(modelID: ModelID(), configuration: configuration))
+        let outputs = try await engine.run(["x": Tensor(shape: [1, 4], floats: [1, 1, 1, 1])])
+        await engine.unload()
+        #expect(outputs["y"]?.tensor?.floats == [2, 1, 1, 3])
         #expect(try FileManager.default.contentsOfDirectory(atPath: cache.path).count == 1)
     }
 
