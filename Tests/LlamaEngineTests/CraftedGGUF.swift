@@ -1,7 +1,7 @@
 import Foundation
 
 /// A GGUF v3 file built byte by byte, for headers no converter would write (values past what the fields allow,
-/// vocabularies of millions of tokens): metadata pairs and tensor infos, no tensor data.
+/// vocabularies declaring millions of tokens): metadata pairs and tensor infos, no tensor data.
 struct CraftedGGUF {
     private var pairs: [UInt8] = []
     private var pairCount = 0
@@ -26,12 +26,12 @@ struct CraftedGGUF {
         Self.append(value, to: &pairs)
     }
 
-    /// Adds an array of `count` strings, the `index`th one being `token(index)`, written straight into the bytes.
-    mutating func add(_ key: String, strings count: Int, _ token: (Int) -> [UInt8]) {
+    /// Adds the start of an array of `count` strings (its element type and count) without its strings: whatever
+    /// follows in the file is read as them.
+    mutating func add(_ key: String, declaringStrings count: Int) {
         begin(key, type: 9)
         Self.append(UInt32(8), to: &pairs)
         Self.append(UInt64(count), to: &pairs)
-        for index in 0..<count { Self.append(string: token(index), to: &pairs) }
     }
 
     /// Adds an f32 tensor info with `shape` (ggml order) at `offset` in the data section.

@@ -38,6 +38,9 @@ import Testing
 
     /// One more token than the validator's limit (`GGUFValidator.maximumVocabularySize`, 4,194,304): refused from
     /// the declared count, before a token is kept, instead of costing the host about ten times the file in memory.
+    /// The file declares the tokens but holds only zero bytes after the count (as many as the count, so the count
+    /// itself is within the file's size): a validator that read a single token before checking the count would
+    /// fail differently, on 4 million empty tokens running past the end of the file.
     @Test func vocabularyOverTheLimit_isRefusedBeforeItsTokensAreKept() throws {
         let directory = try NativeFixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -45,9 +48,8 @@ import Testing
         let count = (1 << 22) + 1
         var file = CraftedGGUF()
         file.add("general.architecture", string: "llama")
-        // distinct 3-byte tokens without a NUL byte (libllama would cut a token there)
-        file.add("tokenizer.ggml.tokens", strings: count) { [UInt8(1 + $0 % 255), UInt8(1 + $0 / 255 % 255), UInt8(1 + $0 / 65_025)] }
-        try Data(file.bytes()).write(to: url)
+        file.add("tokenizer.ggml.tokens", declaringStrings: count)
+        try Data(file.bytes(dataBytes: count)).write(to: url)
         let error = try #require(throws: GGUFValidationError.self) { try GGUFValidator().validate(path: url.path) }
         guard case .malformed(url.path, let field, let reason) = error else { Issue.record("unexpected \(error)"); return }
         #expect(field.contains("tokenizer.ggml.tokens"))
