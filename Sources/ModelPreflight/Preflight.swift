@@ -32,7 +32,10 @@ package enum Preflight {
         let cache = PreflightVerdictCache(directory: options.cacheDirectory)
         let path = SymbolicLinks.resolve(configuration.path)
         // a file that cannot be examined fails the in-process load with its own error
-        guard let keys = PreflightVerdictCache.FileKeys(path: path, sha256: configuration.sha256) else { return }
+        guard let keys = PreflightVerdictCache.FileKeys(
+            path: path, sha256: configuration.sha256,
+            settings: PreflightVerdictCache.settingsDigest(of: configuration))
+        else { return }
         if options.mode == .auto {
             guard !cache.hasPass(for: keys), needsChild(path) else { return }
         }

@@ -13,13 +13,34 @@ import Darwin
 /// file is replaced or rewritten), and also by its SHA-256 when the configuration gives one, so a re-downloaded copy
 /// of the same bytes is not checked again. A configured hash is a claim, not a fact (the registry checks it only for
 /// downloads, and a local file with one is never hashed), so the hash key is written and believed only once the
-/// cache has hashed the file and found that hash: a replaced file of the same size is checked again. Only passes are
+/// cache has hashed the file and found that hash: a replaced file of the same size is checked again. Both keys also
+/// hold a digest of the load settings the child used (``settingsDigest(of:)``): a file that loads with a 2,048-token
+/// context may abort with a 1,000,000-token one, so a pass for one setting is not believed for another. Only passes are
 /// cached: a file that crashed the child is checked again next time (it fails fast), so a fixed file needs no cache
 /// purge.
 struct PreflightVerdictCache: Sendable {
     /// Bumped when what a preflight checks, or how a verdict is keyed, changes, so older verdicts no longer count
-    /// (v1 keyed files by `st_rdev`, 0 for every regular file, and believed unverified hashes).
-    static let version = "v2"
+    /// (v1 keyed files by `st_rdev`, 0 for every regular file, and believed unverified hashes; v2 ignored the load
+    /// settings).
+    static let version = "v3"
+
+    /// A digest of what the child's load depends on besides the file: the engine and model type, the context
+    /// length, threads, batch size and parallel sequences, and the engine parameters other than the preflight's own
+    /// (``PreflightOptions/parameterKeys``). The model's name, version, pool and keep-alive settings do not change
+    /// how the native library loads the file, so they are left out.
+    static func settingsDigest(of configuration: ModelConfiguration) -> String {
+        let optional = { (value: Int?) in value.map(String.init) ?? "-" }
+        var fields = [
+            "engine=\(configuration.engine.rawValue)", "type=\(configuration.modelType.rawValue)",
+            "context=\(optional(configuration.contextLength))", "threads=\(optional(configuration.threads))",
+            "batch=\(optional(configuration.batchSize))", "parallel=\(optional(configuration.parallel))",
+        ]
+        for (key, value) in configuration.parameters.sorted(by: { $0.key < $1.key })
+        where !PreflightOptions.parameterKeys.contains(key) {
+            fields.append("parameter \(key.utf8.count):\(key)=\(value)")
+        }
+        return String(SHA256.hex(SHA256.hash(Array(fields.joined(separator: "\n").utf8))).prefix(16))
+    }
 
     /// What the cache knows one file by, examined once per load.
     final class FileKeys: Sendable {
@@ -37,7 +58,8 @@ struct PreflightVerdictCache: Sendable {
         /// - Parameters:
         ///   - path: The file, its symbolic links already followed (``SymbolicLinks/resolve(_:)``).
         ///   - sha256: The configuration's `sha256`.
-        init?(path: String, sha256: String?) {
+        ///   - settings: The load settings' ``PreflightVerdictCache/settingsDigest(of:)``.
+        init?(path: String, sha256: String?, settings: String) {
             var status = stat()
             guard stat(path, &status) == 0, status.st_mode & S_IFMT == S_IFREG else { return nil }
             #if canImport(Darwin)
@@ -48,10 +70,10 @@ struct PreflightVerdictCache: Sendable {
             let microseconds = Int64(time.tv_sec) * 1_000_000 + Int64(time.tv_nsec) / 1_000
             let size = Int64(status.st_size)
             self.path = path
-            identity = "\(version)-file-\(status.st_dev)-\(status.st_ino)-\(size)-\(microseconds)"
+            identity = "\(version)-file-\(status.st_dev)-\(status.st_ino)-\(size)-\(microseconds)-\(settings)"
             if let sha256, sha256.count == 64, sha256.allSatisfy(\.isHexDigit) {
                 self.sha256 = sha256.lowercased()
-                content = "\(version)-sha256-\(sha256.lowercased())-\(size)"
+                content = "\(version)-sha256-\(sha256.lowercased())-\(size)-\(settings)"
             } else {
                 self.sha256 = nil
                 content = nil

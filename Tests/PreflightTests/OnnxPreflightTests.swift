@@ -79,6 +79,30 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: cache.path).count == 1)
     }
 
+    /// A pass holds for the settings the child loaded the file with: other threads or engine parameters are checked
+    /// again, the same settings are not.
+    @Test func verdict_holdsForTheLoadSettingsItWasFoundWith() async throws {
+        let folder = try NativeFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let url = folder.appendingPathComponent("sparse-valid.onnx")
+        try await writeSparseModel(to: url, indices: [0, 3])
+        let cache = folder.appendingPathComponent("verdicts")
+        func load(threads: Int, parameters: [String: String] = [:]) async throws -> Int {
+            let configuration = ModelConfiguration(
+                name: "sparse", engine: .onnxruntime, modelType: .tensor, path: url.path, threads: threads,
+                parameters: parameters.merging(["preflightCache": cache.path]) { given, _ in given })
+            let engine = OnnxRuntimeEngine()
+            try await engine.load(EngineLoadContext(modelID: ModelID(), configuration: configuration))
+            await engine.unload()
+            return try FileManager.default.contentsOfDirectory(atPath: cache.path).count
+        }
+        #expect(try await load(threads: 1) == 1)
+        #expect(try await load(threads: 2) == 2)
+        #expect(try await load(threads: 1, parameters: ["graphOptimization": "basic"]) == 3)
+        #expect(try await load(threads: 1) == 3)
+        #expect(try await load(threads: 2) == 3)
+    }
+
     @Test func symlinkToSparseInitializerWithOutOfRangeIndices_isPreflighted_andFailsTheLoadInsteadOfCrashing() async throws {
         let folder = try NativeFixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
