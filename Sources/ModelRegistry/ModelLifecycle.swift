@@ -96,6 +96,10 @@ struct ModelLifecycle {
     /// swaps are cancelled. Each load or swap waits for the abandoned work it took before it loads, so waiting for
     /// the last one waits for them all.
     private(set) var abandonedWork: Task<Void, Never>?
+    /// The bytes reserved by each abandoned load or swap (by its id) whose work has not ended: its engine may still
+    /// be loading, or be loaded until the work unloads it, so they stay counted against the memory budget until the
+    /// work reports its end (``workEnded(_:)``), even after the next load took the work to wait for.
+    private(set) var abandonedBytes: [ModelID: Int] = [:]
 
     // MARK: - Reading
 
@@ -126,8 +130,12 @@ struct ModelLifecycle {
         }
     }
 
-    /// Bytes the model holds or has reserved: counted against the memory budget.
-    var heldBytes: Int {
+    /// Bytes the model holds or has reserved, including those of abandoned loads and swaps whose work has not ended:
+    /// counted against the memory budget.
+    var heldBytes: Int { phaseBytes + abandonedBytes.values.reduce(0, +) }
+
+    /// Bytes held or reserved by the current phase.
+    private var phaseBytes: Int {
         switch phase {
         case .loaded(let loaded): (loaded.bytes ?? 0) + (loaded.incoming?.reservedBytes ?? 0)
         case .unloading(let unloading): unloading.loaded.bytes ?? 0
@@ -219,6 +227,19 @@ struct ModelLifecycle {
         return abandonedWork
     }
 
+    /// The load or swap `id` is abandoned with its `work`: the next load or swap waits for it, and the bytes it had
+    /// reserved (`nil`: not admitted yet, so it loads nothing) stay counted until the work ends.
+    private mutating func abandon(_ work: Task<Void, Never>?, id: ModelID, reservedBytes: Int?) {
+        abandonedWork = work
+        if let reservedBytes, reservedBytes > 0 { abandonedBytes[id] = reservedBytes }
+    }
+
+    /// The work of load or swap `id` ended (its engine loaded and unloaded, failed, or never started). Returns whether
+    /// bytes counted for it as abandoned work were released, so that loads waiting for capacity look again.
+    mutating func workEnded(_ id: ModelID) -> Bool {
+        abandonedBytes.removeValue(forKey: id) != nil
+    }
+
     /// The factory could not create an engine: the model fails without a load id.
     mutating func engineCreationFailed(_ error: RegistryError) {
         failureCount += 1
@@ -298,7 +319,7 @@ struct ModelLifecycle {
             failure.retryNotBefore = now + backoff.delay(afterFailures: consecutiveFailures)
         }
         phase = .failed(failure)
-        abandonedWork = attempt.work
+        abandon(attempt.work, id: attempt.id, reservedBytes: attempt.reservedBytes)
         return SettledLoad(
             id: attempt.id, engine: attempt.engine, waiters: Array(attempt.waiters.values), work: attempt.work, timer: attempt.timer)
     }
@@ -324,7 +345,7 @@ struct ModelLifecycle {
         let replaced = loaded.incoming
         loaded.incoming = incoming
         phase = .loaded(loaded)
-        if let replaced { abandonedWork = replaced.work }
+        if let replaced { abandon(replaced.work, id: replaced.id, reservedBytes: replaced.reservedBytes) }
         return replaced
     }
 
@@ -360,7 +381,7 @@ struct ModelLifecycle {
     /// the swap's work becomes ``abandonedWork`` (its new version may still be loading). Returns the swap (to cancel).
     mutating func swapCancelled() -> IncomingVersion? {
         guard let incoming = takeIncoming({ _ in true }) else { return nil }
-        abandonedWork = incoming.work
+        abandon(incoming.work, id: incoming.id, reservedBytes: incoming.reservedBytes)
         return incoming
     }
 
@@ -397,7 +418,7 @@ struct ModelLifecycle {
             failureCount += 1
             consecutiveFailures += 1
             phase = .unloaded
-            abandonedWork = attempt.work
+            abandon(attempt.work, id: attempt.id, reservedBytes: attempt.reservedBytes)
             let settled = SettledLoad(
                 id: attempt.id, engine: attempt.engine, waiters: Array(attempt.waiters.values), work: attempt.work,
                 timer: attempt.timer)

@@ -141,6 +141,7 @@ extension ModelRegistry {
             if !self.finishLoad(name, id: id, result: result), case .success = result {
                 await engine.unload()  // the load was cancelled or timed out meanwhile: free what it holds
             }
+            self.abandonableWorkEnded(name, id: id)
         }
         var timer: Task<Void, Never>?
         if let limit = timeout ?? configuration.loadTimeout ?? options.defaultLoadTimeout {
@@ -151,6 +152,12 @@ extension ModelRegistry {
         entries[name]?.lifecycle.setTasks(work: work, timer: timer, load: id)
         if entries[name]?.downloadTo == nil { publish(.loadStarted, for: name) }  // remote: fetchModelFile announces it
         return id
+    }
+
+    /// The work of load or swap `id` ended: bytes still counted for it as abandoned work are released, and loads
+    /// waiting for capacity look again.
+    func abandonableWorkEnded(_ name: String, id: ModelID) {
+        if entries[name]?.lifecycle.workEnded(id) == true { capacityMayHaveChanged() }
     }
 
     /// Downloads a remote model's file, waits for admission (load slot, capacity), then runs the engine's load and

@@ -76,6 +76,7 @@ extension ModelRegistry {
                 engine, name: name, id: id, configuration: configuration, progress: progress)
             let settled = self.finishSwap(name, id: id, swap, result)
             if case .failure = settled, case .success = result { await engine.unload() }
+            self.abandonableWorkEnded(name, id: id)
             outcome.withLock { $0 = settled }
         }
         entries[name]?.lifecycle.setSwapWork(work, swap: id)

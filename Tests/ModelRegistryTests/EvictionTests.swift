@@ -60,6 +60,28 @@ import Testing
         #expect(await registry.loadedModels == ["pinned"])
     }
 
+    @Test func cancelledLoadsBytes_stayCounted_untilItsEngineIsGone_thenTheWaitingLoadProceeds() async throws {
+        let fixture = Fixture()
+        let models = [try Fixture.sizedModel("a", bytes: 600), try Fixture.sizedModel("b", bytes: 600)]
+        let registry = fixture.registry(
+            models, options: RegistryOptions(memoryBudget: 1_000, capacityWaitTimeout: .seconds(5)))
+        let gate = fixture.script.holdLoads(of: "a")
+        let abandoned = Task { try await registry.load("a") }
+        await gate.waitForWaiters()
+        try await registry.cancelLoad("a")
+        await #expect(throws: RegistryError.self) { try await abandoned.value }
+        #expect(await registry.statistics.memoryInUse == 600, "a's engine is still loading")
+
+        let loading = Task { try await registry.load("b") }
+        await fixture.clock.waitForSleepers()
+        #expect(try await registry.state(of: "b").kind == .loading)
+        gate.open()
+        let record = try await loading.value
+        #expect(record.state.isLoaded)
+        #expect(fixture.script.unloads(of: "a") == 1, "a's late engine was unloaded before b was admitted")
+        #expect(await registry.statistics.memoryInUse == 600)
+    }
+
     @Test func loadWaitingForRoom_proceedsWhenTheLeaseEnds() async throws {
         let fixture = Fixture()
         let registry = fixture.registry(

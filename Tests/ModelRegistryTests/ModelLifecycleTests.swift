@@ -162,6 +162,27 @@ import Testing
         #expect(succeeded.takeAbandonedWork() == nil)
     }
 
+    @Test func anAbandonedAdmittedLoad_keepsItsBytesCounted_untilItsWorkEnds() {
+        var (lifecycle, id) = loading()
+        _ = lifecycle.admitted(bytes: 100, load: id)
+        _ = lifecycle.unloadRequested(cancellation: cancelled)
+        #expect(lifecycle.state(downloaded: nil).kind == .unloaded)
+        #expect(lifecycle.heldBytes == 100, "its engine may still be loading")
+        _ = lifecycle.takeAbandonedWork()
+        #expect(lifecycle.heldBytes == 100, "the next load waiting for the work does not free the bytes")
+        let released = lifecycle.workEnded(id)
+        #expect(released && lifecycle.heldBytes == 0)
+        let releasedAgain = lifecycle.workEnded(id)
+        #expect(!releasedAgain)
+
+        var (notAdmitted, notAdmittedID) = loading()
+        _ = notAdmitted.loadFailed(
+            load: notAdmittedID, error: .loadTimedOut(name: "m", after: .seconds(1)), now: .zero, backoff: backoff)
+        #expect(notAdmitted.heldBytes == 0, "a load abandoned before admission reserved nothing")
+        let nothingToRelease = notAdmitted.workEnded(notAdmittedID)
+        #expect(!nothingToRelease)
+    }
+
     @Test func unload_ofALoadedModel_goesThroughUnloading_toUnloaded() {
         var (lifecycle, id) = loaded()
         guard case .startUnload(let unloading, _, _) = lifecycle.unloadRequested(cancellation: cancelled) else {
@@ -288,6 +309,8 @@ import Testing
         #expect(lifecycle.currentID == oldID)
         let ended = lifecycle.swapCancelled()
         #expect(ended?.id == second.id)
+        #expect(lifecycle.heldBytes == 10 + 7 + 7, "both abandoned swaps may still be loading their versions")
+        #expect(lifecycle.workEnded(first.id) && lifecycle.workEnded(second.id))
         #expect(lifecycle.heldBytes == 10)
     }
 
