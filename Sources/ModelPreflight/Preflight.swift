@@ -33,18 +33,18 @@ package enum Preflight {
         let path = SymbolicLinks.resolve(configuration.path)
         // a file that cannot be examined fails the in-process load with its own error
         guard let keys = PreflightVerdictCache.FileKeys(
-            path: path, sha256: configuration.sha256,
+            path: path, sha256: configuration.sha256, verifiedSHA256: context.verifiedSHA256,
             settings: PreflightVerdictCache.settingsDigest(of: configuration))
         else { return }
         if options.mode == .auto {
-            guard !cache.hasPass(for: keys), needsChild(path) else { return }
+            guard await !cache.hasPass(for: keys), needsChild(path) else { return }
         }
         do {
             try await PreflightFlights.shared.run(key: keys.identity) {
                 // a load that waited for another one's child finds its pass here
-                if options.mode == .auto, cache.hasPass(for: keys) { return }
+                if options.mode == .auto, await cache.hasPass(for: keys) { return }
                 try await runChild(configuration, options: options)
-                cache.recordPass(for: keys)
+                await cache.recordPass(for: keys)
             }
         } catch is Refused {
             return  // the in-process load reports the engine's error

@@ -58,8 +58,11 @@ struct PreflightVerdictCache: Sendable {
         /// - Parameters:
         ///   - path: The file, its symbolic links already followed (``SymbolicLinks/resolve(_:)``).
         ///   - sha256: The configuration's `sha256`.
+        ///   - verifiedSHA256: The hash the registry found the file to have during this load
+        ///     (``EngineLoadContext/verifiedSHA256``): believed, so a file just downloaded and checked is not read
+        ///     a second time.
         ///   - settings: The load settings' ``PreflightVerdictCache/settingsDigest(of:)``.
-        init?(path: String, sha256: String?, settings: String) {
+        init?(path: String, sha256: String?, verifiedSHA256: String? = nil, settings: String) {
             var status = stat()
             guard stat(path, &status) == 0, status.st_mode & S_IFMT == S_IFREG else { return nil }
             #if canImport(Darwin)
@@ -74,21 +77,24 @@ struct PreflightVerdictCache: Sendable {
             if let sha256, sha256.count == 64, sha256.allSatisfy(\.isHexDigit) {
                 self.sha256 = sha256.lowercased()
                 content = "\(version)-sha256-\(sha256.lowercased())-\(size)-\(settings)"
+                if let verifiedSHA256 { hashed.withLock { $0 = verifiedSHA256.lowercased() == sha256.lowercased() } }
             } else {
                 self.sha256 = nil
                 content = nil
             }
         }
 
-        /// Whether the file's bytes have the configured SHA-256, hashing the file the first time it is asked.
-        var hasConfiguredHash: Bool {
-            hashed.withLock { known in
-                if let known { return known }
-                let matches = sha256 != nil
-                    && (try? SHA256.hex(SHA256.hash(fileAt: URL(fileURLWithPath: path)))) == sha256
-                known = matches
-                return matches
+        /// Whether the file's bytes have the configured SHA-256, hashing the file (on a thread of its own: a model
+        /// takes seconds) the first time it is asked, unless the registry already did.
+        func hasConfiguredHash() async -> Bool {
+            if let known = hashed.withLock({ $0 }) { return known }
+            guard let sha256 else { return false }
+            let path = path
+            let matches = await DedicatedThread.run("ModelPreflight.SHA256") {
+                (try? SHA256.hex(SHA256.hash(fileAt: URL(fileURLWithPath: path)))) == sha256
             }
+            hashed.withLock { $0 = matches }
+            return matches
         }
     }
 
@@ -96,18 +102,18 @@ struct PreflightVerdictCache: Sendable {
 
     /// Whether the file has a passing verdict: under its identity, or under its configured hash once its bytes are
     /// found to have that hash (the pass is then recorded under its identity too, so it is hashed once).
-    func hasPass(for keys: FileKeys) -> Bool {
+    func hasPass(for keys: FileKeys) async -> Bool {
         if exists(keys.identity) { return true }
-        guard let content = keys.content, exists(content), keys.hasConfiguredHash else { return false }
+        guard let content = keys.content, exists(content), await keys.hasConfiguredHash() else { return false }
         record(keys.identity, path: keys.path)
         return true
     }
 
     /// Records a pass under the file's identity, and under its configured hash when its bytes have it; a cache that
     /// cannot be written only costs a preflight next time.
-    func recordPass(for keys: FileKeys) {
+    func recordPass(for keys: FileKeys) async {
         record(keys.identity, path: keys.path)
-        if let content = keys.content, keys.hasConfiguredHash { record(content, path: keys.path) }
+        if let content = keys.content, await keys.hasConfiguredHash() { record(content, path: keys.path) }
     }
 
     private func exists(_ key: String) -> Bool { FileManager.default.fileExists(atPath: url(for: key).path) }

@@ -166,10 +166,12 @@ extension ModelRegistry {
         _ name: String, id: ModelID, engine: any InferenceEngine, configuration requested: ModelConfiguration
     ) async -> Result<LoadedFigures, RegistryError> {
         let configuration: ModelConfiguration
+        var verifiedSHA256: String?
         do {
             var local = requested
-            if entries[name]?.downloadTo != nil {
+            if let download = entries[name]?.downloadTo {
                 local = try await fetchModelFile(name, id: id, configuration: requested)
+                verifiedSHA256 = download.expectedSHA256  // fetchModelFile returns the file only once it matches
             }
             configuration = local
             try await admit(name, id: id, configuration: configuration)
@@ -181,21 +183,25 @@ extension ModelRegistry {
         defer { releaseLoadSlot() }
         return await Self.runEngineLoad(
             engine, name: name, id: id, configuration: configuration,
-            progress: LoadProgressReporter(broadcaster: broadcaster, name: name, id: id, configuration: requested))
+            progress: LoadProgressReporter(broadcaster: broadcaster, name: name, id: id, configuration: requested),
+            verifiedSHA256: verifiedSHA256)
     }
 
     /// Runs an engine's load and warm-up off the actor, publishing the progress the engine reports and the
     /// warm-up phase (a load with neither publishes no progress: `loadStarted` then says it all); measures what
     /// the engine holds. When the load or the warm-up throws, the engine is unloaded before the failure is
     /// returned (freeing a partial load, or a loaded engine whose warm-up failed): nobody owns it afterwards.
+    /// `verifiedSHA256` is the hash the file was found to have during this load, handed to the engine
+    /// (``EngineLoadContext/verifiedSHA256``) so that it does not hash the file again.
     nonisolated static func runEngineLoad(
         _ engine: any InferenceEngine, name: String, id: ModelID, configuration: ModelConfiguration,
-        progress: LoadProgressReporter
+        progress: LoadProgressReporter, verifiedSHA256: String? = nil
     ) async -> Result<LoadedFigures, RegistryError> {
         let residentBefore = LearnedMemory.residentBytes()
         do {
             try await engine.load(EngineLoadContext(
-                modelID: id, configuration: configuration, reportProgress: { progress.reportLoading($0) }))
+                modelID: id, configuration: configuration, reportProgress: { progress.reportLoading($0) },
+                verifiedSHA256: verifiedSHA256))
             if let input = configuration.warmUp {
                 progress.report(LoadProgress(phase: .warmingUp))
                 try await engine.warmUp(input)

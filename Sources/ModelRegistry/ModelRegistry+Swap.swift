@@ -87,7 +87,7 @@ extension ModelRegistry {
     }
 
     /// Loads and warms up a swap's new version once it holds a load slot (see
-    /// ``runEngineLoad(_:name:id:configuration:progress:)``); a swap cancelled before that loads nothing.
+    /// ``runEngineLoad(_:name:id:configuration:progress:verifiedSHA256:)``); a swap cancelled before that loads nothing.
     private func loadIncoming(
         _ engine: any InferenceEngine, name: String, id: ModelID, configuration: ModelConfiguration,
         progress: LoadProgressReporter

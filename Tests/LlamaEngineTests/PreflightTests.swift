@@ -29,13 +29,15 @@ import Testing
     }
 
     private func load(
-        _ url: URL, parameters: [String: String], loadTimeout: Duration? = nil, sha256: String? = nil
+        _ url: URL, parameters: [String: String], loadTimeout: Duration? = nil, sha256: String? = nil,
+        verifiedSHA256: String? = nil
     ) async throws {
         var configuration = LlamaFixtures.configuration(url, name: "checked", parameters: parameters)
         configuration.loadTimeout = loadTimeout
         configuration.sha256 = sha256
         let engine = LlamaEngine()
-        try await engine.load(EngineLoadContext(modelID: ModelID(), configuration: configuration))
+        try await engine.load(
+            EngineLoadContext(modelID: ModelID(), configuration: configuration, verifiedSHA256: verifiedSHA256))
         await engine.unload()
     }
 
@@ -124,6 +126,21 @@ import Testing
         try bytes.write(to: scratch.model)  // a re-downloaded copy: a new inode, the same bytes
         let nowhere = scratch.folder.appendingPathComponent("no-such-preflight").path
         try await load(scratch.model, parameters: scratch.parameters("auto", ["preflightExecutable": nowhere]), sha256: hash)
+    }
+
+    @Test func hashTheRegistryVerified_isBelieved_withoutReadingTheFileAgain() async throws {
+        let scratch = try Scratch(copying: LlamaFixtures.tinyLLM)
+        defer { scratch.remove() }
+        // a claimed hash the bytes do not have: only a cache that hashed the file would refuse its content key
+        let claimed = String(repeating: "ab", count: 32)
+        try await load(scratch.model, parameters: scratch.parameters("auto"), sha256: claimed)
+        #expect(scratch.verdicts().count == 1, "hashed, found different: identity key only")
+
+        let other = try Scratch(copying: LlamaFixtures.tinyLLM)
+        defer { other.remove() }
+        try await load(other.model, parameters: other.parameters("auto"), sha256: claimed, verifiedSHA256: claimed)
+        #expect(other.verdicts().count == 2, "the registry's check is believed: not hashed again")
+        #expect(other.verdicts().contains { $0.contains("-sha256-\(claimed)-") }, "\(other.verdicts())")
     }
 
     @Test func verdict_isKeyedByTheFilesDeviceAndInode() async throws {

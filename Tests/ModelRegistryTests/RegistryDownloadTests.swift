@@ -31,6 +31,7 @@ import Testing
             let context = try #require(fixture.script.contexts.last)
             #expect(context.configuration.path.hasPrefix(directory.path))
             #expect(try Data(contentsOf: URL(fileURLWithPath: context.configuration.path)).count == 300_000)
+            #expect(context.verifiedSHA256 == sha, "the engine is told the hash was checked, so it does not hash again")
             #expect(try await registry.configuration(of: "remote").path.hasPrefix("http://127.0.0.1"))
 
             await log.waitFor("remote", "loaded")
