@@ -21,6 +21,12 @@ extension ModelRegistry {
         entries[name]?.lifecycle.setIdleTimer(timer, load: loaded.id)?.cancel()
     }
 
+    /// Starts the model's keep-alive countdown unless one runs already (``refreshFastPath(_:)`` arms one when it
+    /// opens the fast path): arming another would start a task only to cancel it.
+    func armIdleExpiryIfNone(_ name: String) {
+        if entries[name]?.lifecycle.loaded?.idleTimer == nil { scheduleIdleExpiry(name) }
+    }
+
     /// Unloads the model if it is still the same load and has been idle for its whole keep-alive: watched on the
     /// fast path, no lease held and none ended within it; otherwise, unused since the countdown began. A model used
     /// meanwhile gets its fast path back and a countdown from its last use.

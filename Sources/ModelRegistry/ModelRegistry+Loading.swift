@@ -236,7 +236,7 @@ extension ModelRegistry {
             }
             publish(.loaded(duration: entries[name]?.lifecycle.loadDuration ?? .zero), for: name)
             settled.waiters.forEach { $0.continuation.resume(returning: settled.engine) }
-            scheduleIdleExpiry(name)
+            armIdleExpiryIfNone(name)
         case .failure(let error):
             guard let settled = entries[name]!.lifecycle.loadFailed(
                 load: id, error: error, now: clock.now, backoff: options.retryBackoff)

@@ -119,7 +119,7 @@ extension ModelRegistry {
             swapCount += 1
             publish(.swapped(swap), for: name)
             if held == 0 { retireDrained(name, id: old.id) }
-            scheduleIdleExpiry(name)
+            armIdleExpiryIfNone(name)
             capacityMayHaveChanged()
             return .success(())
         case .failure(let error):

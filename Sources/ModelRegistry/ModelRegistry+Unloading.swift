@@ -62,7 +62,7 @@ extension ModelRegistry {
             entries[name]?.lifecycle.unloadFinished(drained: false)
             refreshFastPath(name)
             publish(.unloadAborted(error), for: name)
-            scheduleIdleExpiry(name)
+            armIdleExpiryIfNone(name)
             entries[name]?.unloadWaiters.resumeAll(with: ())
             return .failure(error)
         }
