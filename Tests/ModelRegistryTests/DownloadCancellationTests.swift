@@ -31,6 +31,27 @@ import Testing
         }
     }
 
+    @Test func runningDownloadsTemporaryFile_isLocked_soAnotherProcessCleaningUpLeavesIt() async throws {
+        try await DownloadTestServer.run { server async throws in
+            try await DownloadSandbox.run { sandbox async throws in
+                let log = DownloadProgressLog()
+                let request = DownloadRequest(
+                    modelName: "m", url: server.url("/gate/never/400000"), destination: sandbox.file("m.bin"))
+                let download = Task { try await DownloadManager.forTests().download(request, progress: log.callback) }
+                await log.waitForBytes(64 * 1024)
+                let partial = try #require(try sandbox.contents().first { $0.hasSuffix(".partial") })
+                let descriptor = open(sandbox.file(partial).path, O_RDONLY)
+                try #require(descriptor >= 0)
+                defer { close(descriptor) }
+                #expect(flock(descriptor, LOCK_EX | LOCK_NB) == -1 && errno == EWOULDBLOCK, "the download holds it")
+
+                download.cancel()
+                _ = try? await download.value
+                #expect(try sandbox.contents() == [])
+            }
+        }
+    }
+
     @Test func cancelWhileQueued_throwsCancelled_withoutARequest() async throws {
         try await DownloadTestServer.run { server async throws in
             try await DownloadSandbox.run { sandbox async throws in

@@ -27,21 +27,25 @@ import Testing
             try await DownloadSandbox.run { sandbox async throws in
                 let abandoned = ".m.bin.\(UUID().uuidString).partial"
                 let live = ".m.bin.\(UUID().uuidString).partial"
+                let stalled = ".m.bin.\(UUID().uuidString).partial"  // old, but a live download holds its lock
                 let otherModel = ".other.bin.\(UUID().uuidString).partial"
                 let notOurs = ".m.bin.notes.partial"
                 let hourAgo = Date(timeIntervalSinceNow: -3600)
-                for name in [abandoned, live, otherModel, notOurs] {
+                for name in [abandoned, live, stalled, otherModel, notOurs] {
                     #expect(FileManager.default.createFile(atPath: sandbox.file(name).path, contents: Data([1, 2, 3])))
                 }
-                for name in [abandoned, otherModel, notOurs] {
+                for name in [abandoned, stalled, otherModel, notOurs] {
                     try FileManager.default.setAttributes(
                         [.modificationDate: hourAgo], ofItemAtPath: sandbox.file(name).path)
                 }
+                let holder = try FileHandle(forWritingTo: sandbox.file(stalled))
+                defer { try? holder.close() }
+                #expect(flock(holder.fileDescriptor, LOCK_EX | LOCK_NB) == 0)
                 let request = DownloadRequest(
                     modelName: "m", url: server.url("/file/5000"), destination: sandbox.file("m.bin"))
                 _ = try await DownloadManager.forTests(idleTimeout: .seconds(600)).download(request)  // "live" stays young
 
-                #expect(try sandbox.contents() == [live, notOurs, otherModel, "m.bin"].sorted())
+                #expect(try sandbox.contents() == [live, stalled, notOurs, otherModel, "m.bin"].sorted())
                 #expect(try sandbox.bytes(of: "m.bin") == DownloadTestServer.payload(size: 5000))
             }
         }

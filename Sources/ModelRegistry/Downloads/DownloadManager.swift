@@ -10,7 +10,8 @@ package import FoundationNetworking
 ///   sent one) and its SHA-256 matches when one is expected; otherwise it is deleted. A failed, cancelled or
 ///   interrupted download never leaves a file that looks complete, and never touches an existing destination.
 ///   Temporary files a killed process left are removed by the next download of the same destination once nothing
-///   has written to them for twice `idleTimeout`.
+///   has written to them for twice `idleTimeout`; a live download holds a `flock` on its file, so one in another
+///   process that is waiting out a retry's backoff, or has a longer idle timeout, keeps it.
 /// - **Existing files:** when the destination exists and no checksum is expected, it is returned as is (only
 ///   complete files are ever renamed there). With a checksum, it is hashed: a match is returned without a request,
 ///   a mismatch is downloaded again and replaced only by the new, checked file.

@@ -8,7 +8,10 @@ import Darwin
 /// The temporary file a download's attempts write to: hidden, next to the destination (so the final rename stays on
 /// one file system and is atomic), with a unique name ending in `.partial`, so it never looks like a complete model
 /// file. A later attempt may continue it (a `Range` request) or empty it and start over. It is either committed
-/// (renamed onto the destination) or discarded.
+/// (renamed onto the destination) or discarded. While open it holds an exclusive `flock(2)`, which the kernel drops
+/// when the process dies: another process cleaning up leftovers (``removeAbandoned(for:unmodifiedFor:)``) never
+/// removes the file of a download that is alive but has written nothing for a while (waiting out a retry's backoff,
+/// or configured with a longer idle timeout).
 struct PartialFile: Sendable {
     /// The temporary file.
     let url: URL
@@ -37,6 +40,8 @@ struct PartialFile: Sendable {
             try? FileManager.default.removeItem(at: url)
             throw Self.failure(request, url.path, "open the temporary file", error)
         }
+        // A file system without `flock` leaves the file unlocked: cleanup then goes by its age alone.
+        _ = flock(handle.fileDescriptor, LOCK_EX | LOCK_NB)
     }
 
     /// An error about this file.
@@ -71,11 +76,11 @@ struct PartialFile: Sendable {
         try? FileManager.default.removeItem(at: url)
     }
 
-    /// Removes the temporary files of `request`'s destination that nothing has written to for longer than `age`:
-    /// those a killed process left behind. A live download writes at least once per idle timeout or gives up and
-    /// removes its file, so with `age` above the idle timeout only abandoned files go. Files that are not exactly
-    /// `.<destination name>.<UUID>.partial` are never touched; failures to remove are ignored (the next download
-    /// tries again).
+    /// Removes the temporary files of `request`'s destination that a killed process left behind: those nothing has
+    /// written to for longer than `age` and whose `flock` nobody holds (a live download in any process holds it, see
+    /// ``PartialFile``; the age covers the instant between another process creating its file and locking it). Files
+    /// that are not exactly `.<destination name>.<UUID>.partial` are never touched; failures to remove are ignored
+    /// (the next download tries again).
     /// - Parameters:
     ///   - request: The download whose destination's leftovers to remove.
     ///   - age: How long a file must have gone unmodified.
@@ -92,8 +97,18 @@ struct PartialFile: Sendable {
             guard let modified = try? files.attributesOfItem(atPath: path)[.modificationDate] as? Date,
                 modified < cutoff
             else { continue }
-            try? files.removeItem(atPath: path)
+            removeUnlessLocked(path)
         }
+    }
+
+    /// Removes the file at `path` unless a live download holds its lock; holds the lock itself while it removes it,
+    /// so a download cannot take the file over meanwhile.
+    private static func removeUnlessLocked(_ path: String) {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return }
+        defer { close(descriptor) }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 || errno != EWOULDBLOCK else { return }
+        unlink(path)
     }
 
     /// `.<destination name>.<id>.partial`, or without `id` the part before it (`.<destination name>.`).
