@@ -71,11 +71,12 @@ public final class LlamaEngine: InferenceEngine {
     /// - Throws: ``LlamaError``: ``LlamaError/alreadyLoaded(model:)``, ``LlamaError/invalidParameter(model:name:value:expected:)``,
     ///   ``LlamaError/invalidModelFile(model:problem:)``, ``LlamaError/modelLoadFailed(model:path:reason:)``,
     ///   ``LlamaError/contextCreationFailed(model:reason:)``; `PreflightError` when the preflight child (see
-    ///   `PreflightMode`) crashed, timed out or cannot be found; `CancellationError` when the task was cancelled before
+    ///   `PreflightMode`) crashed, timed out or cannot be found, or when the file changed after its preflight
+    ///   (`PreflightError.fileChanged`); `CancellationError` when the task was cancelled before
     ///   the load started, or ``unload()`` was called while it ran (what it loaded is then freed).
     public func load(_ context: EngineLoadContext) async throws {
         let options = try LlamaLoadOptions(context.configuration)
-        try await Preflight.check(context) { (try? GGUFValidator().validate(path: $0)) != nil }  // issue 11: isolation
+        let clearance = try await Preflight.check(context) { (try? GGUFValidator().validate(path: $0)) != nil }  // issue 11
         try phase.withLock { phase in
             switch phase {
             case .empty, .unloaded: phase = .loading(name: options.name)
@@ -85,6 +86,7 @@ public final class LlamaEngine: InferenceEngine {
         }
         do {
             try await onQueue {
+                try clearance?.confirm()  // not a file swapped in after its preflight
                 // libllama reports the weights' progress and stops at once when unload() ran meanwhile.
                 let session = try LlamaSession.open(options, queue: self.queue) { fraction in
                     context.reportProgress(Double(fraction))

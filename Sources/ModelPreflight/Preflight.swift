@@ -23,21 +23,29 @@ package enum Preflight {
     ///   - needsChild: Whether the file (its resolved path) needs the child in `auto` mode; `false` when an in-process
     ///     check already refuses it (the in-process load then reports that error) or when the engine knows the file
     ///     cannot abort.
+    /// - Returns: What the engine confirms just before its native open (``PreflightClearance/confirm()``), so a file
+    ///   changed after this check is not opened unchecked; `nil` when nothing was checked (`never` mode, a remote
+    ///   path, a file that cannot be examined).
     /// - Throws: ``PreflightError`` when the child crashed, timed out, failed or cannot be found; `CancellationError`
     ///   when the task was cancelled (the child is killed).
-    package static func check(_ context: EngineLoadContext, needsChild: (String) -> Bool) async throws {
+    @discardableResult
+    package static func check(
+        _ context: EngineLoadContext, needsChild: (String) -> Bool
+    ) async throws -> PreflightClearance? {
         let configuration = context.configuration
         let options = try PreflightOptions(configuration)
-        guard options.mode != .never, !configuration.isRemote else { return }
+        guard options.mode != .never, !configuration.isRemote else { return nil }
         let cache = PreflightVerdictCache(directory: options.cacheDirectory)
         let path = SymbolicLinks.resolve(configuration.path)
+        let settings = PreflightVerdictCache.settingsDigest(of: configuration)
         // a file that cannot be examined fails the in-process load with its own error
         guard let keys = PreflightVerdictCache.FileKeys(
-            path: path, sha256: configuration.sha256, verifiedSHA256: context.verifiedSHA256,
-            settings: PreflightVerdictCache.settingsDigest(of: configuration))
-        else { return }
+            path: path, sha256: configuration.sha256, verifiedSHA256: context.verifiedSHA256, settings: settings)
+        else { return nil }
+        let clearance = PreflightClearance(
+            model: configuration.name, path: configuration.path, identity: keys.identity, settings: settings)
         if options.mode == .auto {
-            guard await !cache.hasPass(for: keys), needsChild(path) else { return }
+            guard await !cache.hasPass(for: keys), needsChild(path) else { return clearance }
         }
         do {
             try await PreflightFlights.shared.run(key: keys.identity) {
@@ -47,8 +55,9 @@ package enum Preflight {
                 await cache.recordPass(for: keys)
             }
         } catch is Refused {
-            return  // the in-process load reports the engine's error
+            return clearance  // the in-process load reports the engine's error
         }
+        return clearance
     }
 
     /// Runs the child on the configuration's file and turns how it ended into a verdict.

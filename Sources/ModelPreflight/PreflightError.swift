@@ -16,6 +16,9 @@ public enum PreflightError: Error, Sendable, CustomStringConvertible, LocalizedE
     case launchFailed(model: String, executable: String, reason: String)
     /// A preflight parameter is invalid.
     case invalidParameter(model: String, name: String, value: String, expected: String)
+    /// The path leads to another file than the one the preflight checked (a link re-pointed, or the file replaced or
+    /// rewritten, while the model loaded): the unchecked file is not opened in-process.
+    case fileChanged(model: String, path: String)
 
     /// A message a person can act on.
     public var description: String {
@@ -37,6 +40,9 @@ public enum PreflightError: Error, Sendable, CustomStringConvertible, LocalizedE
             "model \"\(model)\": could not start the preflight program \(executable): \(reason)"
         case .invalidParameter(let model, let name, let value, let expected):
             "model \"\(model)\": \(name) = \(value) is invalid; expected \(expected)"
+        case .fileChanged(let model, let path):
+            "model \"\(model)\": \(path) was replaced or re-pointed after its preflight, so it was not opened "
+                + "unchecked; load it again once the file stops changing"
         }
     }
 

@@ -17,7 +17,7 @@ extension OnnxRuntimeEngine {
     ///   a model is loaded or loading, `cancelled`, `native`.
     public func load(_ context: EngineLoadContext) async throws(OnnxRuntimeError) {
         let settings = try LoadSettings(context)
-        try await Self.preflight(context)  // issue 11: files that can abort ORT load in a child first
+        let clearance = try await Self.preflight(context)  // issue 11: files that can abort ORT load in a child first
         try state.withLock { state throws(OnnxRuntimeError) in
             switch state {
             case .idle, .unloaded: state = .loading(name: settings.name, id: context.modelID)
@@ -25,7 +25,12 @@ extension OnnxRuntimeEngine {
                 throw .invalidState(model: settings.name, operation: "load", state: state.label)
             }
         }
-        let opened = await nativeQueue.perform { Result { () throws(OnnxRuntimeError) in try Self.open(settings) } }
+        let opened = await nativeQueue.perform {
+            Result { () throws(OnnxRuntimeError) in
+                try Self.confirm(clearance, model: settings.name)  // not a file swapped in after its preflight
+                return try Self.open(settings)
+            }
+        }
         let cancelled = Task.isCancelled
         // A discarded session is handed out of the lock, so ReleaseSession never runs while the lock is held.
         let (discarded, outcome) = state.withLock { state -> (LoadedModel?, Result<Void, OnnxRuntimeError>) in

@@ -9,10 +9,11 @@ extension OnnxRuntimeEngine {
     /// pass; in `always` mode every file. A crash of the child becomes ``OnnxRuntimeError/invalidModel(model:path:status:)``
     /// whose message carries the signal and ORT's last message; other preflight failures (no child program, timeout)
     /// become ``OnnxRuntimeError/native(model:operation:status:)`` with operation `preflight`.
+    /// - Returns: What ``confirm(_:model:)`` checks just before the session is created; `nil` when nothing was checked.
     /// - Throws: ``OnnxRuntimeError`` as above, ``OnnxRuntimeError/cancelled(model:)`` when the task is cancelled.
-    static func preflight(_ context: EngineLoadContext) async throws(OnnxRuntimeError) {
+    static func preflight(_ context: EngineLoadContext) async throws(OnnxRuntimeError) -> PreflightClearance? {
         do {
-            try await Preflight.check(context) { OnnxModelScan.containsSparseTensors(path: $0) }
+            return try await Preflight.check(context) { OnnxModelScan.containsSparseTensors(path: $0) }
         } catch let error as PreflightError {
             let status = OnnxRuntimeStatus(code: .fail, message: error.description)
             if case .childCrashed = error {
@@ -21,6 +22,17 @@ extension OnnxRuntimeEngine {
             throw .native(model: context.name, operation: "preflight", status: status)
         } catch {
             throw .cancelled(model: context.name)
+        }
+    }
+
+    /// Checks, just before ORT opens the file, that the path still leads to the file the preflight checked.
+    /// - Throws: ``OnnxRuntimeError/native(model:operation:status:)`` with operation `preflight` when it changed.
+    static func confirm(_ clearance: PreflightClearance?, model: String) throws(OnnxRuntimeError) {
+        do {
+            try clearance?.confirm()
+        } catch {
+            let status = OnnxRuntimeStatus(code: .fail, message: error.description)
+            throw .native(model: model, operation: "preflight", status: status)
         }
     }
 }

@@ -143,6 +143,27 @@ import Testing
         #expect(other.verdicts().contains { $0.contains("-sha256-\(claimed)-") }, "\(other.verdicts())")
     }
 
+    @Test func linkRepointedAfterThePreflight_isNotOpened_andTheErrorSaysWhy() async throws {
+        let scratch = try Scratch(copying: LlamaFixtures.tinyLLM)
+        defer { scratch.remove() }
+        let link = scratch.folder.appendingPathComponent("snapshot.gguf")
+        try FileManager.default.createSymbolicLink(at: link, withDestinationURL: scratch.model)
+        let configuration = LlamaFixtures.configuration(link, name: "checked", parameters: scratch.parameters("auto"))
+        let context = EngineLoadContext(modelID: ModelID(), configuration: configuration)
+        let clearance = try #require(try await Preflight.check(context) { _ in true })
+        try clearance.confirm()  // unchanged: the load goes on
+
+        // the cache updates the snapshot: the link now leads to a file no preflight has seen
+        let update = scratch.folder.appendingPathComponent("update.gguf")
+        try FileManager.default.copyItem(at: scratch.model, to: update)
+        try FileManager.default.removeItem(at: link)
+        try FileManager.default.createSymbolicLink(at: link, withDestinationURL: update)
+        let error = try #require(throws: PreflightError.self) { try clearance.confirm() }
+        guard case .fileChanged(let model, let path) = error else { Issue.record("unexpected \(error)"); return }
+        #expect(model == "checked" && path == link.path)
+        #expect(error.description.contains("re-pointed after its preflight"))
+    }
+
     @Test func verdict_isKeyedByTheFilesDeviceAndInode() async throws {
         let scratch = try Scratch(copying: LlamaFixtures.tinyLLM)
         defer { scratch.remove() }

@@ -1,0 +1,25 @@
+import ModelRegistry
+
+/// The file a preflight cleared, as it was when cleared: the engine confirms it just before the native library opens
+/// the configured path (``confirm()``), so a symbolic link re-pointed or a file replaced after the preflight (a
+/// Hugging Face cache updating a snapshot while the server loads it, say) is not opened unchecked in the host.
+///
+/// The check is a `stat` of the file the path leads to, compared with the device, inode, size and modification
+/// time the preflight keyed its verdict by; what is left is the instant between that `stat` and the native open.
+package struct PreflightClearance: Sendable {
+    /// The model's public name, for the error.
+    let model: String
+    /// The configured path (a link, or the file itself).
+    let path: String
+    /// The cleared file's identity key (``PreflightVerdictCache/FileKeys/identity``).
+    let identity: String
+    /// The load settings' digest the identity was keyed with.
+    let settings: String
+
+    /// Checks that the configured path still leads to the file the preflight cleared.
+    /// - Throws: ``PreflightError/fileChanged(model:path:)`` when it leads to another file now, or to none.
+    package func confirm() throws(PreflightError) {
+        let keys = PreflightVerdictCache.FileKeys(path: SymbolicLinks.resolve(path), sha256: nil, settings: settings)
+        guard keys?.identity == identity else { throw .fileChanged(model: model, path: path) }
+    }
+}
