@@ -52,6 +52,11 @@ package final class WaiterQueue<Value: Sendable>: Sendable {
         } onCancel: {
             state.withLock { $0.cancel(ticket.id) }?.resume(returning: .failure(CancellationError()))
         }
+        // Whoever resumed the continuation took it out under this lock first. Taking the lock once more makes that
+        // hand-over, and everything the resumer did before it (creating the value handed over), visible to the
+        // thread sanitizer, which cannot see the concurrency runtime's own atomics: a continuation resumed while
+        // its task was still suspending was otherwise reported as a race on the value (seen on `WorkItem`).
+        state.withLock { _ in }
         return try result.get()
     }
 
