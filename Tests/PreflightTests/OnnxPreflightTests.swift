@@ -73,12 +73,23 @@ import Testing
         }
     }
 
+    /// A fresh folder holding one model of `placement` whose sparse tensor has `indices`; the caller removes it.
+    private func scratchModel(_ placement: SparsePlacement, indices: [Int]) async throws -> (folder: URL, model: URL) {
+        let folder = try NativeFixtures.temporaryDirectory()
+        let model = folder.appendingPathComponent("\(placement.rawValue)-sparse.onnx")
+        do {
+            try await write(placement, to: model, indices: indices)
+        } catch {
+            try? FileManager.default.removeItem(at: folder)
+            throw error
+        }
+        return (folder, model)
+    }
+
     @Test(arguments: SparsePlacement.allCases)
     func sparseTensorWithOutOfRangeIndices_failsTheLoadInsteadOfCrashing(placement: SparsePlacement) async throws {
-        let folder = try NativeFixtures.temporaryDirectory()
+        let (folder, url) = try await scratchModel(placement, indices: [100_000, -7])
         defer { try? FileManager.default.removeItem(at: folder) }
-        let url = folder.appendingPathComponent("\(placement.rawValue)-sparse-out-of-range.onnx")
-        try await write(placement, to: url, indices: [100_000, -7])
         let error = try await #require(throws: OnnxRuntimeError.self) {
             try await load(url, cache: folder.appendingPathComponent("verdicts"))
         }
@@ -88,10 +99,8 @@ import Testing
     }
 
     @Test func validSparseInitializer_isPreflightedOnce_thenLoads() async throws {
-        let folder = try NativeFixtures.temporaryDirectory()
+        let (folder, url) = try await scratchModel(.initializer, indices: [0, 3])
         defer { try? FileManager.default.removeItem(at: folder) }
-        let url = folder.appendingPathComponent("sparse-valid.onnx")
-        try await writeSparseModel(to: url, indices: [0, 3])
         let cache = folder.appendingPathComponent("verdicts")
         try await load(url, cache: cache)
         #expect(try FileManager.default.contentsOfDirectory(atPath: cache.path).count == 1)
@@ -100,10 +109,8 @@ import Testing
     /// A pass holds for the settings the child loaded the file with: other threads or engine parameters are checked
     /// again, the same settings are not.
     @Test func verdict_holdsForTheLoadSettingsItWasFoundWith() async throws {
-        let folder = try NativeFixtures.temporaryDirectory()
+        let (folder, url) = try await scratchModel(.initializer, indices: [0, 3])
         defer { try? FileManager.default.removeItem(at: folder) }
-        let url = folder.appendingPathComponent("sparse-valid.onnx")
-        try await writeSparseModel(to: url, indices: [0, 3])
         let cache = folder.appendingPathComponent("verdicts")
         func load(threads: Int, parameters: [String: String] = [:]) async throws -> Int {
             let configuration = ModelConfiguration(
@@ -122,10 +129,8 @@ import Testing
     }
 
     @Test func symlinkToSparseInitializerWithOutOfRangeIndices_isPreflighted_andFailsTheLoadInsteadOfCrashing() async throws {
-        let folder = try NativeFixtures.temporaryDirectory()
+        let (folder, url) = try await scratchModel(.initializer, indices: [100_000, -7])
         defer { try? FileManager.default.removeItem(at: folder) }
-        let url = folder.appendingPathComponent("sparse-out-of-range.onnx")
-        try await writeSparseModel(to: url, indices: [100_000, -7])
         // how a Hugging Face cache stores files: snapshots/<revision>/model.onnx -> ../../blobs/<hash>
         let link = folder.appendingPathComponent("link.onnx")
         try FileManager.default.createSymbolicLink(at: link, withDestinationURL: url)
@@ -137,10 +142,8 @@ import Testing
     }
 
     @Test func symlinkToValidSparseModel_isPreflightedOnce_thenLoads() async throws {
-        let folder = try NativeFixtures.temporaryDirectory()
+        let (folder, url) = try await scratchModel(.initializer, indices: [0, 3])
         defer { try? FileManager.default.removeItem(at: folder) }
-        let url = folder.appendingPathComponent("sparse-valid.onnx")
-        try await writeSparseModel(to: url, indices: [0, 3])
         let link = folder.appendingPathComponent("link.onnx")
         try FileManager.default.createSymbolicLink(at: link, withDestinationURL: url)
         let cache = folder.appendingPathComponent("verdicts")
@@ -151,10 +154,8 @@ import Testing
     }
 
     @Test func validSparseConstantInAModelLocalFunction_isPreflightedOnce_thenRuns() async throws {
-        let folder = try NativeFixtures.temporaryDirectory()
+        let (folder, url) = try await scratchModel(.constantInAModelLocalFunction, indices: [0, 3])
         defer { try? FileManager.default.removeItem(at: folder) }
-        let url = folder.appendingPathComponent("function-sparse-valid.onnx")
-        try await writeFunctionWithSparseConstant(to: url, indices: [0, 3])
         let cache = folder.appendingPathComponent("verdicts")
         let configuration = ModelConfiguration(
             name: "function", engine: .onnxruntime, modelType: .tensor, path: url.path, threads: 1,
