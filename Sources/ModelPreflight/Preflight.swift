@@ -37,13 +37,12 @@ package enum Preflight {
         guard options.mode != .never, !configuration.isRemote else { return nil }
         let cache = PreflightVerdictCache(directory: options.cacheDirectory)
         let path = SymbolicLinks.resolve(configuration.path)
-        let settings = PreflightVerdictCache.settingsDigest(of: configuration)
         // a file that cannot be examined fails the in-process load with its own error
         guard let keys = PreflightVerdictCache.FileKeys(
-            path: path, sha256: configuration.sha256, verifiedSHA256: context.verifiedSHA256, settings: settings)
+            path: path, sha256: configuration.sha256, verifiedSHA256: context.verifiedSHA256,
+            settings: PreflightVerdictCache.settingsDigest(of: configuration))
         else { return nil }
-        let clearance = PreflightClearance(
-            model: configuration.name, path: configuration.path, identity: keys.identity, settings: settings)
+        let clearance = PreflightClearance(model: configuration.name, path: configuration.path, file: keys.file)
         if options.mode == .auto {
             guard await !cache.hasPass(for: keys), needsChild(path) else { return clearance }
         }

@@ -11,15 +11,14 @@ package struct PreflightClearance: Sendable {
     let model: String
     /// The configured path (a link, or the file itself).
     let path: String
-    /// The cleared file's identity key (``PreflightVerdictCache/FileKeys/identity``).
-    let identity: String
-    /// The load settings' digest the identity was keyed with.
-    let settings: String
+    /// The cleared file.
+    let file: FileIdentity
 
     /// Checks that the configured path still leads to the file the preflight cleared.
     /// - Throws: ``PreflightError/fileChanged(model:path:)`` when it leads to another file now, or to none.
     package func confirm() throws(PreflightError) {
-        let keys = PreflightVerdictCache.FileKeys(path: SymbolicLinks.resolve(path), sha256: nil, settings: settings)
-        guard keys?.identity == identity else { throw .fileChanged(model: model, path: path) }
+        guard FileIdentity(path: SymbolicLinks.resolve(path)) == file else {
+            throw .fileChanged(model: model, path: path)
+        }
     }
 }

@@ -1,12 +1,6 @@
 import Foundation
 import ModelRegistry
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// The passing verdicts of earlier preflights, one small file per verdict in a folder, so a file is checked once.
 ///
 /// A verdict is keyed by the file's identity (device, inode, size and modification time, which change whenever the
@@ -46,6 +40,8 @@ struct PreflightVerdictCache: Sendable {
     final class FileKeys: Sendable {
         /// The file, its symbolic links followed.
         let path: String
+        /// The file's identity when examined.
+        let file: FileIdentity
         /// The key of the file's identity.
         let identity: String
         /// The key of the configured SHA-256 and the size, `nil` without a well-formed hash.
@@ -63,21 +59,15 @@ struct PreflightVerdictCache: Sendable {
         ///     a second time.
         ///   - settings: The load settings' ``PreflightVerdictCache/settingsDigest(of:)``.
         init?(path: String, sha256: String?, verifiedSHA256: String? = nil, settings: String) {
-            var status = stat()
-            guard stat(path, &status) == 0, status.st_mode & S_IFMT == S_IFREG else { return nil }
-            #if canImport(Darwin)
-            let time = status.st_mtimespec
-            #else
-            let time = status.st_mtim
-            #endif
-            let microseconds = Int64(time.tv_sec) * 1_000_000 + Int64(time.tv_nsec) / 1_000
-            let size = Int64(status.st_size)
+            guard let file = FileIdentity(path: path) else { return nil }
             self.path = path
-            identity = "\(version)-file-\(status.st_dev)-\(status.st_ino)-\(size)-\(microseconds)-\(settings)"
-            if let sha256, sha256.count == 64, sha256.allSatisfy(\.isHexDigit) {
-                self.sha256 = sha256.lowercased()
-                content = "\(version)-sha256-\(sha256.lowercased())-\(size)-\(settings)"
-                if let verifiedSHA256 { hashed.withLock { $0 = verifiedSHA256.lowercased() == sha256.lowercased() } }
+            self.file = file
+            let fileKey = "\(file.device)-\(file.inode)-\(file.size)-\(file.modifiedMicroseconds)"
+            identity = "\(version)-file-\(fileKey)-\(settings)"
+            if let configured = sha256?.lowercased(), configured.count == 64, configured.allSatisfy(\.isHexDigit) {
+                self.sha256 = configured
+                content = "\(version)-sha256-\(configured)-\(file.size)-\(settings)"
+                if let verifiedSHA256 { hashed.withLock { $0 = verifiedSHA256.lowercased() == configured } }
             } else {
                 self.sha256 = nil
                 content = nil

@@ -27,7 +27,8 @@ extension OnnxRuntimeEngine {
         }
         let opened = await nativeQueue.perform {
             Result { () throws(OnnxRuntimeError) in
-                try Self.confirm(clearance, model: settings.name)  // not a file swapped in after its preflight
+                // not a file swapped in after its preflight
+                try Self.confirm(clearance, model: settings.name, path: context.configuration.path)
                 return try Self.open(settings)
             }
         }

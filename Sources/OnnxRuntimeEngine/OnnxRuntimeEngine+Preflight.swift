@@ -15,11 +15,7 @@ extension OnnxRuntimeEngine {
         do {
             return try await Preflight.check(context) { OnnxModelScan.containsSparseTensors(path: $0) }
         } catch let error as PreflightError {
-            let status = OnnxRuntimeStatus(code: .fail, message: error.description)
-            if case .childCrashed = error {
-                throw .invalidModel(model: context.name, path: context.configuration.path, status: status)
-            }
-            throw .native(model: context.name, operation: "preflight", status: status)
+            throw engineError(error, model: context.name, path: context.configuration.path)
         } catch {
             throw .cancelled(model: context.name)
         }
@@ -27,12 +23,19 @@ extension OnnxRuntimeEngine {
 
     /// Checks, just before ORT opens the file, that the path still leads to the file the preflight checked.
     /// - Throws: ``OnnxRuntimeError/native(model:operation:status:)`` with operation `preflight` when it changed.
-    static func confirm(_ clearance: PreflightClearance?, model: String) throws(OnnxRuntimeError) {
+    static func confirm(_ clearance: PreflightClearance?, model: String, path: String) throws(OnnxRuntimeError) {
         do {
             try clearance?.confirm()
         } catch {
-            let status = OnnxRuntimeStatus(code: .fail, message: error.description)
-            throw .native(model: model, operation: "preflight", status: status)
+            throw engineError(error, model: model, path: path)
         }
+    }
+
+    /// The engine's error for a preflight failure: a crash of the child is an invalid model, the rest native
+    /// failures of the `preflight` operation; the message is the preflight's.
+    private static func engineError(_ error: PreflightError, model: String, path: String) -> OnnxRuntimeError {
+        let status = OnnxRuntimeStatus(code: .fail, message: error.description)
+        if case .childCrashed = error { return .invalidModel(model: model, path: path, status: status) }
+        return .native(model: model, operation: "preflight", status: status)
     }
 }
