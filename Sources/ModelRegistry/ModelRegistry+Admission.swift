@@ -71,10 +71,17 @@ extension ModelRegistry {
             if occupied + 1 > limit { return "\(occupied) of at most \(limit) models are loaded" }
         }
         if let budget = options.memoryBudget {
-            let used = others.reduce(0) { $0 + $1.heldBytes }
+            let used = heldBytes(sparing: name)
             if used + needed > budget { return "\(used) of \(budget) budget bytes are in use" }
         }
         return nil
+    }
+
+    /// The bytes counted against the memory budget: what every model (other than `sparing`) holds or has reserved,
+    /// and the reservations of abandoned work of unregistered models (``unregisteredWorkBytes``).
+    func heldBytes(sparing name: String? = nil) -> Int {
+        let models = entries.reduce(0) { total, entry in entry.key == name ? total : total + entry.value.heldBytes }
+        return models + unregisteredWorkBytes.values.reduce(0, +)
     }
 
     /// The idle, unpinned loaded model used least recently, other than `name`.

@@ -154,10 +154,11 @@ extension ModelRegistry {
         return id
     }
 
-    /// The work of load or swap `id` ended: bytes still counted for it as abandoned work are released, and loads
-    /// waiting for capacity look again.
+    /// The work of load or swap `id` ended: bytes still counted for it as abandoned work (by its model, or here once
+    /// the model was unregistered) are released, and loads waiting for capacity look again.
     func abandonableWorkEnded(_ name: String, id: ModelID) {
-        if entries[name]?.lifecycle.workEnded(id) == true { capacityMayHaveChanged() }
+        let released = entries[name]?.lifecycle.workEnded(id) == true
+        if released || unregisteredWorkBytes.removeValue(forKey: id) != nil { capacityMayHaveChanged() }
     }
 
     /// Downloads a remote model's file, waits for admission (load slot, capacity), then runs the engine's load and

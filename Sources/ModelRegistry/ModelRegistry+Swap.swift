@@ -191,7 +191,7 @@ extension ModelRegistry {
     /// Whether the new version fits the memory budget beside every model loaded now, this one included.
     private func fitsBeside(_ name: String, needing needed: Int) -> Bool {
         guard let budget = options.memoryBudget else { return true }
-        return entries.values.reduce(0) { $0 + $1.heldBytes } + needed <= budget
+        return heldBytes() + needed <= budget
     }
 
     /// A configuration's version for swap events: its ``ModelConfiguration/version``, else its file's name.

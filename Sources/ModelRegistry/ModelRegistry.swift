@@ -32,6 +32,10 @@ public actor ModelRegistry {
     let loadSlotWaiters = WaiterQueue<Void>()
     /// Loads waiting for capacity to free up (a lease ending, an unload, a failed load).
     let capacityWaiters = WaiterQueue<Void>()
+    /// Bytes reserved by abandoned loads and swaps of models unregistered while that work still ran (by load id): their
+    /// engines may still be loading, so the bytes stay counted against the memory budget until the work ends
+    /// (``abandonableWorkEnded(_:id:)``), as they would have had the model stayed registered.
+    var unregisteredWorkBytes: [ModelID: Int] = [:]
     /// Every model's lease count and use figures, shared with lease holders (the lease fast path).
     nonisolated let leaseTable = LeaseTable()
     /// What each model file was seen to hold once loaded, for the next admission of the same file.
@@ -138,6 +142,7 @@ public actor ModelRegistry {
             throw error
         }
         guard let entry = entries.removeValue(forKey: name) else { return }
+        unregisteredWorkBytes.merge(entry.lifecycle.abandonedBytes) { _, latest in latest }
         leaseTable.remove(name)
         if defaultModelName == name { defaultModelName = nil }
         publishEvent(.unregistered, name: name, id: nil, configuration: entry.configuration)

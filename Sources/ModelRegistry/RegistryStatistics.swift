@@ -49,7 +49,7 @@ extension ModelRegistry {
             totalLoads: values.reduce(0) { $0 + $1.lifecycle.loadCount },
             totalFailures: values.reduce(0) { $0 + $1.lifecycle.failureCount },
             evictions: evictionCount, activeLeases: entries.keys.reduce(0) { $0 + leaseTable.figures($1).leases },
-            memoryInUse: values.reduce(0) { $0 + $1.heldBytes }, memoryBudget: options.memoryBudget,
+            memoryInUse: heldBytes(), memoryBudget: options.memoryBudget,
             droppedEvents: droppedEventCount, swaps: swapCount,
             versions: entries.compactMapValues(\.configuration.version))
     }

@@ -60,7 +60,12 @@ import Testing
         #expect(await registry.loadedModels == ["pinned"])
     }
 
-    @Test func cancelledLoadsBytes_stayCounted_untilItsEngineIsGone_thenTheWaitingLoadProceeds() async throws {
+    /// Also when the cancelled model is unregistered before its engine is done: the registry, not the gone model,
+    /// then keeps its reservation.
+    @Test(arguments: [false, true])
+    func cancelledLoadsBytes_stayCounted_untilItsEngineIsGone_thenTheWaitingLoadProceeds(
+        unregistered: Bool
+    ) async throws {
         let fixture = Fixture()
         let models = [try Fixture.sizedModel("a", bytes: 600), try Fixture.sizedModel("b", bytes: 600)]
         let registry = fixture.registry(
@@ -70,6 +75,7 @@ import Testing
         await gate.waitForWaiters()
         try await registry.cancelLoad("a")
         await #expect(throws: RegistryError.self) { try await abandoned.value }
+        if unregistered { try await registry.unregister("a") }
         #expect(await registry.statistics.memoryInUse == 600, "a's engine is still loading")
 
         let loading = Task { try await registry.load("b") }
