@@ -24,14 +24,21 @@ public final class ManualClock: Clock, Sendable {
         var now = Instant(offset: .zero)
         var sleepers: [UInt64: Sleeper] = [:]
         var nextID: UInt64 = 0
-        /// Tests waiting for a number of sleepers.
-        var watchers: [(count: Int, continuation: CheckedContinuation<Void, Never>)] = []
+        /// Tests waiting for a number of sleepers, by id.
+        var watchers: [UInt64: (count: Int, continuation: CheckedContinuation<Void, Never>)] = [:]
+
+        /// Takes an id for a sleeper or a watcher.
+        mutating func makeID() -> UInt64 {
+            defer { nextID += 1 }
+            return nextID
+        }
 
         /// Removes and returns the watchers whose count of sleepers is reached.
         mutating func satisfiedWatchers() -> [CheckedContinuation<Void, Never>] {
             let count = sleepers.count
-            defer { watchers.removeAll { $0.count <= count } }
-            return watchers.filter { $0.count <= count }.map(\.continuation)
+            let satisfied = watchers.filter { $0.value.count <= count }
+            for id in satisfied.keys { watchers.removeValue(forKey: id) }
+            return satisfied.values.map(\.continuation)
         }
     }
 
@@ -52,10 +59,7 @@ public final class ManualClock: Clock, Sendable {
     /// Suspends until the clock is advanced to `deadline`, or the task is cancelled.
     /// - Throws: `CancellationError` when the task is cancelled first.
     public func sleep(until deadline: Instant, tolerance: Duration? = nil) async throws {
-        let id = state.withLock { state in
-            defer { state.nextID += 1 }
-            return state.nextID
-        }
+        let id = state.withLock { $0.makeID() }
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
                 let (due, watchers) = state.withLock { state -> (Bool, [CheckedContinuation<Void, Never>]) in
@@ -88,16 +92,22 @@ public final class ManualClock: Clock, Sendable {
         due.forEach { $0.resume() }
     }
 
-    /// Waits until at least `count` tasks sleep on the clock, so a test can advance past their deadline.
+    /// Waits until at least `count` tasks sleep on the clock, so a test can advance past their deadline; returns
+    /// early when the task is cancelled (a test's time limit ran out), so that a regression fails instead of hanging.
     /// - Parameter count: The number of sleepers to wait for.
     public func waitForSleepers(_ count: Int = 1) async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let ready = state.withLock { state in
-                if state.sleepers.count >= count { return true }
-                state.watchers.append((count, continuation))
-                return false
+        let id = state.withLock { $0.makeID() }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let ready = state.withLock { state in
+                    if state.sleepers.count >= count || Task.isCancelled { return true }
+                    state.watchers[id] = (count, continuation)
+                    return false
+                }
+                if ready { continuation.resume() }
             }
-            if ready { continuation.resume() }
+        } onCancel: {
+            state.withLock { $0.watchers.removeValue(forKey: id) }?.continuation.resume()
         }
     }
 }
