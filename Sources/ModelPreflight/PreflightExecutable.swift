@@ -3,7 +3,7 @@ import Foundation
 /// Finds the `model-preflight` program: the explicit path in the configuration, then `$MODELREGISTRY_PREFLIGHT`,
 /// then the folder of the running executable (under `swift test` that is the build folder, which holds the product
 /// when the test target depends on it).
-enum PreflightExecutable {
+package enum PreflightExecutable {
     /// The program's file name.
     static let name = "model-preflight"
     /// The environment variable that names the program.
@@ -37,7 +37,7 @@ enum PreflightExecutable {
 
     /// The first candidate that is an executable file.
     /// - Throws: ``PreflightError/executableNotFound(model:searched:)`` listing every candidate.
-    static func locate(model: String, explicit: String?) throws -> String {
+    package static func locate(model: String, explicit: String?) throws -> String {
         let all = candidates(explicit: explicit)
         // an explicit path that is wrong is an error of its own, not a reason to fall back
         if let explicit, !FileManager.default.isExecutableFile(atPath: explicit) {

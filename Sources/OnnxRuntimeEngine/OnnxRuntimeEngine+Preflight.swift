@@ -1,5 +1,5 @@
 import ModelPreflight
-import ModelRegistry
+package import ModelRegistry
 
 // MARK: - Preflight
 
@@ -19,6 +19,19 @@ extension OnnxRuntimeEngine {
         } catch {
             throw .cancelled(model: context.name)
         }
+    }
+
+    /// The configuration the `model-preflight` child loads `configuration` with: the same, without the thread-pool
+    /// choice. Pools belong to the host process (a shared pool is configured in the host's code, which the child does
+    /// not run) and do not change how ORT reads the file; a child without the host's shared pool would refuse
+    /// `threadPool: shared` before it opened the file, and the host, told the file was refused with an error, would
+    /// then open a file nobody had checked.
+    /// - Parameter configuration: The host's configuration of the model.
+    /// - Returns: The configuration for the child.
+    package static func preflightChildConfiguration(_ configuration: ModelConfiguration) -> ModelConfiguration {
+        var child = configuration
+        child.parameters.removeValue(forKey: LoadSettings.threadPoolParameter)
+        return child
     }
 
     /// Checks, just before ORT opens the file, that the path still leads to the file the preflight checked.

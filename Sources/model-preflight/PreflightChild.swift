@@ -48,7 +48,8 @@ enum PreflightChild {
         configuration.parameters["preflight"] = PreflightMode.never.rawValue
         if configuration.engine == .onnxruntime {
             let engine = OnnxRuntimeEngine()
-            try await engine.load(EngineLoadContext(modelID: ModelID(), configuration: configuration))
+            try await engine.load(EngineLoadContext(
+                modelID: ModelID(), configuration: OnnxRuntimeEngine.preflightChildConfiguration(configuration)))
             await engine.unload()
             return
         }

@@ -168,6 +168,25 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: cache.path).count == 1)
     }
 
+    /// A host that configured a shared pool in code (``OnnxRuntime/configureSharedThreadPool(_:)``) loads a model with
+    /// `threadPool: shared`; the child, which has no such pool, checks the file all the same instead of refusing the
+    /// setting before it opens the file (a refusal the host takes for the engine's own error, and loads the file).
+    @Test func child_checksAFileConfiguredForTheHostsSharedPool() async throws {
+        let (folder, url) = try await scratchModel(.initializer, indices: [0, 3])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let configuration = ModelConfiguration(
+            name: "shared", engine: .onnxruntime, modelType: .tensor, path: url.path, threads: 1,
+            parameters: ["threadPool": "shared"])
+        let child = try PreflightExecutable.locate(model: "shared", explicit: nil)
+        let json = String(decoding: try JSONEncoder().encode(configuration), as: UTF8.self)
+        var environment = ProcessInfo.processInfo.environment
+        environment.removeValue(forKey: OnnxSharedThreadPool.environmentVariable)
+        let run = try await ChildProcess.run(
+            URL(fileURLWithPath: child), ["--configuration", json], environment: environment, timeout: .seconds(60))
+        #expect(run.succeeded, "the child refused: \(run.stdout) \(run.stderr)")
+        #expect(run.stdout.contains("pass 0"))
+    }
+
     @Test func denseModel_loadsWithoutAChild() async throws {
         let folder = try NativeFixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
