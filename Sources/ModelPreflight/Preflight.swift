@@ -51,7 +51,9 @@ package enum Preflight {
                 // a load that waited for another one's child finds its pass here
                 if options.mode == .auto, await cache.hasPass(for: keys) { return }
                 try await runChild(configuration, options: options)
-                await cache.recordPass(for: keys)
+                // the child opened the path itself: a pass is the file's only if the path still leads to it (a
+                // changed one fails this load at its confirmation, and the file that was there stays unchecked)
+                if (try? clearance.confirm()) != nil { await cache.recordPass(for: keys) }
             }
         } catch is Refused {
             return clearance  // the in-process load reports the engine's error

@@ -187,6 +187,33 @@ import Testing
         #expect(run.stdout.contains("pass 0"))
     }
 
+    /// The file at the path is replaced while the child checks it (a snapshot updated during a load; here the
+    /// stand-in child does it and passes): no pass is recorded for the file that was there, which nobody checked,
+    /// and the load fails instead of opening the new one unchecked.
+    @Test func fileReplacedWhileTheChildRuns_recordsNoPass_andFailsTheLoad() async throws {
+        let folder = try NativeFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let model = folder.appendingPathComponent("model.onnx")
+        let replacement = folder.appendingPathComponent("replacement.onnx")
+        try FileManager.default.copyItem(at: NativeFixtures.model("mul_1.onnx"), to: model)
+        try FileManager.default.copyItem(at: NativeFixtures.model("sigmoid.onnx"), to: replacement)
+        let child = folder.appendingPathComponent("replacing-preflight")
+        try "#!/bin/sh\nmv '\(replacement.path)' '\(model.path)'\n".write(to: child, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: child.path)
+        let cache = folder.appendingPathComponent("verdicts")
+        let configuration = ModelConfiguration(
+            name: "replaced", engine: .onnxruntime, modelType: .tensor, path: model.path, threads: 1,
+            parameters: ["preflight": "always", "preflightCache": cache.path, "preflightExecutable": child.path])
+        let engine = OnnxRuntimeEngine()
+        let error = try await #require(throws: OnnxRuntimeError.self) {
+            try await engine.load(EngineLoadContext(modelID: ModelID(), configuration: configuration))
+        }
+        #expect("\(error)".contains("was replaced or re-pointed after its preflight"), "\(error)")
+        #expect(!FileManager.default.fileExists(atPath: replacement.path), "the child ran")
+        let verdicts = (try? FileManager.default.contentsOfDirectory(atPath: cache.path)) ?? []
+        #expect(verdicts.isEmpty, "a pass was recorded for the file the child never checked")
+    }
+
     @Test func denseModel_loadsWithoutAChild() async throws {
         let folder = try NativeFixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
