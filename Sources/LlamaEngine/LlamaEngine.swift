@@ -148,7 +148,7 @@ public final class LlamaEngine: InferenceEngine {
     /// - Returns: The estimate in bytes.
     public func memoryFootprint() async -> Int? { loadedInfo?.memoryFootprint }
 
-    /// The width of the vectors ``embed(_:)`` returns (the model's `n_embd`); `nil` when no model is loaded.
+    /// The width of the vectors ``embed(_:)`` returns (the model's `n_embd_out`: its `embedding_length_out` where the file sets one, else `n_embd`); `nil` when no model is loaded.
     public var embeddingDimension: Int? { loadedInfo?.embeddingLength }
 
     /// The number of tokens in the model's vocabulary; `nil` when no model is loaded.

@@ -84,7 +84,7 @@ final class LlamaSession: @unchecked Sendable {
         let kvBytes = context.totalContextLength * model.layerCount * 2 * headDimension * model.keyValueHeadCount * cellBytes
         let info = LlamaModelInfo(
             name: name, modelTypeName: options.modelType.rawValue, embeddingMode: options.embeddingMode,
-            embeddingLength: model.embeddingLength, vocabularySize: model.vocabularySize,
+            embeddingLength: model.embeddingOutputLength, vocabularySize: model.vocabularySize,
             contextLength: options.embeddingMode ? context.totalContextLength : context.sequenceContextLength,
             batchSize: context.batchSize, sequences: context.sequenceCount, defaultSeed: options.seed,
             chatTemplate: options.chatTemplate, memoryFootprint: model.weightBytes + kvBytes)

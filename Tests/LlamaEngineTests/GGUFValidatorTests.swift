@@ -143,6 +143,29 @@ import Testing
         }
     }
 
+    /// libllama reads `embedding_length_out` for every architecture and copies embeddings by it, but the llama graph's
+    /// output is `embedding_length` wide: 16 for an 8-wide model would make ggml assert while reading the output.
+    @Test func embeddingOutputWidthOtherThanTheGraphs_isRefusedNamingTheKey() throws {
+        let directory = try NativeFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let url = directory.appendingPathComponent("wide-output.gguf")
+        var file = CraftedGGUF()
+        file.add("general.architecture", string: "llama")
+        file.add("llama.block_count", uint32: 1)
+        file.add("llama.embedding_length", uint32: 8)
+        file.add("llama.embedding_length_out", uint32: 16)
+        file.add("llama.attention.head_count", uint32: 2)
+        file.add("llama.feed_forward_length", uint32: 8)
+        file.addTensor("output_norm.weight", shape: [8])
+        try Data(file.bytes(dataBytes: 32)).write(to: url)
+        let error = try #require(throws: GGUFValidationError.self) { try GGUFValidator().validate(path: url.path) }
+        guard case .inconsistentHyperparameters(url.path, "llama.embedding_length_out", let reason) = error else {
+            Issue.record("unexpected \(error)")
+            return
+        }
+        #expect(reason.contains("16") && reason.contains("8 wide"))
+    }
+
     @Test func fixtures_passTheShapeChecks() throws {
         for url in [LlamaFixtures.tinyLLM, LlamaFixtures.tinyEmbedding, LlamaFixtures.regressionFixture("small-llama")] {
             let summary = try GGUFValidator().validate(path: url.path)

@@ -50,6 +50,13 @@ struct GGUFShapeCheck {
         let kvHeads = try layerValue("attention.head_count_kv") ?? heads
         let feedForward = try layerValue("feed_forward_length") ?? 0
         try require(width > 0, "embedding_length", "is \(width); it must be positive")
+        if let output = integers[key("embedding_length_out")] {
+            // libllama sizes and copies embeddings by it, while this graph's output is `embedding_length` wide: a
+            // wider value makes ggml assert while reading the output, a narrower one returns wrong vectors
+            try require(
+                output == width, "embedding_length_out",
+                "is \(output) but the \(architecture) graph's output is embedding_length \(width) wide")
+        }
         try require(heads > 0, "attention.head_count", "is \(heads); it must be positive")
         try require(kvHeads > 0, "attention.head_count_kv", "is \(kvHeads); it must be positive")
         let missingFeedForward = integers[key("feed_forward_length")] == nil

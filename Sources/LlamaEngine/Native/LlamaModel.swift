@@ -55,6 +55,10 @@ final class LlamaModel {
 
     /// The embedding width (`llama_model_n_embd`).
     var embeddingLength: Int { Int(llama_model_n_embd(pointer)) }
+    /// The width of the embeddings a context returns (`llama_model_n_embd_out`): `embedding_length_out` where the
+    /// file sets it (e.g. LFM2 ColBERT, 128 of 1,024), else ``embeddingLength``. libllama sizes its output buffers
+    /// by it, so a vector is read with this width.
+    var embeddingOutputLength: Int { Int(llama_model_n_embd_out(pointer)) }
     /// The context length the model was trained with (`llama_model_n_ctx_train`).
     var trainedContextLength: Int { Int(llama_model_n_ctx_train(pointer)) }
     /// Layers (`llama_model_n_layer`).
