@@ -40,6 +40,9 @@ public enum LlamaError: Error, Sendable, CustomStringConvertible, LocalizedError
     case chatTemplateUnavailable(model: String, source: String, builtIn: [String])
     /// `llama_sampler_init_grammar` refused the request's GBNF grammar; `reason` is libllama's parse error.
     case invalidGrammar(model: String, reason: String)
+    /// After `generated` tokens, the request's logit bias and grammar together excluded every token (the grammar
+    /// allows only tokens the bias bans, e.g. end-of-generation once the grammar is complete).
+    case noTokenAllowed(model: String, generated: Int)
 
     /// A message a person can act on.
     public var description: String {
@@ -81,6 +84,9 @@ public enum LlamaError: Error, Sendable, CustomStringConvertible, LocalizedError
                 + builtIn.joined(separator: ", ")
         case .invalidGrammar(let model, let reason):
             "model \"\(model)\": the GBNF grammar is invalid: \(reason)"
+        case .noTokenAllowed(let model, let generated):
+            "model \"\(model)\": after \(generated) generated tokens the logit bias and the grammar exclude every "
+                + "token (the grammar allows only tokens the bias bans); lift those bans or widen the grammar"
         }
     }
 

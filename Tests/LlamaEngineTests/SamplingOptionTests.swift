@@ -65,6 +65,35 @@ import Testing
         await engine.unload()
     }
 
+    /// Once `yes` is out the grammar allows only end-of-generation, which the bias bans (token 2, the fixture's only
+    /// end-of-generation token): no token may follow. `llama_sampler_sample` would pick token 0 and the grammar's
+    /// accept would throw a C++ exception through Swift, ending the process; the request fails instead, naming the
+    /// model, and the engine goes on serving.
+    @Test func grammarAllowingOnlyBannedTokens_failsTheRequest_andTheEngineServesOn() async throws {
+        let engine = try await LlamaFixtures.engine()
+        let options = GenerationOptions(maxTokens: 8, logitBias: [2: -.infinity], grammar: #"root ::= "yes""#)
+        let error = try await #require(throws: LlamaError.self) {
+            for try await _ in engine.generate(prompt: "the cat", options: options) {}
+        }
+        guard case .noTokenAllowed(let model, let generated) = error else { Issue.record("unexpected \(error)"); return }
+        #expect(model == "tiny" && generated >= 1)
+        #expect(error.description.contains("logit bias and the grammar"))
+        let next = try await engine.complete(prompt: "the cat", options: .init(maxTokens: 2))
+        #expect(next.tokens.count == 2)
+        await engine.unload()
+    }
+
+    /// A penalty window wider than the context is the context: libllama would allocate the whole window up front.
+    @Test func penaltyWindowBeyondTheContext_generatesAsWithTheWholeContext() async throws {
+        let engine = try await LlamaFixtures.engine()
+        var options = GenerationOptions(maxTokens: 4, repeatPenalty: 1.5, penaltyLastN: -1)
+        let whole = try await engine.complete(prompt: "the cat", options: options)
+        options.penaltyLastN = Int(Int32.max)
+        let huge = try await engine.complete(prompt: "the cat", options: options)
+        #expect(huge.tokens == whole.tokens)
+        await engine.unload()
+    }
+
     @Test func repeatPenalty_changesGreedyOutputThatRepeats() async throws {
         let engine = try await LlamaFixtures.engine()
         let forced = GenerationOptions(maxTokens: 6, logitBias: [42: 5])

@@ -8,6 +8,8 @@ final class LlamaSampler {
     private let pointer: UnsafeMutablePointer<llama_sampler>
     /// The chain's penalties sampler, when it has one (owned by the chain; fed the prompt tokens).
     private var penalties: UnsafeMutablePointer<llama_sampler>?
+    /// One entry per vocabulary token, refilled with the logits for every sample.
+    private var candidates: [llama_token_data]
 
     /// Why a chain could not be built.
     enum Failure: Error {
@@ -28,12 +30,14 @@ final class LlamaSampler {
         params.no_perf = true
         let chain = llama_sampler_chain_init(params)!
         pointer = chain
+        candidates = Array(repeating: llama_token_data(id: 0, logit: 0, p: 0), count: model.vocabularySize)
         let vocabularySize = Int32(clamping: model.vocabularySize)
         if !options.logitBias.isEmpty {
             let biases = options.logitBias.sorted { $0.key < $1.key }.map { llama_logit_bias(token: $0.key, bias: $0.value) }
             llama_sampler_chain_add(chain, llama_sampler_init_logit_bias(vocabularySize, Int32(biases.count), biases))
         }
-        let window = options.penaltyLastN == -1 ? contextLength : options.penaltyLastN
+        // libllama allocates the whole window up front; it can never hold more than the context's tokens
+        let window = options.penaltyLastN == -1 ? contextLength : min(options.penaltyLastN, contextLength)
         let penalised = options.repeatPenalty != 1 || options.frequencyPenalty != 0 || options.presencePenalty != 0
         if window > 0, penalised {
             let sampler = llama_sampler_init_penalties(
@@ -68,12 +72,30 @@ final class LlamaSampler {
         for token in tokens { llama_sampler_accept(penalties, token) }
     }
 
-    /// Samples and accepts the next token from the output at `index` of the latest decode (`llama_sampler_sample`).
+    /// Samples and accepts the next token from the output at `index` of the latest decode, as `llama_sampler_sample`
+    /// does (the chain applied to every token's logit, then the choice accepted), except when the chain excluded every
+    /// token: a grammar allowing only tokens the logit bias bans, or a finished grammar in a vocabulary whose
+    /// end-of-generation tokens are banned. `llama_sampler_sample` then picks token 0, and the grammar's `accept`
+    /// throws a C++ exception through Swift, which ends the process.
     /// - Parameters:
     ///   - context: The context that just decoded.
     ///   - index: The token's index in the decoded batch.
-    /// - Returns: The token id.
-    func sample(from context: LlamaContext, index: Int32) -> Int32 {
-        context.withUnsafePointer { llama_sampler_sample(pointer, $0, index) }
+    /// - Returns: The token id, or `nil` when no token may follow (nothing was accepted).
+    func sample(from context: LlamaContext, index: Int32) -> Int32? {
+        let count = candidates.count
+        let chosen = context.withUnsafePointer { native -> Int32? in
+            guard let logits = llama_get_logits_ith(native, index) else { return nil }
+            return candidates.withUnsafeMutableBufferPointer { buffer -> Int32? in
+                for token in 0..<count { buffer[token] = llama_token_data(id: Int32(token), logit: logits[token], p: 0) }
+                var array = llama_token_data_array(data: buffer.baseAddress, size: count, selected: -1, sorted: false)
+                llama_sampler_apply(pointer, &array)
+                guard array.selected >= 0, array.selected < array.size,
+                    case let choice = array.data[Int(array.selected)], choice.logit > -.infinity
+                else { return nil }
+                return choice.id
+            }
+        }
+        if let chosen { llama_sampler_accept(pointer, chosen) }
+        return chosen
     }
 }

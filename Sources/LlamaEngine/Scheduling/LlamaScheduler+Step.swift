@@ -133,7 +133,11 @@ extension LlamaScheduler {
     /// - Returns: Whether the request ended (its slot is then free).
     private func sample(slotAt index: Int, output: Int32) -> Bool {
         guard let request = slots[index].request else { return false }
-        let token = request.sampler.sample(from: context, index: output)
+        guard let token = request.sampler.sample(from: context, index: output) else {
+            release(slotAt: index, keepingCache: false)
+            request.fail(LlamaError.noTokenAllowed(model: info.name, generated: request.generated))
+            return true
+        }
         let now = ContinuousClock.now
         if request.firstToken == nil { request.firstToken = now }
         request.pending = nil

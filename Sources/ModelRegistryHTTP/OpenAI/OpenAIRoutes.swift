@@ -136,6 +136,8 @@ extension RegistryRouter {
             return HTTPError(status: 400, code: "wrong_model_kind", message: message, field: "model")
         case .invalidGrammar:
             return HTTPError(status: 400, code: "invalid_request", message: message, field: "grammar")
+        case .noTokenAllowed:
+            return HTTPError(status: 400, code: "invalid_request", message: message, field: "logit_bias")
         case .queueFull:
             return HTTPError(status: 429, code: "queue_full", message: message, retryAfterSeconds: 1)
         case .notLoaded:
