@@ -60,6 +60,8 @@ extension ModelRegistry {
         guard await waitForLeasesToEnd(name, deadline: deadline) else {
             let error = RegistryError.leasesStillHeld(name: name, count: leaseTable.figures(name).leases, waited: deadline)
             entries[name]?.lifecycle.unloadFinished(drained: false)
+            // an unregister giving up keeps the model: the requests resumed below must find it registered again
+            entries[name]?.isUnregistering = false
             refreshFastPath(name)
             publish(.unloadAborted(error), for: name)
             armIdleExpiryIfNone(name)

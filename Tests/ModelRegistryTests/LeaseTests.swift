@@ -74,6 +74,33 @@ import Testing
         await lease.release()
     }
 
+    /// An unregister whose drain outlasts its deadline leaves the model registered and loaded: a request that waited
+    /// for that unload is served by it, rather than failing as if the model had been unregistered.
+    @Test func requestWaitingOnAnUnregisterWhoseDrainGivesUp_isServedByTheModelThatStays() async throws {
+        let fixture = Fixture()
+        let registry = fixture.registry(
+            [Fixture.model("a")],
+            options: RegistryOptions(unloadDrainTimeout: .seconds(3), defaultLoadTimeout: .seconds(60)))
+        let log = EventLog(registry)
+        let lease = try await registry.get("a")
+        let unregistering = Task { try await registry.unregister("a") }
+        await log.waitFor("a", "unloadStarted")
+        let sleepers = fixture.clock.sleeperCount  // the drain's deadline
+        let request = Task { try await registry.withModel("a", as: ScriptedEngine.self) { $0.echo(1) } }
+        await fixture.clock.waitForSleepers(sleepers + 1)  // the request's deadline: it waits for the unload
+        fixture.clock.advance(by: .seconds(3))
+        await #expect {
+            try await unregistering.value
+        } throws: { error in
+            guard case RegistryError.leasesStillHeld(let name, _, _) = error else { return false }
+            return name == "a"
+        }
+        #expect(try await request.value == "a:1")
+        #expect(await registry.isLoaded("a"))
+        #expect(fixture.script.loads(of: "a") == 1)
+        await lease.release()
+    }
+
     @Test func get_whileUnloading_waitsForTheUnload_thenLoadsAgain() async throws {
         let fixture = Fixture()
         let registry = fixture.registry(["a"])
