@@ -33,6 +33,12 @@ extension ModelRegistry {
     }
 
     func makeRoom(for name: String, id: ModelID, needing needed: Int) async throws {
+        if let budget = options.memoryBudget, needed > budget {
+            // before any eviction: no number of evictions makes room for it
+            throw RegistryError.insufficientCapacity(
+                name: name, needed: needed, reason: "it is larger than the whole memory budget of \(budget) bytes",
+                holders: capacityHolders(sparing: name))
+        }
         let deadline = clock.now + options.capacityWaitTimeout
         while true {
             guard entries[name]?.lifecycle.isCurrentLoad(id) == true else { throw CancellationError() }
@@ -48,11 +54,6 @@ extension ModelRegistry {
                 continue
             }
             let holders = capacityHolders(sparing: name)
-            if let budget = options.memoryBudget, needed > budget {
-                throw RegistryError.insufficientCapacity(
-                    name: name, needed: needed, reason: "it is larger than the whole memory budget of \(budget) bytes",
-                    holders: holders)
-            }
             guard clock.now < deadline else {
                 throw RegistryError.insufficientCapacity(
                     name: name, needed: needed,

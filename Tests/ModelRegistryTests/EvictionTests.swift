@@ -103,13 +103,17 @@ import Testing
         #expect(await registry.loadedModels == ["b"])
     }
 
-    @Test func modelLargerThanTheBudget_failsAtOnce() async throws {
+    @Test func modelLargerThanTheBudget_failsAtOnce_evictingNothing() async throws {
         let fixture = Fixture()
-        let registry = fixture.registry([try Fixture.sizedModel("huge", bytes: 5_000)], options: RegistryOptions(memoryBudget: 1_000))
+        let models = [try Fixture.sizedModel("huge", bytes: 5_000), try Fixture.sizedModel("idle", bytes: 400)]
+        let registry = fixture.registry(models, options: RegistryOptions(memoryBudget: 1_000))
+        try await registry.load("idle")
         await #expect {
             try await registry.load("huge")
         } throws: { error in
             "\(error)".contains("larger than the whole memory budget of 1000 bytes")
         }
+        #expect(await registry.loadedModels == ["idle"], "evicting could not have made room")
+        #expect(await registry.statistics.evictions == 0)
     }
 }
