@@ -183,7 +183,11 @@ extension ModelRegistry {
 
     /// A retired version's engine has unloaded: its memory is free.
     private func retired(_ name: String, id: ModelID) {
-        guard let old = entries[name]?.retiring.removeValue(forKey: id), let entry = entries[name] else { return }
+        guard let old = entries[name]?.retiring.removeValue(forKey: id), let entry = entries[name] else {
+            // unregistered while this version unloaded: the registry held its bytes until now
+            if unregisteredWorkBytes.removeValue(forKey: id) != nil { capacityMayHaveChanged() }
+            return
+        }
         publishEvent(.retired(version: old.version), name: name, id: id, configuration: entry.configuration)
         capacityMayHaveChanged()
     }

@@ -32,9 +32,9 @@ public actor ModelRegistry {
     let loadSlotWaiters = WaiterQueue<Void>()
     /// Loads waiting for capacity to free up (a lease ending, an unload, a failed load).
     let capacityWaiters = WaiterQueue<Void>()
-    /// Bytes reserved by abandoned loads and swaps of models unregistered while that work still ran (by load id): their
-    /// engines may still be loading, so the bytes stay counted against the memory budget until the work ends
-    /// (``abandonableWorkEnded(_:id:)``), as they would have had the model stayed registered.
+    /// Bytes of models unregistered while engines of theirs were still loading or unloading, by load id: abandoned
+    /// loads and swaps, until their work ends (``abandonableWorkEnded(_:id:)``), and retired versions, until their
+    /// engine has unloaded. They stay counted against the memory budget, as they would had the model stayed.
     var unregisteredWorkBytes: [ModelID: Int] = [:]
     /// Every model's lease count and use figures, shared with lease holders (the lease fast path).
     nonisolated let leaseTable = LeaseTable()
@@ -143,6 +143,7 @@ public actor ModelRegistry {
         }
         guard let entry = entries.removeValue(forKey: name) else { return }
         unregisteredWorkBytes.merge(entry.lifecycle.abandonedBytes) { _, latest in latest }
+        for (id, old) in entry.retiring { unregisteredWorkBytes[id] = old.loaded.bytes ?? 0 }
         leaseTable.remove(name)
         if defaultModelName == name { defaultModelName = nil }
         publishEvent(.unregistered, name: name, id: nil, configuration: entry.configuration)

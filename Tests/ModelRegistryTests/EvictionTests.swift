@@ -88,6 +88,34 @@ import Testing
         #expect(await registry.statistics.memoryInUse == 600)
     }
 
+    /// A swap's old version still unloading when its model is unregistered holds its bytes until its engine is gone.
+    @Test func retiredVersionStillUnloading_whenItsModelIsUnregistered_staysCountedUntilItsEngineIsGone() async throws {
+        let fixture = Fixture()
+        func version(_ version: String) throws -> ModelConfiguration {
+            var model = try Fixture.sizedModel("a", bytes: 600)
+            model.version = version
+            return model
+        }
+        let registry = fixture.registry(
+            [try version("1"), try Fixture.sizedModel("b", bytes: 800)],
+            options: RegistryOptions(memoryBudget: 1_300, capacityWaitTimeout: .seconds(5)))
+        try await registry.load("a")
+        let gate = fixture.script.holdNextUnload(of: "a")
+        let swapped = try await registry.swap("a", to: try version("2"))
+        #expect(swapped?.mode == .sideBySide)
+        await gate.waitForWaiters()  // version 1 unloading
+        try await registry.unregister("a")  // version 2 unloads at once
+        #expect(await registry.statistics.memoryInUse == 600, "version 1's engine is still unloading")
+
+        let loading = Task { try await registry.load("b") }
+        await fixture.clock.waitForSleepers()
+        #expect(try await registry.state(of: "b").kind == .loading)
+        gate.open()
+        #expect(try await loading.value.state.isLoaded)
+        #expect(fixture.script.unloads(of: "a") == 2)
+        #expect(await registry.statistics.memoryInUse == 800)
+    }
+
     @Test func loadWaitingForRoom_proceedsWhenTheLeaseEnds() async throws {
         let fixture = Fixture()
         let registry = fixture.registry(

@@ -13,6 +13,8 @@ final class EngineScript: Sendable {
         var contexts: [EngineLoadContext] = []
         var failures: [String: Int] = [:]
         var gates: [String: Gate] = [:]
+        /// Gates that the next unload of a model waits at (one unload each).
+        var unloadGates: [String: Gate] = [:]
         var health: [String: ModelHealth] = [:]
         /// `"load"` when an engine's load begins, `"unload"` when one unloads, by model, in order.
         var journal: [String: [String]] = [:]
@@ -29,6 +31,13 @@ final class EngineScript: Sendable {
     func holdLoads(of name: String) -> Gate {
         let gate = Gate()
         state.withLock { $0.gates[name] = gate }
+        return gate
+    }
+
+    /// Makes the next unload of an engine of `name` (only that one) wait at a gate until the test opens it.
+    func holdNextUnload(of name: String) -> Gate {
+        let gate = Gate()
+        state.withLock { $0.unloadGates[name] = gate }
         return gate
     }
 
@@ -54,7 +63,8 @@ final class EngineScript: Sendable {
         state.withLock { $0.loads[context.name, default: 0] += 1 }
     }
 
-    func unload(_ name: String) {
+    func unload(_ name: String) async {
+        await state.withLock { $0.unloadGates.removeValue(forKey: name) }?.wait()
         let watchers = state.withLock { state in
             state.unloads[name, default: 0] += 1
             state.journal[name, default: []].append("unload")

@@ -19,7 +19,7 @@ final class ScriptedEngine: InferenceEngine {
     }
 
     func unload() async {
-        if let name = name.withLock({ $0 }) { script.unload(name) }
+        if let name = name.withLock({ $0 }) { await script.unload(name) }
     }
 
     func healthCheck() async -> ModelHealth { script.health(name.withLock { $0 } ?? "") }
