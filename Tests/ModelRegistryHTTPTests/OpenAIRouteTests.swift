@@ -95,6 +95,23 @@ struct OpenAIRouteTests {
         await fixture.cleanUp()
     }
 
+    /// A body refused for its fields before its model is looked up names a model that may not exist: only registered
+    /// models become metrics labels, so made-up names cannot grow `/metrics` without bound.
+    @Test func refusedBodyNamingAnUnknownModel_addsNoMetricsLabel() async throws {
+        let fixture = try RouterFixture()
+        for (path, body) in [
+            ("/v1/embeddings", #"{"model":"junk-1","input":[]}"#),
+            ("/v1/completions", #"{"model":"junk-2","prompt":["a","b"]}"#),
+            ("/v1/chat/completions", #"{"model":"junk-3","messages":[]}"#),
+        ] {
+            #expect(await fixture.call(.post, path, body).status == 400, "\(path)")
+        }
+        #expect(await fixture.call(.post, "/v1/embeddings", #"{"model":"tiny","input":[]}"#).status == 400)
+        let labels = Set(fixture.router.metrics.snapshot.requests.keys.map(\.model))
+        #expect(labels == ["tiny"])
+        await fixture.cleanUp()
+    }
+
     @Test func badRequests_areOpenAIErrorsNamingTheField() async throws {
         let fixture = try RouterFixture()
         let cases: [(String, Int, String?)] = [

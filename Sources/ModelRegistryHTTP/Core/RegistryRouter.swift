@@ -93,8 +93,11 @@ public struct RegistryRouter: Sendable {
         } catch {
             response = route.api.response(for: HTTPError.from(error, mappers: Self.errorMappers))
         }
-        if let model, response.status != 404 {  // a 404 may name a model that does not exist: not a metrics label
-            metrics.record(model: model, status: response.status, duration: ContinuousClock.now - start)
+        // Only a registered model is a metrics label: a body may name any model, and a request refused before the
+        // name was looked up (a 400 for its fields) would add a label per name a client makes up.
+        let duration = ContinuousClock.now - start
+        if let model, response.status != 404, (try? await registry.configuration(of: model)) != nil {
+            metrics.record(model: model, status: response.status, duration: duration)
         }
         return response
     }
