@@ -84,6 +84,7 @@ struct KServeRouteTests {
             ("iris", #"{"inputs":[{"name":"float_input","shape":[3,2],"datatype":"INT64","data":[1,2,3,4,5,2.7]}]}"#, 400, "inputs[0].data[5]"),
             ("iris", #"{"inputs":[{"name":"float_input","shape":[3,2],"datatype":"INT64","data":[1e300,2,3,4,5,6]}]}"#, 400, "1e+300 is not a valid INT64 value"),
             ("iris", #"{"inputs":[{"name":"float_input","shape":[3,2],"datatype":"FP32","data":[1,2,true,4,5,6]}]}"#, 400, "true is not a valid FP32 value"),
+            ("iris", #"{"inputs":[{"name":"float_input","shape":[3,2],"datatype":"FP32","data":[1,2,3,4,1e39,6]}]}"#, 400, "inputs[0].data[4]"),
             ("ghost", #"{"inputs":[\#(input)]}"#, 404, "available: broken, busy, embed, iris, tiny"),
         ]
         for (model, body, status, mention) in cases {

@@ -20,7 +20,8 @@ struct KServeDatatype: Sendable {
         KServeDatatype(
             name: "FP32", elementType: .float,
             tensor: { shape, data throws(KServeValueError) in
-                Tensor(shape: shape, floats: try converted(data) { $0.double.map(Float.init) })
+                // beyond ±3.4e38 a Float is infinite: refused, as an INT64 that does not fit is
+                Tensor(shape: shape, floats: try converted(data) { $0.double.map(Float.init).flatMap { $0.isFinite ? $0 : nil } })
             },
             values: { $0.floats?.map(KServeNumber.float) }),
         KServeDatatype(
