@@ -4,18 +4,24 @@ import ModelRegistryHTTP
 /// One client connection: reads requests (keep-alive, `Content-Length` bodies), hands each to the router, and
 /// writes the response (`Content-Length`, or chunked for a streamed body). Runs on its own thread.
 struct HTTPConnection: Sendable {
+    /// Its key in the server's table.
+    let id: HTTPServer.ConnectionID
     let descriptor: Int32
     let router: RegistryRouter
     let options: ServeOptions
     let server: HTTPServer
 
-    /// Serves requests until the client closes, a limit is broken, the idle timeout passes or the server drains.
+    /// Serves requests until the client closes, a limit is broken, a deadline passes or the server drains.
+    ///
+    /// Deadlines bound whole reads, not each `recv`, so a client trickling bytes cannot hold its connection (one of
+    /// `maxConnections`) for long: a request head must arrive within the idle timeout of the connection going idle,
+    /// and a body within the idle timeout plus one second per 64 KiB.
     func serve() {
         Socket.setTimeouts(descriptor, receive: options.idleTimeout, send: .seconds(30))
         var buffer: [UInt8] = []
-        while server.beginWaiting(descriptor) {
+        while server.beginWaiting(id) {
             guard let headEnd = readHead(into: &buffer) else { return }
-            server.beginRequest(descriptor)
+            server.beginRequest(id)
             let head: RequestHead
             do {
                 head = try RequestHead(parsing: buffer[..<headEnd])
@@ -42,9 +48,16 @@ struct HTTPConnection: Sendable {
             if head.headers["expect"]?.lowercased() == "100-continue", buffer.count < length {
                 guard Socket.writeAll(descriptor, Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)) else { return }
             }
+            let bodyDeadline = ContinuousClock.now + options.idleTimeout + .seconds(length >> 16)
             while buffer.count < length {
-                let more = Socket.readSome(descriptor, maximum: min(1 << 16, length - buffer.count))
-                guard !more.isEmpty else { return }
+                let more = read(maximum: min(1 << 16, length - buffer.count), before: bodyDeadline)
+                guard !more.isEmpty else {
+                    if ContinuousClock.now >= bodyDeadline {
+                        let message = "the request body did not arrive in time (\(length) bytes expected)"
+                        send(router.errorResponse(status: 408, message: message, path: path), keepAlive: false)
+                    }
+                    return
+                }
                 buffer += more
             }
             let body = Data(buffer[..<length])
@@ -60,12 +73,20 @@ struct HTTPConnection: Sendable {
         }
     }
 
-    /// Reads until the blank line that ends a head.
+    /// Reads until the blank line that ends a head, which must come within the idle timeout. Empty lines before the
+    /// request line are skipped (RFC 9112 §2.2: some clients send one after a body).
     /// - Returns: Where the head ends in `buffer`; `nil` when the connection closed, timed out, or sent a head over
     ///   the limit (answered with 431).
     private func readHead(into buffer: inout [UInt8]) -> Int? {
+        let deadline = ContinuousClock.now + options.idleTimeout
         var searchFrom = 0
         while true {
+            var skipped = 0
+            while buffer.count >= skipped + 2, buffer[skipped] == 13, buffer[skipped + 1] == 10 { skipped += 2 }
+            if skipped > 0 {
+                buffer.removeFirst(skipped)
+                searchFrom = 0
+            }
             let end = Self.blankLine(in: buffer, from: searchFrom)
             if let end, end <= options.maxHeaderBytes { return end }
             searchFrom = max(0, buffer.count - 3)
@@ -74,10 +95,20 @@ struct HTTPConnection: Sendable {
                 send(router.errorResponse(status: 431, message: message, path: "/"), keepAlive: false)
                 return nil
             }
-            let more = Socket.readSome(descriptor, maximum: 1 << 14)
+            let more = read(maximum: 1 << 14, before: deadline)
             guard !more.isEmpty else { return nil }
             buffer += more
         }
+    }
+
+    /// Reads what is there, waiting at most until `deadline` (the receive timeout is set to what is left of it).
+    /// - Returns: The bytes; empty at end of stream, on an error, or once the deadline has passed.
+    private func read(maximum: Int, before deadline: ContinuousClock.Instant) -> [UInt8] {
+        let left = deadline - .now
+        // a zero receive timeout would mean none at all
+        guard left >= .milliseconds(1) else { return [] }
+        Socket.setTimeouts(descriptor, receive: min(left, options.idleTimeout), send: .seconds(30))
+        return Socket.readSome(descriptor, maximum: maximum)
     }
 
     private static func blankLine(in buffer: [UInt8], from start: Int) -> Int? {
@@ -158,6 +189,7 @@ struct HTTPConnection: Sendable {
         case 400: "Bad Request"
         case 404: "Not Found"
         case 405: "Method Not Allowed"
+        case 408: "Request Timeout"
         case 409: "Conflict"
         case 411: "Length Required"
         case 413: "Content Too Large"

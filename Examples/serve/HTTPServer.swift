@@ -13,16 +13,33 @@ final class HTTPServer: Sendable {
     let port: Int
     private let listener: Int32
 
+    /// A connection's key in the table: its own number, not its descriptor, which the kernel hands to the next
+    /// connection as soon as it is closed.
+    typealias ConnectionID = UInt64
+
+    private struct Connection {
+        let descriptor: Int32
+        /// Whether it is in the middle of a request.
+        var busy = false
+    }
+
     private struct State {
-        /// Open connections, and whether each is in the middle of a request.
-        var connections: [Int32: Bool] = [:]
+        /// Open connections. An entry leaves the table before its descriptor is closed, and the drain shuts
+        /// descriptors down while holding the lock, so a descriptor in the table is always this connection's.
+        var connections: [ConnectionID: Connection] = [:]
+        var nextID: ConnectionID = 0
+        /// Connections out of the table whose lingering close is still running (they still count against the
+        /// limit, and the drain waits for them).
+        var closing = 0
+        /// Refused connections whose lingering close is running on a thread of its own.
+        var refusing = 0
         var draining = false
         var acceptLoopEnded = false
         /// The drain deadline passed.
         var gaveUp = false
         var waiters: [CheckedContinuation<Void, Never>] = []
 
-        var isQuiet: Bool { (draining && acceptLoopEnded && connections.isEmpty) || gaveUp }
+        var isQuiet: Bool { (draining && acceptLoopEnded && connections.isEmpty && closing == 0) || gaveUp }
     }
 
     private let state = Locked(State())
@@ -46,19 +63,23 @@ final class HTTPServer: Sendable {
     private func acceptLoop() {
         while !isDraining {
             guard let descriptor = Socket.acceptConnection(listener, timeoutMilliseconds: 100) else { continue }
-            let admitted = state.withLock { state in
-                guard state.connections.count < options.maxConnections, !state.draining else { return false }
-                state.connections[descriptor] = false
-                return true
+            let admitted = state.withLock { state -> ConnectionID? in
+                guard state.connections.count + state.closing < options.maxConnections, !state.draining else {
+                    return nil
+                }
+                defer { state.nextID += 1 }
+                state.connections[state.nextID] = Connection(descriptor: descriptor)
+                return state.nextID
             }
-            guard admitted else {
+            guard let id = admitted else {
                 refuse(descriptor)
                 continue
             }
-            let connection = HTTPConnection(descriptor: descriptor, router: router, options: options, server: self)
+            let connection = HTTPConnection(
+                id: id, descriptor: descriptor, router: router, options: options, server: self)
             Thread.detachNewThread { [self] in
                 connection.serve()
-                closed(descriptor)
+                closed(id)
             }
         }
         Socket.closeDescriptor(listener)
@@ -71,24 +92,48 @@ final class HTTPServer: Sendable {
         let head = "HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json\r\nretry-after: 1\r\n"
             + "connection: close\r\ncontent-length: \(body.count)\r\n\r\n"
         _ = Socket.writeAll(descriptor, Array(head.utf8) + body)
-        Socket.closeDescriptor(descriptor)
+        // Closing with the client's request unread would reset the connection, and the client could lose the 503:
+        // linger on a thread of its own (the accept loop must not wait), up to a bound, then close at once.
+        let lingers = state.withLock { state in
+            guard state.refusing < Self.maxLingeringRefusals else { return false }
+            state.refusing += 1
+            return true
+        }
+        guard lingers else {
+            Socket.closeDescriptor(descriptor)
+            return
+        }
+        Thread.detachNewThread { [state] in
+            Socket.lingeringClose(descriptor)
+            state.withLock { $0.refusing -= 1 }
+        }
     }
+
+    /// The most refused connections lingering at once; beyond it a refusal is closed at once.
+    private static let maxLingeringRefusals = 64
 
     /// A connection is about to wait for its next request.
     /// - Returns: `false` when the server drains: the connection should close.
-    func beginWaiting(_ descriptor: Int32) -> Bool {
+    func beginWaiting(_ id: ConnectionID) -> Bool {
         state.withLock { state in
-            state.connections[descriptor] = false
+            state.connections[id]?.busy = false
             return !state.draining
         }
     }
 
     /// A connection has read a request head and is serving it.
-    func beginRequest(_ descriptor: Int32) { state.withLock { $0.connections[descriptor] = true } }
+    func beginRequest(_ id: ConnectionID) { state.withLock { $0.connections[id]?.busy = true } }
 
-    private func closed(_ descriptor: Int32) {
-        Socket.lingeringClose(descriptor)
-        resumeIfQuiet { $0.connections[descriptor] = nil }
+    /// A connection is done: out of the table first (so the drain no longer touches its descriptor), then closed.
+    private func closed(_ id: ConnectionID) {
+        let connection = state.withLock { state in
+            let removed = state.connections.removeValue(forKey: id)
+            if removed != nil { state.closing += 1 }
+            return removed
+        }
+        guard let connection else { return }
+        Socket.lingeringClose(connection.descriptor)
+        resumeIfQuiet { $0.closing -= 1 }
     }
 
     private func resumeIfQuiet(after change: (inout State) -> Void) {
@@ -105,11 +150,13 @@ final class HTTPServer: Sendable {
     /// - Returns: The number of connections still open at the deadline.
     @discardableResult
     func drain(timeout: Duration) async -> Int {
-        let idle = state.withLock { state in
+        state.withLock { state in
             state.draining = true
-            return state.connections.filter { !$0.value }.map(\.key)
+            // under the lock: a connection leaves the table before its descriptor is closed
+            for connection in state.connections.values where !connection.busy {
+                Socket.shutdownReading(connection.descriptor)
+            }
         }
-        idle.forEach(Socket.shutdownReading)
         let deadline = Task {
             try? await Task.sleep(for: timeout)
             resumeIfQuiet { $0.gaveUp = true }

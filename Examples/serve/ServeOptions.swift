@@ -23,7 +23,8 @@ struct ServeOptions: Sendable {
           --max-body-bytes N     larger request bodies get 413 (default 8388608)
           --max-header-bytes N   larger request heads get 431 (default 16384)
           --max-connections N    further connections get 503 and are closed (default 64)
-          --idle-timeout S       a keep-alive connection idle this long is closed (default 30)
+          --idle-timeout S       a keep-alive connection idle this long is closed; a request head must
+                                 arrive within it too, and a body within it plus 1 s per 64 KiB (default 30)
           --drain-timeout S      on SIGINT/SIGTERM, wait this long for requests in flight (default 30)
         """
 

@@ -3,12 +3,16 @@
 
 Usage: connection_limits.py PORT MAX_CONNECTIONS
 Opens MAX_CONNECTIONS idle keep-alive connections (each after one request), then one more, which must be refused
-with 503; then waits (at most 20 s) for the server to close an idle connection by itself.
+with 503, and one that sends a request with a 100 KB body before reading, which must read the 503 too (not a
+reset); then waits (at most 20 s) for the server to close an idle connection by itself. Last, with the slots free
+again, a client sends a request head one header line every 0.3 s and never ends it: the server must close the
+connection within the idle timeout of it going idle, not reset its clock at every line (seconds it took printed).
 """
 
 import json
 import socket
 import sys
+import time
 
 
 def request(sock):
@@ -33,11 +37,46 @@ def main() -> None:
     extra = socket.create_connection(("127.0.0.1", port), timeout=20)
     refused = extra.recv(4096).split(b" ", 2)[1].decode()
     extra.close()
+    uploading = socket.create_connection(("127.0.0.1", port), timeout=20)
+    body = b"x" * 100_000
+    try:
+        uploading.sendall(b"POST /v1/completions HTTP/1.1\r\nhost: x\r\ncontent-length: %d\r\n\r\n%s" % (len(body), body))
+        answer = b""
+        while b"\r\n" not in answer:
+            chunk = uploading.recv(4096)
+            if not chunk:
+                break
+            answer += chunk
+        refused_upload = answer.split(b" ", 2)[1].decode() if answer.startswith(b"HTTP/") else ""
+    except OSError as error:  # a reset instead of the answer
+        refused_upload = type(error).__name__
+    uploading.close()
     # The first connection has been idle since its request: the server closes it at its idle timeout.
     closed_by_server = held[0].recv(1) == b""
     for sock in held:
         sock.close()
-    print(json.dumps({"statuses": statuses, "refused": refused, "idle_closed": closed_by_server}))
+    time.sleep(0.5)  # the server's lingering closes end
+    trickling = socket.create_connection(("127.0.0.1", port), timeout=20)
+    started = time.monotonic()
+    trickle_closed_after = None
+    try:
+        trickling.sendall(b"GET /health HTTP/1.1\r\n")
+        for line in range(100):  # 30 s of header lines
+            trickling.sendall(b"x-line-%d: 1\r\n" % line)
+            trickling.settimeout(0.3)
+            try:
+                if trickling.recv(1) == b"":
+                    trickle_closed_after = time.monotonic() - started
+                    break
+            except socket.timeout:
+                pass
+    except OSError:
+        trickle_closed_after = time.monotonic() - started
+    trickling.close()
+    print(json.dumps({
+        "statuses": statuses, "refused": refused, "refused_upload": refused_upload, "idle_closed": closed_by_server,
+        "trickle_closed_after": trickle_closed_after,
+    }))
 
 
 if __name__ == "__main__":

@@ -6,7 +6,8 @@ Usage: framing.py PORT
 - a header with whitespace before its colon (`Content-Length : 48`) is refused with 400, so its body cannot pass
   as the next request;
 - a HEAD request gets the head only: the response pipelined after it starts right after the blank line;
-- an HTTP/1.0 client asking for a stream gets no chunked encoding: the body runs until the server closes.
+- an HTTP/1.0 client asking for a stream gets no chunked encoding: the body runs until the server closes;
+- an empty line after a request's body, before the next request line, is skipped (RFC 9112 §2.2), not a 400.
 """
 
 import json
@@ -59,6 +60,12 @@ def main() -> None:
     seen["http10_closes"] = b"connection: close" in old_head.lower()
     seen["http10_body_starts_with_event"] = old_body.startswith(b"data: ")
     seen["http10_body_ends_with_done"] = old_body.endswith(b"data: [DONE]\n\n")
+
+    extra_line = exchange(
+        port,
+        b"POST /v1/embeddings HTTP/1.1\r\nhost: x\r\ncontent-length: 2\r\n\r\n{}\r\n"
+        b"GET /health HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n")
+    seen["after_extra_line"] = [part.split(b" ", 1)[0].decode() for part in extra_line.split(b"HTTP/1.1 ")[1:]]
     print(json.dumps(seen))
 
 
