@@ -32,11 +32,22 @@ final class ChunkPipe: @unchecked Sendable {
 
 /// Runs async work from a plain thread and blocks that thread until it is done.
 enum Blocking {
-    /// The result of `work`.
-    static func run<Value: Sendable>(_ work: @escaping @Sendable () async -> Value) -> Value {
+    /// The result of `work`. With `descriptor`, the connection is watched while `work` runs (every 50 ms): once
+    /// its client has closed it, `work` is cancelled (a generation nobody will read stops and frees its sequence),
+    /// and its result, a cancelled one, is still returned.
+    static func run<Value: Sendable>(
+        watching descriptor: Int32? = nil, _ work: @escaping @Sendable () async -> Value
+    ) -> Value {
         let pipe = ResultBox<Value>()
-        Task { pipe.set(await work()) }
-        return pipe.wait()
+        let task = Task { pipe.set(await work()) }
+        guard let descriptor else { return pipe.wait() }
+        while true {
+            if let value = pipe.wait(upTo: .milliseconds(50)) { return value }
+            if Socket.peerHasClosed(descriptor) {
+                task.cancel()
+                return pipe.wait()
+            }
+        }
     }
 
     private final class ResultBox<Value: Sendable>: @unchecked Sendable {
@@ -56,6 +67,16 @@ enum Blocking {
             defer { condition.unlock() }
             while value == nil { condition.wait() }
             return value!
+        }
+
+        /// The value, or `nil` when it has not come within `timeout`.
+        func wait(upTo timeout: Duration) -> Value? {
+            let deadline = Date(timeIntervalSinceNow: Double(timeout.components.seconds)
+                + Double(timeout.components.attoseconds) / 1e18)
+            condition.lock()
+            defer { condition.unlock() }
+            while value == nil, condition.wait(until: deadline) {}
+            return value
         }
     }
 }

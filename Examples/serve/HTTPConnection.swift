@@ -64,7 +64,7 @@ struct HTTPConnection: Sendable {
             buffer.removeFirst(length)
             let request = HTTPRequest(
                 method: HTTPMethod(rawValue: head.method), path: head.target, headers: head.headers, body: body)
-            let response = Blocking.run { [router] in await router.handle(request) }
+            let response = Blocking.run(watching: descriptor) { [router] in await router.handle(request) }
             // HTTP/1.0 has no chunked encoding: a streamed body then ends when the connection closes
             let framing = Framing(head)
             let streamed = if case .stream = response.body { true } else { false }

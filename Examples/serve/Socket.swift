@@ -106,6 +106,23 @@ enum Socket {
         return true
     }
 
+    /// Whether the client has closed its side of the connection (or it failed), seen without blocking: a hang-up or
+    /// an error, or end of stream where a request could be. Bytes the client sent (a pipelined request) are left
+    /// unread, and hide a close behind them.
+    static func peerHasClosed(_ fd: Int32) -> Bool {
+        var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        guard poll(&poller, 1, 0) > 0 else { return false }
+        if poller.revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 { return true }
+        var byte: UInt8 = 0
+        #if canImport(Glibc)
+        let flags = Int32(MSG_PEEK) | Int32(MSG_DONTWAIT)
+        #else
+        let flags = MSG_PEEK | MSG_DONTWAIT
+        #endif
+        let count = recv(fd, &byte, 1, flags)
+        return count == 0 || (count < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+    }
+
     /// Stops reading: a thread blocked in ``readSome(_:maximum:)`` on it returns at once.
     static func shutdownReading(_ fd: Int32) { shutdown(fd, Int32(SHUT_RD)) }
 

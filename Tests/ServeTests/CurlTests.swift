@@ -110,6 +110,36 @@ struct CurlTests {
         #expect(await server.stop().status == 0)
     }
 
+    /// A client that leaves while its whole (non-streamed) completion is generated: serve notices the closed
+    /// connection and cancels the request, so the generation stops instead of running to `max_tokens`.
+    @Test func clientLeavingBeforeAWholeCompletionIsReady_cancelsTheRequest() async throws {
+        let server = try await ServeProcess.start()
+        let url = server.baseURL
+        // 1,000 tokens (end of text banned) take about half a second here; the client leaves at once
+        let body = #"{"model":"tiny","prompt":"the cat","max_tokens":1000,"logit_bias":{"2":-100}}"#
+        let leave = """
+            import socket, sys
+            body = sys.argv[2].encode()
+            s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+            s.sendall(b"POST /v1/completions HTTP/1.1\\r\\nhost: x\\r\\ncontent-length: %d\\r\\n\\r\\n%s" % (len(body), body))
+            s.close()
+            """
+        let left = try await ChildProcess.run(NativeFixtures.python, ["-c", leave, "\(server.port)", body])
+        try #require(left.succeeded, "\(left.stderr)")
+        var abandoned = false
+        var leases = -1
+        // The server is another process: its metrics are all this test sees, and no event says when they change.
+        for _ in 0..<100 where !abandoned || leases != 0 {  // bounded: serve looks at the connection every 50 ms
+            let metrics = try await Curl.run(["\(url)/metrics"]).body
+            abandoned = metrics.contains("modelregistry_http_requests_abandoned_total 1")
+            leases = metrics.contains(#"modelregistry_leases{model="tiny"} 0"#) ? 0 : 1
+            if !abandoned || leases != 0 { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(abandoned)
+        #expect(leases == 0)
+        #expect(await server.stop().status == 0)
+    }
+
     @Test func clientDisconnectingMidStream_cancelsTheGenerationAndTheLeaseReturnsToZero() async throws {
         let server = try await ServeProcess.start()
         let url = server.baseURL

@@ -59,6 +59,9 @@ public struct RegistryRouter: Sendable {
     }
 
     /// Answers one request. Never throws: every failure is a response in the route's API error shape.
+    ///
+    /// An adapter should cancel the calling task when the client goes away (a generation then stops and frees its
+    /// sequence); such requests are counted in `modelregistry_http_requests_abandoned_total`.
     /// - Parameter request: The request.
     /// - Returns: The response.
     public func handle(_ request: HTTPRequest) async -> HTTPResponse {
@@ -96,6 +99,7 @@ public struct RegistryRouter: Sendable {
         // Only a registered model is a metrics label: a body may name any model, and a request refused before the
         // name was looked up (a 400 for its fields) would add a label per name a client makes up.
         let duration = ContinuousClock.now - start
+        if Task.isCancelled { metrics.requestAbandoned() }  // the adapter cancels a request whose client left
         if let model, response.status != 404, (try? await registry.configuration(of: model)) != nil {
             metrics.record(model: model, status: response.status, duration: duration)
         }

@@ -18,6 +18,8 @@ final class RequestMetrics: Sendable {
         var streamsCompleted = 0
         var streamsCancelled = 0
         var streamsOpen = 0
+        /// Requests whose handling was cancelled (its client went away) before the response was ready.
+        var requestsAbandoned = 0
     }
 
     private let state = Locked(State())
@@ -31,6 +33,9 @@ final class RequestMetrics: Sendable {
             state.requests[key, default: Totals()].seconds += seconds
         }
     }
+
+    /// A request's handling was cancelled before its response was ready.
+    func requestAbandoned() { state.withLock { $0.requestsAbandoned += 1 } }
 
     /// A streamed response started.
     func streamOpened() { state.withLock { $0.streamsOpen += 1 } }

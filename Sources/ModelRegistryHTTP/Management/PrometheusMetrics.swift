@@ -62,6 +62,9 @@ extension RegistryRouter {
         out.family("modelregistry_http_request_seconds_total", "counter",
             "Seconds spent answering requests (until the response head for streams), per model and status class.",
             keys.map { (["model": $0.model, "status": $0.statusClass], requests.requests[$0]?.seconds ?? 0) })
+        out.family("modelregistry_http_requests_abandoned_total", "counter",
+            "Requests cancelled before their response was ready (the client went away).",
+            [([:], Double(requests.requestsAbandoned))])
         out.family("modelregistry_http_streams", "gauge", "Streamed responses open now.", [([:], Double(requests.streamsOpen))])
         out.family("modelregistry_http_streams_total", "counter", "Streamed responses by how they ended.", [
             (["outcome": "completed"], Double(requests.streamsCompleted)),
