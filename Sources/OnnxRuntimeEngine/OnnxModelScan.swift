@@ -29,6 +29,44 @@ enum OnnxModelScan {
         }
     }
 
+    /// The main graph's tensor inputs and outputs that declare no shape at all (`TypeProto.Tensor` without `shape`),
+    /// by name: their rank is not known. ONNX Runtime reports them with no dimensions, as it reports a scalar, so the
+    /// engine would otherwise take them for scalars and refuse every tensor of rank 1 or more. Empty when the file
+    /// cannot be read or walked (the load reports why, or ORT reads it in its own way).
+    static func unshapedTensors(path: String) -> (inputs: Set<String>, outputs: Set<String>) {
+        guard let data = try? Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) else { return ([], []) }
+        return data.withUnsafeBytes { raw in
+            (try? unshapedTensors(ProtobufWire.Reader(bytes: raw.bindMemory(to: UInt8.self)))) ?? ([], [])
+        }
+    }
+
+    /// `ModelProto.graph` (7) → `GraphProto.input` (11) / `output` (12) → `ValueInfoProto.name` (1) and `type` (2)
+    /// → `TypeProto.tensor_type` (1) → `TypeProto.Tensor.shape` (2).
+    private static func unshapedTensors(_ reader: ProtobufWire.Reader) throws -> (inputs: Set<String>, outputs: Set<String>) {
+        func fields(_ range: Range<Int>, numbered number: UInt64) throws -> [Range<Int>] {
+            var found: [Range<Int>] = []
+            try reader.forEachField(in: range) { if $0.number == number, $0.wireType == 2 { found.append($0.payload) } }
+            return found
+        }
+        var inputs: Set<String> = []
+        var outputs: Set<String> = []
+        for graph in try fields(0..<reader.bytes.count, numbered: 7) {
+            var values: [(UInt64, Range<Int>)] = []
+            try reader.forEachField(in: graph) { field in
+                if field.wireType == 2, field.number == 11 || field.number == 12 { values.append((field.number, field.payload)) }
+            }
+            for (number, value) in values {
+                guard let name = try fields(value, numbered: 1).last.map(reader.string) else { continue }
+                for type in try fields(value, numbered: 2) {
+                    for tensor in try fields(type, numbered: 1) where try fields(tensor, numbered: 2).isEmpty {
+                        if number == 11 { inputs.insert(name) } else { outputs.insert(name) }
+                    }
+                }
+            }
+        }
+        return (inputs, outputs)
+    }
+
     /// Scans a whole model.
     /// - Throws: ``ProtobufWire/Malformed`` when the bytes are not a protobuf message (or nest too deeply).
     static func scan(_ bytes: UnsafeBufferPointer<UInt8>) throws -> Findings {

@@ -133,7 +133,10 @@ extension OnnxRuntimeEngine {
             runCost: Locked(RunCostEstimate(inlineBudget: settings.inlineRunBudget)),
             inputNames: CStringArray(info.inputs.map(\.name)), outputNames: outputNames,
             copyingOutputNames: copyingOutputNames, zipMapShortcuts: shortcuts,
-            runOptions: RunOptionsPool(api: session.api))
+            runOptions: RunOptionsPool(api: session.api),
+            // ORT reports a tensor without a declared shape as a scalar: only the file tells the two apart
+            unshaped: (info.inputs + info.outputs).contains { $0.shape == [] }
+                ? OnnxModelScan.unshapedTensors(path: settings.path) : ([], []))
     }
 
     /// Creates the session, from the model rewritten by ``OnnxZipMapRewrite`` when it ends in ZipMaps (and the

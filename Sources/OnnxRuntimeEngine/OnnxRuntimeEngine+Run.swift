@@ -344,8 +344,8 @@ extension OnnxRuntimeEngine.LoadedModel {
             guard let buffer = buffers[output.name] else { return nil }
             let given = OnnxValueType.tensor(elementType: buffer.elementType, shape: buffer.shape.map { Int64($0) })
             guard case .tensor(let elementType, let shape) = output.type, elementType == buffer.elementType,
-                shape.count == buffer.shape.count,
-                zip(shape, buffer.shape).allSatisfy({ $0 < 0 || $0 == Int64($1) })
+                unshapedOutputs.contains(output.name)
+                    || (shape.count == buffer.shape.count && zip(shape, buffer.shape).allSatisfy { $0 < 0 || $0 == Int64($1) })
             else { throw .outputBufferMismatch(model: name, output: output.name, expected: output.type, given: given) }
             return buffer
         }

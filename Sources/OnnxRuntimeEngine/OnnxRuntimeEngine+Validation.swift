@@ -76,10 +76,13 @@ extension OnnxRuntimeEngine.LoadedModel {
         guard case .tensor(let elementType, let declaredShape) = input.type,
             Tensor.canHold(elementType)
         else { throw .unsupportedInputType(model: name, input: input.name, type: input.type.typeName) }
-        let fits = tensor.elementType == elementType && tensor.shape.count == declaredShape.count
-            && zip(declaredShape, tensor.shape).allSatisfy { declared, given in
-                given >= 0 && (declared < 0 || declared == Int64(given))
-            }
+        // an input that declares no shape takes any rank (ORT checks what its graph needs)
+        let anyShape = unshapedInputs.contains(input.name)
+        let fits = tensor.elementType == elementType
+            && (anyShape ? tensor.shape.allSatisfy { $0 >= 0 } : tensor.shape.count == declaredShape.count
+                && zip(declaredShape, tensor.shape).allSatisfy { declared, given in
+                    given >= 0 && (declared < 0 || declared == Int64(given))
+                })
         guard fits else {
             throw .inputMismatch(
                 model: name, input: input.name, expected: input.type,

@@ -80,12 +80,20 @@ public final class OnnxRuntimeEngine: InferenceEngine {
         let allOutputIndices: [Int]
         /// `[i]` for each output `i`, made once: the plan of a run that computes one output.
         let singleOutputIndices: [[Int]]
+        /// The inputs that declare no shape (``OnnxModelScan/unshapedTensors(path:)``): any rank is accepted, and ORT
+        /// checks it.
+        let unshapedInputs: Set<String>
+        /// The outputs that declare no shape: a buffer of any rank may receive them.
+        let unshapedOutputs: Set<String>
 
         init(
             name: String, path: String, session: ORTSession, info: OnnxModelInfo, fileSize: Int?,
             runCost: Locked<RunCostEstimate>, inputNames: CStringArray, outputNames: CStringArray,
-            copyingOutputNames: CStringArray, zipMapShortcuts: [ZipMapShortcut?], runOptions: RunOptionsPool
+            copyingOutputNames: CStringArray, zipMapShortcuts: [ZipMapShortcut?], runOptions: RunOptionsPool,
+            unshaped: (inputs: Set<String>, outputs: Set<String>) = ([], [])
         ) {
+            unshapedInputs = unshaped.inputs
+            unshapedOutputs = unshaped.outputs
             self.name = name
             self.path = path
             self.session = session

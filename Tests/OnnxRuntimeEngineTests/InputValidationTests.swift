@@ -1,3 +1,6 @@
+import Foundation
+import ModelRegistry
+import ModelRegistryTestSupport
 import OnnxRuntimeEngine
 import Testing
 
@@ -98,5 +101,65 @@ import Testing
     @Test func run_unknownOutputName_listsTheAvailableOutputs() async throws {
         try await expectRejected(
             ["X": good], outputs: ["Z"], with: .unknownOutput(model: "mul", name: "Z", available: ["Y"]))
+    }
+}
+
+/// An input or output that declares no shape at all takes tensors of any rank. ONNX Runtime reports it with no
+/// dimensions, as it reports a scalar; the engine reads the file to tell the two apart, so a scalar input still
+/// refuses a tensor of rank 1 before any native call.
+@Suite(.timeLimit(.minutes(2))) struct UnshapedInputTests {
+    /// Writes `Y = Relu(X)` with `X` and `Y` declared without a shape (`unshaped.onnx`) and with `X` a scalar
+    /// (`scalar.onnx`) into `folder`; returns what onnxruntime's Python API computes on `unshaped.onnx` for a 2×3 input.
+    private func writeModels(in folder: URL) async throws -> [Float] {
+        let script = """
+            import json, sys, numpy as np, onnx, onnxruntime as ort
+            from onnx import helper as h, TensorProto as T
+            for name, shape in (("unshaped", None), ("scalar", [])):
+                x = h.make_tensor_value_info("X", T.FLOAT, shape); y = h.make_tensor_value_info("Y", T.FLOAT, shape)
+                g = h.make_graph([h.make_node("Relu", ["X"], ["Y"])], "g", [x], [y])
+                onnx.save(h.make_model(g, opset_imports=[h.make_opsetid("", 17)], ir_version=8), f"{sys.argv[1]}/{name}.onnx")
+            session = ort.InferenceSession(f"{sys.argv[1]}/unshaped.onnx", providers=["CPUExecutionProvider"])
+            x = np.array([[-1, 2, -3], [4, -5, 6]], dtype=np.float32)
+            print(json.dumps(session.run(None, {"X": x})[0].flatten().tolist()))
+            """
+        let run = try await ChildProcess.run(NativeFixtures.python, ["-c", script, folder.path])
+        try #require(run.succeeded, "writing the models failed: \(run.stderr)")
+        let line = try #require(run.stdout.split(separator: "\n").last)
+        return try JSONDecoder().decode([Float].self, from: Data(line.utf8))
+    }
+
+    private func engine(_ path: URL) async throws -> OnnxRuntimeEngine {
+        let engine = OnnxRuntimeEngine()
+        try await engine.load(EngineFixtures.context(name: "relu", path: path.path))
+        return engine
+    }
+
+    @Test func inputDeclaringNoShape_takesAnyRank_asOnnxRuntimeDoes_andAScalarInputStillRefusesRankOne() async throws {
+        let folder = try NativeFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let reference = try await writeModels(in: folder)
+        let unshaped = try await engine(folder.appendingPathComponent("unshaped.onnx"))
+        let x = Tensor(shape: [2, 3], floats: [-1, 2, -3, 4, -5, 6])
+        let y = try await unshaped.run(["X": x])["Y"]?.tensor
+        #expect(y?.shape == [2, 3])
+        #expect(y?.floats == reference)
+        let buffer = try #require(TensorBuffer(elementType: .float, shape: [2, 3]))
+        try await unshaped.run(["X": x], into: ["Y": buffer])
+        #expect(buffer.withUnsafeBufferPointer(of: Float.self) { Array($0) } == reference)
+        await #expect(throws: OnnxRuntimeError.inputMismatch(
+            model: "relu", input: "X", expected: .tensor(elementType: .float, shape: []),
+            given: .tensor(elementType: .double, shape: [2, 3]))) {
+            try await unshaped.run(["X": Tensor(shape: [2, 3], doubles: [1, 2, 3, 4, 5, 6])])
+        }
+        await unshaped.unload()
+
+        let scalar = try await engine(folder.appendingPathComponent("scalar.onnx"))
+        await #expect(throws: OnnxRuntimeError.inputMismatch(
+            model: "relu", input: "X", expected: .tensor(elementType: .float, shape: []),
+            given: .tensor(elementType: .float, shape: [2]))) {
+            try await scalar.run(["X": Tensor(shape: [2], floats: [1, -1])])
+        }
+        #expect(try await scalar.run(["X": Tensor(shape: [], floats: [-2])])["Y"]?.tensor?.floats == [0])
+        await scalar.unload()
     }
 }
