@@ -202,13 +202,15 @@ public actor ModelRegistry {
         return nextWaiterID
     }
 
-    /// Runs `action` on the registry after `delay` on the registry's clock, unless the returned task is cancelled.
+    /// Runs `action` on the registry after `delay` on the registry's clock, unless the returned task is cancelled or
+    /// the registry is gone by then: a pending countdown (a keep-alive) does not keep a dropped registry, and the
+    /// engines it holds, alive.
     func schedule(
         after delay: Duration, _ action: @escaping @Sendable (isolated ModelRegistry) async -> Void
     ) -> Task<Void, Never> {
-        Task { [clock] in
-            guard (try? await clock.sleep(for: delay)) != nil else { return }
-            await action(self)
+        Task { [clock, weak self] in
+            guard (try? await clock.sleep(for: delay)) != nil, let registry = self else { return }
+            await action(registry)
         }
     }
 }

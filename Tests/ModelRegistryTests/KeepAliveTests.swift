@@ -23,6 +23,21 @@ import Testing
         #expect(await registry.statistics.evictions == 1)
     }
 
+    /// A keep-alive countdown holds the registry weakly: a registry its owner dropped without `shutdown()` is freed
+    /// at once, with the engines it holds, instead of living until the countdown ends.
+    @Test func droppedRegistry_withAKeepAliveCountdownPending_isFreed() async throws {
+        let fixture = Fixture()
+        weak var dropped: ModelRegistry?
+        do {
+            let registry = fixture.registry(["a"], options: RegistryOptions(defaultKeepAlive: .idle(.seconds(600))))
+            try await registry.withModel("a") { _ in }
+            await fixture.clock.waitForSleepers()  // the countdown runs
+            dropped = registry
+        }
+        #expect(dropped == nil)
+        #expect(fixture.clock.sleeperCount == 1, "the countdown itself still sleeps, holding nothing")
+    }
+
     @Test func zeroKeepAlive_unloadsWhenTheLastLeaseEnds() async throws {
         let (_, registry, log) = setUp(.idle(.zero))
         let first = try await registry.get("a")
