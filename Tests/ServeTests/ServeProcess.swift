@@ -12,6 +12,8 @@ final class ServeProcess: Sendable {
     private let process: Process
     private let output: Locked<String>
     private let exited: AsyncStream<Int32>
+    /// Finishes once `serve`'s standard output has reached its end.
+    private let outputEnded: AsyncStream<Never>
 
     var baseURL: String { "http://127.0.0.1:\(port)" }
     var mlpFile: URL { folder.appendingPathComponent("mlp.onnx") }
@@ -53,11 +55,13 @@ final class ServeProcess: Sendable {
         process.standardError = FileHandle.standardError
         let output = Locked("")
         let (lines, lineContinuation) = AsyncStream.makeStream(of: String.self)
+        let (outputEnded, outputEndedContinuation) = AsyncStream.makeStream(of: Never.self)
         stdout.fileHandleForReading.readabilityHandler = { handle in
             let data = handle.availableData
             guard !data.isEmpty else {
                 handle.readabilityHandler = nil
                 lineContinuation.finish()
+                outputEndedContinuation.finish()
                 return
             }
             let text = String(decoding: data, as: UTF8.self)
@@ -73,6 +77,7 @@ final class ServeProcess: Sendable {
         self.process = process
         self.output = output
         self.exited = exited
+        self.outputEnded = outputEnded
         var seen = ""
         var port: Int?
         for await text in lines {
@@ -101,6 +106,7 @@ final class ServeProcess: Sendable {
         process.terminate()
         var status: Int32 = -1
         for await value in exited { status = value }
+        for await _ in outputEnded {}  // the exit can be seen before the last output is read
         try? FileManager.default.removeItem(at: folder)
         return (status, output.withLock { $0 })
     }
