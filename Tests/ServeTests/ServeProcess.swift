@@ -106,7 +106,14 @@ final class ServeProcess: Sendable {
         process.terminate()
         var status: Int32 = -1
         for await value in exited { status = value }
-        for await _ in outputEnded {}  // the exit can be seen before the last output is read
+        // The exit can be seen before the last output is read: wait for the output's end, a few seconds at most (a
+        // process that inherited the pipe could hold it open).
+        await withTaskGroup(of: Void.self) { [outputEnded] group in
+            group.addTask { for await _ in outputEnded {} }
+            group.addTask { try? await Task.sleep(for: .seconds(5)) }
+            await group.next()
+            group.cancelAll()
+        }
         try? FileManager.default.removeItem(at: folder)
         return (status, output.withLock { $0 })
     }
