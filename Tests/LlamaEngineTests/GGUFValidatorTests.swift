@@ -113,6 +113,19 @@ import Testing
         else { Issue.record("unexpected \(error)"); return }
     }
 
+    /// The header of a one-layer llama, 8 wide with two heads (and two KV heads) and an 8-wide feed-forward layer,
+    /// for a test to add the keys and tensors it is about.
+    private static func oneLayerLlama() -> CraftedGGUF {
+        var file = CraftedGGUF()
+        file.add("general.architecture", string: "llama")
+        file.add("llama.block_count", uint32: 1)
+        file.add("llama.embedding_length", uint32: 8)
+        file.add("llama.attention.head_count", uint32: 2)
+        file.add("llama.attention.head_count_kv", uint32: 2)
+        file.add("llama.feed_forward_length", uint32: 8)
+        return file
+    }
+
     /// `attention.key_length` = 2^62 with two heads: `head_count × key_length` overflows 64 bits, and 2^61 makes the
     /// sum of the q, k and v widths (the fused `attn_qkv` tensor) overflow. Run in a child process (an exit test), so that a trap on the overflow
     /// shows as a failed exit rather than ending the test run.
@@ -122,13 +135,7 @@ import Testing
             let directory = try NativeFixtures.temporaryDirectory()
             defer { try? FileManager.default.removeItem(at: directory) }
             let url = directory.appendingPathComponent("overflow.gguf")
-            var file = CraftedGGUF()
-            file.add("general.architecture", string: "llama")
-            file.add("llama.block_count", uint32: 1)
-            file.add("llama.embedding_length", uint32: 8)
-            file.add("llama.attention.head_count", uint32: 2)
-            file.add("llama.attention.head_count_kv", uint32: 2)
-            file.add("llama.feed_forward_length", uint32: 8)
+            var file = Self.oneLayerLlama()
             file.add("llama.attention.key_length", uint64: UInt64(keyLength))
             file.add("llama.attention.value_length", uint64: UInt64(keyLength))
             file.addTensor("output_norm.weight", shape: [8])
@@ -149,13 +156,8 @@ import Testing
         let directory = try NativeFixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let url = directory.appendingPathComponent("wide-output.gguf")
-        var file = CraftedGGUF()
-        file.add("general.architecture", string: "llama")
-        file.add("llama.block_count", uint32: 1)
-        file.add("llama.embedding_length", uint32: 8)
+        var file = Self.oneLayerLlama()
         file.add("llama.embedding_length_out", uint32: 16)
-        file.add("llama.attention.head_count", uint32: 2)
-        file.add("llama.feed_forward_length", uint32: 8)
         file.addTensor("output_norm.weight", shape: [8])
         try Data(file.bytes(dataBytes: 32)).write(to: url)
         let error = try #require(throws: GGUFValidationError.self) { try GGUFValidator().validate(path: url.path) }

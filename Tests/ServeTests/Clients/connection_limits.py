@@ -15,15 +15,20 @@ import sys
 import time
 
 
-def request(sock):
-    sock.sendall(b"GET /health HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n")
+def status_after(sock, raw):
+    """Sends raw bytes and returns the status of the response head that comes back ("" when none does)."""
+    sock.sendall(raw)
     data = b""
     while b"\r\n\r\n" not in data:
         chunk = sock.recv(4096)
         if not chunk:
             break
         data += chunk
-    return data.split(b" ", 2)[1].decode() if data else ""
+    return data.split(b" ", 2)[1].decode() if data.startswith(b"HTTP/") else ""
+
+
+def request(sock):
+    return status_after(sock, b"GET /health HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n")
 
 
 def main() -> None:
@@ -40,14 +45,8 @@ def main() -> None:
     uploading = socket.create_connection(("127.0.0.1", port), timeout=20)
     body = b"x" * 100_000
     try:
-        uploading.sendall(b"POST /v1/completions HTTP/1.1\r\nhost: x\r\ncontent-length: %d\r\n\r\n%s" % (len(body), body))
-        answer = b""
-        while b"\r\n" not in answer:
-            chunk = uploading.recv(4096)
-            if not chunk:
-                break
-            answer += chunk
-        refused_upload = answer.split(b" ", 2)[1].decode() if answer.startswith(b"HTTP/") else ""
+        refused_upload = status_after(
+            uploading, b"POST /v1/completions HTTP/1.1\r\nhost: x\r\ncontent-length: %d\r\n\r\n%s" % (len(body), body))
     except OSError as error:  # a reset instead of the answer
         refused_upload = type(error).__name__
     uploading.close()
