@@ -71,8 +71,10 @@ public final class LlamaEngine: InferenceEngine {
     /// - Throws: ``LlamaError``: ``LlamaError/alreadyLoaded(model:)``, ``LlamaError/invalidParameter(model:name:value:expected:)``,
     ///   ``LlamaError/invalidModelFile(model:problem:)``, ``LlamaError/modelLoadFailed(model:path:reason:)``,
     ///   ``LlamaError/contextCreationFailed(model:reason:)``; `PreflightError` when the preflight child (see
-    ///   `PreflightMode`) crashed, timed out or cannot be found, or when the file changed after its preflight
-    ///   (`PreflightError.fileChanged`); `CancellationError` when the task was cancelled before
+    ///   `PreflightMode`) crashed, timed out or cannot be found, when the file changed after its preflight
+    ///   (`PreflightError.fileChanged`), or when the child refused the file for a reason other than libllama's own
+    ///   (`PreflightError.childRefused`; libllama's refusal in the child is ``LlamaError/modelLoadFailed(model:path:reason:)``,
+    ///   and the file is then not opened in this process); `CancellationError` when the task was cancelled before
     ///   the load started, or ``unload()`` was called while it ran (what it loaded is then freed).
     public func load(_ context: EngineLoadContext) async throws {
         let options = try LlamaLoadOptions(context.configuration)
@@ -86,9 +88,11 @@ public final class LlamaEngine: InferenceEngine {
         }
         do {
             try await onQueue {
-                try clearance?.confirm()  // not a file swapped in after its preflight
-                // libllama reports the weights' progress and stops at once when unload() ran meanwhile.
-                let session = try LlamaSession.open(options, queue: self.queue) { fraction in
+                // Not a file swapped in after its preflight, nor one the child's libllama refused; libllama
+                // reports the weights' progress and stops at once when unload() ran meanwhile.
+                let session = try LlamaSession.open(
+                    options, queue: self.queue, beforeOpening: { try Self.confirm(clearance, options: options) }
+                ) { fraction in
                     context.reportProgress(Double(fraction))
                     return self.phase.withLock { if case .loading = $0 { true } else { false } }
                 }

@@ -46,12 +46,15 @@ final class LlamaSession: @unchecked Sendable {
     /// - Parameters:
     ///   - options: The checked load settings.
     ///   - queue: The engine's queue, on which the scheduling loop runs.
+    ///   - beforeOpening: Runs after the validator, just before libllama opens the file (the preflight's
+    ///     confirmation); what it throws ends the load.
     ///   - progress: Receives the fraction of the weights loaded; returning `false` abandons the load.
     /// - Returns: The session.
     /// - Throws: ``LlamaError`` naming the model: an invalid file, or libllama's reason for refusing it;
-    ///   `CancellationError` when `progress` abandoned the load.
+    ///   what `beforeOpening` throws; `CancellationError` when `progress` abandoned the load.
     static func open(
-        _ options: LlamaLoadOptions, queue: DispatchQueue, progress: @escaping (Float) -> Bool = { _ in true }
+        _ options: LlamaLoadOptions, queue: DispatchQueue, beforeOpening: () throws -> Void = {},
+        progress: @escaping (Float) -> Bool = { _ in true }
     ) throws -> LlamaSession {
         let name = options.name
         do {
@@ -59,6 +62,7 @@ final class LlamaSession: @unchecked Sendable {
         } catch let problem as GGUFValidationError {
             throw LlamaError.invalidModelFile(model: name, problem: problem)
         }
+        try beforeOpening()
         LlamaBackend.ensureInitialized()
         LlamaLog.beginCapture()
         defer { _ = LlamaLog.takeCaptured() }

@@ -8,8 +8,9 @@ package import ModelRegistry
 /// ``LlamaEngine`` calls ``check(_:needsChild:)`` first in its `load`; so does ``OnnxRuntimeEngine`` for the files
 /// in which ONNX Runtime has a known abort. Settings are in ``PreflightOptions``.
 package enum Preflight {
-    /// The exit status of a child whose engine refused the file with an error (no crash): the in-process load
-    /// then reports that error itself.
+    /// The exit status of a child whose engine refused the file with an error (no crash). The host does not open
+    /// such a file natively: its clearance carries the child's error (``PreflightClearance/refusal``), which
+    /// ``PreflightClearance/confirm()`` throws after the engine's own in-process checks.
     package static let refusedStatus: Int32 = 3
 
     /// Preflights the file of `context` unless the mode, the file or the cache says it is not needed.
@@ -24,8 +25,8 @@ package enum Preflight {
     ///     check already refuses it (the in-process load then reports that error) or when the engine knows the file
     ///     cannot abort.
     /// - Returns: What the engine confirms just before its native open (``PreflightClearance/confirm()``), so a file
-    ///   changed after this check is not opened unchecked; `nil` when nothing was checked (`never` mode, a remote
-    ///   path, a file that cannot be examined).
+    ///   changed after this check, or one the child's engine refused, is not opened in-process; `nil` when nothing
+    ///   was checked (`never` mode, a remote path, a file that cannot be examined).
     /// - Throws: ``PreflightError`` when the child crashed, timed out, failed or cannot be found; `CancellationError`
     ///   when the task was cancelled (the child is killed).
     @discardableResult
@@ -55,8 +56,11 @@ package enum Preflight {
                 // changed one fails this load at its confirmation, and the file that was there stays unchecked)
                 if (try? clearance.confirm()) != nil { await cache.recordPass(for: keys) }
             }
-        } catch is Refused {
-            return clearance  // the in-process load reports the engine's error
+        } catch let refused as Refused {
+            // The engine's own checks run in-process again and report their error; a refusal they do not repeat
+            // (one from the native library, or from a setting the child saw differently) stops the load before
+            // the file is opened, since nothing showed that opening it cannot abort.
+            return clearance.refused(refused.refusal)
         }
         return clearance
     }
@@ -90,7 +94,8 @@ package enum Preflight {
         case 0:
             return
         case refusedStatus:
-            throw Refused()  // the engine refused the file cleanly; the in-process load throws that error
+            throw Refused(refusal: PreflightRefusal(standardOutput: result.stdout)
+                ?? PreflightRefusal(message: lastLines(of: result.stderr, count: 3)))
         default:
             throw PreflightError.childFailed(
                 model: configuration.name, path: configuration.path, status: result.status,
@@ -99,7 +104,10 @@ package enum Preflight {
     }
 
     /// The child's engine refused the file with an error: not a pass, not a failure of the preflight.
-    private struct Refused: Error {}
+    private struct Refused: Error {
+        /// What the child reported.
+        let refusal: PreflightRefusal
+    }
 
     /// The child's last native diagnostic: its last `GGML_ASSERT` line, else its last line that reads like an error,
     /// else its last line.

@@ -16,6 +16,9 @@ public enum PreflightError: Error, Sendable, CustomStringConvertible, LocalizedE
     case launchFailed(model: String, executable: String, reason: String)
     /// A preflight parameter is invalid.
     case invalidParameter(model: String, name: String, value: String, expected: String)
+    /// The engine in the child refused the file with an error (`reason`, the child's message) that the engine's
+    /// in-process checks did not repeat, so the host did not open the file natively.
+    case childRefused(model: String, path: String, reason: String)
     /// The path leads to another file than the one the preflight checked (a link re-pointed, or the file replaced or
     /// rewritten, while the model loaded): the unchecked file is not opened in-process.
     case fileChanged(model: String, path: String)
@@ -40,6 +43,9 @@ public enum PreflightError: Error, Sendable, CustomStringConvertible, LocalizedE
             "model \"\(model)\": could not start the preflight program \(executable): \(reason)"
         case .invalidParameter(let model, let name, let value, let expected):
             "model \"\(model)\": \(name) = \(value) is invalid; expected \(expected)"
+        case .childRefused(let model, let path, let reason):
+            "model \"\(model)\": the preflight process could not load \(path), so it was not opened in this process: "
+                + reason
         case .fileChanged(let model, let path):
             "model \"\(model)\": \(path) was replaced or re-pointed after its preflight, so it was not opened "
                 + "unchecked; load it again once the file stops changing"

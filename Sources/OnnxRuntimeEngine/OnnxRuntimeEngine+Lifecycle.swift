@@ -26,11 +26,7 @@ extension OnnxRuntimeEngine {
             }
         }
         let opened = await nativeQueue.perform {
-            Result { () throws(OnnxRuntimeError) in
-                // not a file swapped in after its preflight
-                try Self.confirm(clearance, model: settings.name, path: context.configuration.path)
-                return try Self.open(settings)
-            }
+            Result { () throws(OnnxRuntimeError) in try Self.open(settings, clearance: clearance) }
         }
         let cancelled = Task.isCancelled
         // A discarded session is handed out of the lock, so ReleaseSession never runs while the lock is held.

@@ -1,4 +1,5 @@
 internal import Foundation
+internal import ModelPreflight
 internal import ModelRegistry
 
 /// The load options, read from the configuration and checked before any native call.
@@ -90,8 +91,12 @@ struct LoadSettings: Sendable {
 
 extension OnnxRuntimeEngine {
     /// Opens the model file. Blocking: runs on the native queue.
+    /// - Parameters:
+    ///   - settings: The checked load settings.
+    ///   - clearance: The file's preflight, confirmed (``confirm(_:model:path:)``) after the checks made in Swift
+    ///     and just before ORT opens the file.
     /// - Throws: ``OnnxRuntimeError``.
-    static func open(_ settings: LoadSettings) throws(OnnxRuntimeError) -> LoadedModel {
+    static func open(_ settings: LoadSettings, clearance: PreflightClearance?) throws(OnnxRuntimeError) -> LoadedModel {
         let name = settings.name
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: settings.path, isDirectory: &isDirectory), !isDirectory.boolValue
@@ -122,6 +127,8 @@ extension OnnxRuntimeEngine {
                 try options.setGraphOptimization(level)
             }
         }
+        // not a file swapped in after its preflight, nor one the child's ORT refused
+        try confirm(clearance, model: name, path: settings.path)
         let (session, info, shortcuts) = try openSession(settings, environment: environment, options: options)
         let size = (try? FileManager.default.attributesOfItem(atPath: settings.path)[.size] as? NSNumber)?.intValue
         let outputNames = CStringArray(info.outputs.map(\.name))

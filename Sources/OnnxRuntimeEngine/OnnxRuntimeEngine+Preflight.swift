@@ -9,7 +9,8 @@ extension OnnxRuntimeEngine {
     /// pass; in `always` mode every file. A crash of the child becomes ``OnnxRuntimeError/invalidModel(model:path:status:)``
     /// whose message carries the signal and ORT's last message; other preflight failures (no child program, timeout)
     /// become ``OnnxRuntimeError/native(model:operation:status:)`` with operation `preflight`.
-    /// - Returns: What ``confirm(_:model:)`` checks just before the session is created; `nil` when nothing was checked.
+    /// - Returns: What ``confirm(_:model:path:)`` checks just before the session is created (a refusal by the child's
+    ///   ORT is thrown there, after the engine's own checks); `nil` when nothing was checked.
     /// - Throws: ``OnnxRuntimeError`` as above, ``OnnxRuntimeError/cancelled(model:)`` when the task is cancelled.
     static func preflight(_ context: EngineLoadContext) async throws(OnnxRuntimeError) -> PreflightClearance? {
         do {
@@ -34,12 +35,20 @@ extension OnnxRuntimeEngine {
         return child
     }
 
-    /// Checks, just before ORT opens the file, that the path still leads to the file the preflight checked.
-    /// - Throws: ``OnnxRuntimeError/native(model:operation:status:)`` with operation `preflight` when it changed.
+    /// Checks, just before ORT opens the file, that the path still leads to the file the preflight checked and that
+    /// the child's ORT did not refuse it.
+    /// - Throws: When the child's ORT refused the file, the error ORT's status gives in-process
+    ///   (``OnnxRuntimeError/invalidModel(model:path:status:)``, ``OnnxRuntimeError/unsupportedGraph(model:path:status:)``,
+    ///   …), rebuilt from the status the child reported; otherwise ``OnnxRuntimeError/native(model:operation:status:)``
+    ///   with operation `preflight` when the file changed or the child refused it for another reason.
     static func confirm(_ clearance: PreflightClearance?, model: String, path: String) throws(OnnxRuntimeError) {
         do {
             try clearance?.confirm()
         } catch {
+            if case .childRefused = error, let native = clearance?.refusal?.nativeStatus {
+                let status = OnnxRuntimeStatus(code: .init(rawValue: native.code), message: native.message)
+                throw .loadFailure(model: model, path: path, status: status)
+            }
             throw engineError(error, model: model, path: path)
         }
     }

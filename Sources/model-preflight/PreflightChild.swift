@@ -13,8 +13,10 @@ import OnnxRuntimeEngine
 /// model-preflight --batch '<configuration JSON>' a.gguf b.gguf …   # many files, each model named after its file
 /// ```
 ///
-/// It prints one line per file on standard output — `begin <index>` before the load, then `pass <index>` or
-/// `refused <index> <message>` — so the parent knows which file was loading when the process died. Exit status:
+/// It prints lines per file on standard output — `begin <index>` before the load, then `pass <index>` or
+/// `refused <index> <message>`, the latter preceded by `native <index> <JSON>` when the refusal was the native
+/// library's own (``PreflightRefusal``) — so the parent knows which file was loading when the process died and can
+/// report a refusal as the engine's typed error without opening the file itself. Exit status:
 /// 0 when every file passed, 3 when the engine refused at least one with an error, 2 for a usage error; a crash is
 /// a signal.
 enum PreflightChild {
@@ -36,7 +38,9 @@ enum PreflightChild {
                 try await loadAndDecode(configuration)
                 emit("pass \(index)")
             } catch {
-                emit("refused \(index) \(String(describing: error).split(whereSeparator: \.isNewline).joined(separator: " "))")
+                let lines = PreflightRefusal.reportLines(
+                    index: index, message: String(describing: error), nativeStatus: nativeStatus(of: error))
+                lines.forEach(emit)
                 status = Preflight.refusedStatus
             }
         }
@@ -61,6 +65,20 @@ enum PreflightChild {
             for try await _ in engine.generate(prompt: "a", options: GenerationOptions(maxTokens: 1)) {}
         }
         await engine.unload()
+    }
+
+    /// The native library's own refusal inside `error`, so the host rebuilds the same typed error: ORT's status
+    /// from `CreateSession`, libllama's reason from `llama_model_load_from_file`; `nil` for the engines' other errors.
+    private static func nativeStatus(of error: any Error) -> PreflightRefusal.NativeStatus? {
+        switch error {
+        case OnnxRuntimeError.invalidModel(_, _, let status), OnnxRuntimeError.unsupportedGraph(_, _, let status),
+            OnnxRuntimeError.missingExternalData(_, _, _, let status):
+            PreflightRefusal.NativeStatus(code: status.code.rawValue, message: status.message)
+        case LlamaError.modelLoadFailed(_, _, let reason):
+            PreflightRefusal.NativeStatus(code: 0, message: reason)
+        default:
+            nil
+        }
     }
 
     private struct UsageError: Error, CustomStringConvertible {

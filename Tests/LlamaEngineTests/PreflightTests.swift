@@ -164,6 +164,61 @@ import Testing
         #expect(error.description.contains("re-pointed after its preflight"))
     }
 
+    /// A stand-in child that prints `lines` and exits with the refused status, as a child whose engine refused the
+    /// file does.
+    private func refusingChild(in folder: URL, printing lines: [String]) throws -> URL {
+        let child = folder.appendingPathComponent("refusing-preflight")
+        let script = "#!/bin/sh\n" + lines.map { "echo '\($0)'\n" }.joined() + "exit \(Preflight.refusedStatus)\n"
+        try script.write(to: child, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: child.path)
+        return child
+    }
+
+    @Test func fileTheChildsLibllamaRefused_isNotOpenedInTheHost_andFailsWithLibllamasReason() async throws {
+        let scratch = try Scratch(copying: LlamaFixtures.tinyLLM)
+        defer { scratch.remove() }
+        let reason = "the stand-in libllama refused it"
+        let lines = ["begin 0"] + PreflightRefusal.reportLines(
+            index: 0, message: "model \"checked\": libllama could not load it: \(reason)",
+            nativeStatus: .init(code: 0, message: reason))
+        let child = try refusingChild(in: scratch.folder, printing: lines)
+        // the tiny model loads in-process, so only the child's refusal can fail this load
+        let error = try await #require(throws: LlamaError.self) {
+            try await load(scratch.model, parameters: scratch.parameters("always", ["preflightExecutable": child.path]))
+        }
+        guard case .modelLoadFailed(let model, let path, let given) = error else {
+            Issue.record("unexpected \(error)")
+            return
+        }
+        #expect(model == "checked" && path == scratch.model.path && given == reason)
+        #expect(scratch.verdicts().isEmpty)
+    }
+
+    @Test func fileTheChildRefusedForAnotherReason_isNotOpenedInTheHost_andTheErrorSaysWhy() async throws {
+        let scratch = try Scratch(copying: LlamaFixtures.tinyLLM)
+        defer { scratch.remove() }
+        let child = try refusingChild(in: scratch.folder, printing: ["begin 0", "refused 0 the decode failed"])
+        let error = try await #require(throws: PreflightError.self) {
+            try await load(scratch.model, parameters: scratch.parameters("always", ["preflightExecutable": child.path]))
+        }
+        guard case .childRefused(let model, let path, let reason) = error else {
+            Issue.record("unexpected \(error)")
+            return
+        }
+        #expect(model == "checked" && path == scratch.model.path && reason == "the decode failed")
+        #expect(error.description.contains("was not opened in this process"))
+    }
+
+    @Test func refusalReport_roundTripsAMultiLineMessageAndTheNativeStatus() throws {
+        let status = PreflightRefusal.NativeStatus(code: 7, message: "Protobuf parsing failed. {\"quoted\": 1}")
+        let lines = PreflightRefusal.reportLines(index: 2, message: "first line\nsecond line", nativeStatus: status)
+        let output = (["begin 2", "refused 1 another file's refusal"] + lines + ["begin 3"]).joined(separator: "\n")
+        let refusal = try #require(PreflightRefusal(standardOutput: output, index: 2))
+        #expect(refusal == PreflightRefusal(message: "first line second line", nativeStatus: status))
+        #expect(PreflightRefusal(standardOutput: output, index: 1) == PreflightRefusal(message: "another file's refusal"))
+        #expect(PreflightRefusal(standardOutput: output, index: 3) == nil)
+    }
+
     @Test func verdict_isKeyedByTheFilesDeviceAndInode() async throws {
         let scratch = try Scratch(copying: LlamaFixtures.tinyLLM)
         defer { scratch.remove() }

@@ -214,6 +214,56 @@ import Testing
         #expect(verdicts.isEmpty, "a pass was recorded for the file the child never checked")
     }
 
+    /// The child's engine refuses a file the host's own checks accept (here a stand-in child that refuses `mul_1`,
+    /// as a child whose ORT saw the file or a setting differently would): the host does not open it, and the
+    /// load fails with the child's message instead.
+    @Test func fileTheChildRefused_isNotOpenedInTheHost() async throws {
+        let folder = try NativeFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let child = folder.appendingPathComponent("refusing-preflight")
+        try "#!/bin/sh\necho 'begin 0'\necho 'refused 0 the stand-in ORT refused it'\nexit 3\n"
+            .write(to: child, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: child.path)
+        let cache = folder.appendingPathComponent("verdicts")
+        let configuration = ModelConfiguration(
+            name: "refused", engine: .onnxruntime, modelType: .tensor, path: NativeFixtures.model("mul_1.onnx").path,
+            threads: 1,
+            parameters: ["preflight": "always", "preflightCache": cache.path, "preflightExecutable": child.path])
+        let engine = OnnxRuntimeEngine()
+        let error = try await #require(throws: OnnxRuntimeError.self) {
+            try await engine.load(EngineLoadContext(modelID: ModelID(), configuration: configuration))
+        }
+        guard case .native(_, "preflight", let status) = error else {
+            Issue.record("expected the preflight's refusal, got \(error)")
+            return
+        }
+        #expect(status.message.contains("was not opened in this process: the stand-in ORT refused it"), "\(error)")
+        await #expect(throws: OnnxRuntimeError.self) { _ = try await engine.run(["X": Tensor(shape: [3, 2], floats: [1, 2, 3, 4, 5, 6])]) }
+        #expect(((try? FileManager.default.contentsOfDirectory(atPath: cache.path)) ?? []).isEmpty)
+    }
+
+    /// A file the child's ORT refuses keeps the typed error an in-process open gives, rebuilt from the status the
+    /// child reported: a text file named `.onnx`, checked by the real child in `always` mode, is an invalid model.
+    @Test func fileBothRefuse_failsWithTheEnginesOwnError() async throws {
+        let folder = try NativeFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let model = folder.appendingPathComponent("notes.onnx")
+        try "not a model".write(to: model, atomically: true, encoding: .utf8)
+        let configuration = ModelConfiguration(
+            name: "text", engine: .onnxruntime, modelType: .tensor, path: model.path, threads: 1,
+            parameters: ["preflight": "always", "preflightCache": folder.appendingPathComponent("verdicts").path])
+        let engine = OnnxRuntimeEngine()
+        let error = try await #require(throws: OnnxRuntimeError.self) {
+            try await engine.load(EngineLoadContext(modelID: ModelID(), configuration: configuration))
+        }
+        guard case .invalidModel(let name, let path, let status) = error else {
+            Issue.record("expected ORT's refusal as an invalid model, got \(error)")
+            return
+        }
+        #expect(name == "text" && path == model.path)
+        #expect(status.code == .invalidProtobuf, "\(error)")
+    }
+
     @Test func denseModel_loadsWithoutAChild() async throws {
         let folder = try NativeFixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
