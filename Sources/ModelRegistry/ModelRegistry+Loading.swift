@@ -120,6 +120,16 @@ extension ModelRegistry {
             .resume(throwing: RegistryError.loadCancelled(name: name))
     }
 
+    /// The progress reporter of load or swap `id`, kept until the attempt settles (``progressEnded(_:)``).
+    func progressReporter(_ name: String, id: ModelID, configuration: ModelConfiguration) -> LoadProgressReporter {
+        let reporter = LoadProgressReporter(broadcaster: broadcaster, name: name, id: id, configuration: configuration)
+        progressReporters[id] = reporter
+        return reporter
+    }
+
+    /// Load or swap `id` is settled: what its engine reports from now on is not published.
+    func progressEnded(_ id: ModelID) { progressReporters.removeValue(forKey: id)?.close() }
+
     /// Creates the engine and starts the load and its timeout in the background.
     /// - Returns: The new load's id.
     private func startLoad(_ name: String, timeout: Duration?) throws(RegistryError) -> ModelID {
@@ -135,9 +145,11 @@ extension ModelRegistry {
         let id = ModelID()
         let abandoned = entries[name]?.lifecycle.takeAbandonedWork()
         entries[name]?.lifecycle.loadStarted(ModelLifecycle.LoadAttempt(id: id, engine: engine, startedAt: .now))
+        let progress = progressReporter(name, id: id, configuration: configuration)
         let work = Task {
             await abandoned?.value  // a cancelled load's engine may still be loading: one native load at a time
-            let result = await self.performLoad(name, id: id, engine: engine, configuration: configuration)
+            let result = await self.performLoad(
+                name, id: id, engine: engine, configuration: configuration, progress: progress)
             if !self.finishLoad(name, id: id, result: result), case .success = result {
                 await engine.unload()  // the load was cancelled or timed out meanwhile: free what it holds
             }
@@ -164,7 +176,8 @@ extension ModelRegistry {
     /// Downloads a remote model's file, waits for admission (load slot, capacity), then runs the engine's load and
     /// warm-up; returns what the engine was seen to hold.
     private func performLoad(
-        _ name: String, id: ModelID, engine: any InferenceEngine, configuration requested: ModelConfiguration
+        _ name: String, id: ModelID, engine: any InferenceEngine, configuration requested: ModelConfiguration,
+        progress: LoadProgressReporter
     ) async -> Result<LoadedFigures, RegistryError> {
         let configuration: ModelConfiguration
         var verifiedSHA256: String?
@@ -184,8 +197,7 @@ extension ModelRegistry {
         defer { releaseLoadSlot() }
         return await Self.runEngineLoad(
             engine, name: name, id: id, configuration: configuration,
-            progress: LoadProgressReporter(broadcaster: broadcaster, name: name, id: id, configuration: requested),
-            verifiedSHA256: verifiedSHA256)
+            progress: progress, verifiedSHA256: verifiedSHA256)
     }
 
     /// Runs an engine's load and warm-up off the actor, publishing the progress the engine reports and the
@@ -221,6 +233,7 @@ extension ModelRegistry {
     /// settled (cancelled, timed out, or cancelled by an unload).
     @discardableResult
     func finishLoad(_ name: String, id: ModelID, result: Result<LoadedFigures, RegistryError>) -> Bool {
+        progressEnded(id)  // settled now, or already
         guard entries[name] != nil else { return false }
         switch result {
         case .success(let figures):
@@ -251,6 +264,7 @@ extension ModelRegistry {
     /// When `byUnload`, leasing waiters ask again instead of failing. The load they then start or join waits for this
     /// one's engine to finish first (``ModelLifecycle/takeAbandonedWork()``), so asking at once piles up no loads.
     func loadEnded(_ name: String, _ settled: ModelLifecycle.SettledLoad, error: RegistryError, byUnload: Bool) {
+        progressEnded(settled.id)
         settled.timer?.cancel()
         settled.work?.cancel()
         if let configuration = entries[name]?.configuration {

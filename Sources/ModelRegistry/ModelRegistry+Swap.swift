@@ -66,7 +66,7 @@ extension ModelRegistry {
         // a cancelled load's or swap's engine (the one just replaced, say) may still load: one native load at a time
         let abandoned = entries[name]?.lifecycle.takeAbandonedWork()
         publishEvent(.swapStarted(swap), name: name, id: id, configuration: configuration)
-        let progress = LoadProgressReporter(broadcaster: broadcaster, name: name, id: id, configuration: configuration)
+        let progress = progressReporter(name, id: id, configuration: configuration)
         let outcome = Locked<Result<Void, RegistryError>>(.failure(.loadCancelled(name: name)))
         // The work settles the swap itself and, when the swap was cancelled while its engine loaded, unloads that
         // engine before it ends: a load or swap waiting for this work (as abandoned work) starts once it is gone.
@@ -105,6 +105,7 @@ extension ModelRegistry {
     private func finishSwap(
         _ name: String, id: ModelID, _ swap: VersionSwap, _ result: Result<LoadedFigures, RegistryError>
     ) -> Result<Void, RegistryError> {
+        progressEnded(id)  // settled now, or already by a cancellation
         switch result {
         case .success(let figures):
             guard let (old, incoming) = entries[name]?.lifecycle.swapSucceeded(
@@ -164,6 +165,7 @@ extension ModelRegistry {
     /// loading, as a native load cannot stop midway, and is freed when its load returns; the lifecycle keeps the
     /// swap's work as abandoned work, which the model's next load or swap waits for.
     func cancelSwap(_ name: String, _ incoming: ModelLifecycle.IncomingVersion) {
+        progressEnded(incoming.id)
         incoming.work?.cancel()
         if let configuration = entries[name]?.configuration {
             publishEvent(

@@ -38,6 +38,9 @@ public actor ModelRegistry {
     var unregisteredWorkBytes: [ModelID: Int] = [:]
     /// Every model's lease count and use figures, shared with lease holders (the lease fast path).
     nonisolated let leaseTable = LeaseTable()
+    /// The progress reporters of the loads and swaps not settled yet, by attempt: closed as their attempt settles
+    /// (``progressEnded(_:)``), so an engine still loading after its load timed out or was cancelled publishes nothing.
+    var progressReporters: [ModelID: LoadProgressReporter] = [:]
     /// What each model file was seen to hold once loaded, for the next admission of the same file.
     var learnedMemory = LearnedMemory()
     /// Version swaps completed over the registry's life.

@@ -77,6 +77,31 @@ import Testing
         await fixture.script.waitForUnload(of: "a")
     }
 
+    @Test func engineStillLoadingAfterItsLoadTimedOut_publishesNoMoreProgress() async throws {
+        let fixture = Fixture()
+        let registry = fixture.registry(["a"])
+        let log = EventLog(registry)
+        let gate = fixture.script.holdLoads(of: "a")
+        let waiter = Task { try await registry.load("a", timeout: .seconds(5)) }
+        await gate.waitForWaiters()
+        let context = try #require(fixture.script.contexts.last)
+        context.reportProgress(0.25)  // while the load is current: published
+        await log.waitFor("a", "loadProgress")
+
+        await fixture.clock.waitForSleepers()
+        fixture.clock.advance(by: .seconds(5))
+        await #expect(throws: RegistryError.self) { try await waiter.value }
+        await log.waitFor("a", "loadFailed")
+        context.reportProgress(0.75)  // the engine goes on loading, but its load is settled
+        try await registry.register(Fixture.model("marker"))
+        await log.waitFor("marker", "registered")
+        let afterFailure = log.labels(for: "a").drop { $0 != "a loadFailed" }
+        #expect(!afterFailure.contains("a loadProgress"), "\(log.labels(for: "a"))")
+        #expect(log.labels(for: "a").filter { $0 == "a loadProgress" }.count == 1)
+        gate.open()
+        await fixture.script.waitForUnload(of: "a")
+    }
+
     @Test func configuredLoadTimeout_applies() async throws {
         let fixture = Fixture()
         var model = Fixture.model("a")
