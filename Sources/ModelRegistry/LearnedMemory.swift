@@ -52,22 +52,3 @@ struct LoadedFigures: Sendable {
     /// The figure admission uses next time: the engine's, else the resident growth.
     var learnedBytes: Int? { reportedBytes ?? residentGrowth }
 }
-
-extension ModelRegistry {
-    /// Records what a load was seen to hold, for the next admission of the same file and, for a catalog version,
-    /// in the catalog.
-    func learn(_ figures: LoadedFigures, for name: String) {
-        guard let bytes = figures.learnedBytes, bytes > 0 else { return }
-        learnedMemory.record(bytes, forFileAt: figures.path)
-        guard let entry = entries[name], let source = entry.catalog, let text = entry.configuration.version,
-            let version = try? SemanticVersion(parsing: text)
-        else { return }
-        try? source.catalog.recordLoadedMemory(bytes, name: source.name, version: version)
-    }
-
-    /// The bytes a model is expected to hold once loaded: what its file was seen to hold last time, else the
-    /// file's size.
-    func expectedBytes(of configuration: ModelConfiguration) -> Int {
-        learnedMemory.bytes(forFileAt: configuration.path) ?? Self.estimatedBytes(of: configuration)
-    }
-}

@@ -78,13 +78,12 @@ extension ModelRegistry {
         return swaps
     }
 
-    /// The registered model a request's name means: `name` itself, or for `model@policy` (`iris@1.2.0`,
+    /// The registered model a name that is not itself registered means: for `model@policy` (`iris@1.2.0`,
     /// `iris@staging`) the model serving that version, registered from the model's catalog on first use as
     /// `model@version` (with the model's settings) when the model itself serves another version.
-    /// - Throws: ``RegistryError/modelNotFound(name:available:)`` when neither the name nor its model is
-    ///   registered, or the model has no catalog; catalog errors naming the versions there are.
-    func resolve(_ name: String) throws(RegistryError) -> String {
-        if entries[name] != nil { return name }
+    /// - Throws: ``RegistryError/modelNotFound(name:available:)`` when the name names no version of a registered
+    ///   model, or the model has no catalog; catalog errors naming the versions there are.
+    func resolveVersion(_ name: String) throws(RegistryError) -> String {
         guard let at = name.lastIndex(of: "@") else { throw .modelNotFound(name: name, available: entries.keys.sorted()) }
         let base = String(name[..<at])
         guard let source = entries[base]?.catalog else {

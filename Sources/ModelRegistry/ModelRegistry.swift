@@ -185,6 +185,14 @@ public actor ModelRegistry {
 
     // MARK: - Helpers
 
+    /// The registered model a request's name means: `name` itself, or for `model@policy` the catalog version it
+    /// names (``resolveVersion(_:)``).
+    /// - Throws: ``RegistryError/modelNotFound(name:available:)``; catalog errors naming the versions there are.
+    func resolve(_ name: String) throws(RegistryError) -> String {
+        if entries[name] != nil { return name }
+        return try resolveVersion(name)
+    }
+
     func entry(_ name: String) throws(RegistryError) -> ModelEntry {
         guard let entry = entries[name] else { throw .modelNotFound(name: name, available: entries.keys.sorted()) }
         return entry
