@@ -65,11 +65,13 @@ struct KServeRouteTests {
         let fixture = try RouterFixture()
         let input = #"{"name":"float_input","shape":[3,2],"datatype":"FP32","data":[1,2,3,4,5,6]}"#
         let cases: [(String, String, Int, String)] = [
-            ("iris", #"{"inputs":[{"name":"float_input","shape":[3,2],"datatype":"FP16","data":[1,2,3,4,5,6]}]}"#, 400, "inputs[0].datatype"),
+            ("iris", #"{"inputs":[{"name":"float_input","shape":[3,2],"datatype":"FP8","data":[1,2,3,4,5,6]}]}"#, 400, "use one of BOOL, UINT8"),
             ("iris", #"{"inputs":[{"name":"float_input","shape":[3,2],"datatype":"FP32","data":[1,2,3]}]}"#, 400, "inputs[0].data"),
             ("iris", #"{"inputs":[{"name":"float_input","shape":[3,-2],"datatype":"FP32","data":[1]}]}"#, 400, "inputs[0].shape"),
             ("iris", #"{"inputs":[{"shape":[3,2],"datatype":"FP32","data":[1,2,3,4,5,6]}]}"#, 400, "inputs[0].name"),
             ("iris", #"{"inputs":[{"name":"float_input","shape":[3,2],"datatype":"FP32","data":["a"]}]}"#, 400, "inputs[0].data"),
+            // a string is a number only when it is one of the names JSON lacks, spelled as the responses spell them
+            ("iris", #"{"inputs":[{"name":"float_input","shape":[3,2],"datatype":"FP32","data":[1,2,3,4,5,"nan"]}]}"#, 400, "\"nan\" is not a valid FP32 value"),
             ("iris", #"{"outputs":[]}"#, 400, "inputs"),
             ("iris", #"{"inputs":[\#(input),\#(input)]}"#, 400, "inputs[1].name"),
             ("iris", #"{"inputs":[{"name":"float_input","shape":[2,3],"datatype":"FP32","data":[1,2,3,4,5,6]}]}"#, 400, "given tensor(float)[2, 3]"),

@@ -63,4 +63,33 @@ struct ClientTests {
         let stopped = await server.stop()
         #expect(stopped.status == 0)
     }
+
+    @Test func tritonClient_everyJSONDatatype_matchesOnnxRuntime() async throws {
+        let models = NativeFixtures.packageRoot.appendingPathComponent("Tests/OnnxRuntimeEngineTests/Fixtures/models")
+        // every datatype tritonclient writes as JSON (it sends BF16 only as binary data)
+        let types = [
+            "bool", "uint8", "int8", "uint16", "int16", "uint32", "int32", "uint64", "int64", "float16", "float", "double",
+            "string",
+        ]
+        var files = Dictionary(uniqueKeysWithValues: types.map { ("t-\($0)", models.appendingPathComponent("types/\($0).onnx").path) })
+        files["label-encoder"] = models.appendingPathComponent("label_encoder.onnx").path
+        let server = try await ServeProcess.start(tensorModels: files)
+        let seen = try await Self.runClient(
+            "triton_types.py",
+            ["127.0.0.1:\(server.port)"] + types.map { "\($0)=t-\($0)=\(files["t-\($0)"]!)" }
+                + ["encoder=label-encoder=\(files["label-encoder"]!)"])
+        let datatypes = [
+            "bool": "BOOL", "uint8": "UINT8", "int8": "INT8", "uint16": "UINT16", "int16": "INT16", "uint32": "UINT32",
+            "int32": "INT32", "uint64": "UINT64", "int64": "INT64", "float16": "FP16", "float": "FP32", "double": "FP64",
+            "string": "BYTES", "encoder": "BYTES",
+        ]
+        for (kind, datatype) in datatypes {
+            let entry = seen[kind] as? [String: Any]
+            #expect(entry?["datatype"] as? String == datatype, "\(kind)")
+            #expect(entry?["matches_onnxruntime"] as? Bool == true, "\(kind)")
+        }
+        #expect((seen["encoder"] as? [String: Any])?["output"] as? [Int] == [2, 0, -1, 1])
+        let stopped = await server.stop()
+        #expect(stopped.status == 0)
+    }
 }

@@ -19,9 +19,11 @@ final class ServeProcess: Sendable {
     var mlpFile: URL { folder.appendingPathComponent("mlp.onnx") }
 
     /// Starts `serve` and waits for its "listening" line.
-    /// - Parameter arguments: More command-line options.
+    /// - Parameters:
+    ///   - arguments: More command-line options.
+    ///   - tensorModels: More ONNX models to serve, as `tensor` models: file paths by name.
     /// - Throws: When the executable is missing, or it exits before listening.
-    static func start(_ arguments: [String] = []) async throws -> ServeProcess {
+    static func start(_ arguments: [String] = [], tensorModels: [String: String] = [:]) async throws -> ServeProcess {
         let folder = try NativeFixtures.temporaryDirectory()
         let mlp = folder.appendingPathComponent("mlp.onnx")
         let made = try await ChildProcess.run(NativeFixtures.python, [
@@ -35,7 +37,10 @@ final class ServeProcess: Sendable {
               "mlp": {"engine": "onnxruntime", "type": "tensor", "path": "mlp.onnx"},
               "tiny": {"engine": "llamacpp", "type": "llm", "path": "\(NativeFixtures.model("tiny-llama.gguf").path)",
                        "contextLength": 1024, "preload": true, "parameters": {"chatTemplate": "chatml"}},
-              "embed": {"engine": "llamacpp", "type": "embedding", "path": "\(NativeFixtures.model("tiny-embed.gguf").path)"}
+              "embed": {"engine": "llamacpp", "type": "embedding", "path": "\(NativeFixtures.model("tiny-embed.gguf").path)"}\(
+                tensorModels.sorted { $0.key < $1.key }.map { name, path in
+                    ",\n" + #"  "\#(name)": {"engine": "onnxruntime", "type": "tensor", "path": "\#(path)"}"#
+                }.joined())
             }}
             """
         let configFile = folder.appendingPathComponent("models.json")
@@ -93,6 +98,12 @@ final class ServeProcess: Sendable {
             throw ServeFailed(message: "serve exited before listening; output: \(seen)")
         }
         self.port = port
+    }
+
+    /// A test that failed before calling ``stop()`` must not leave `serve` running: it holds the test run's output
+    /// open, so the run would never end.
+    deinit {
+        if process.isRunning { process.terminate() }
     }
 
     struct ServeFailed: Error, CustomStringConvertible {

@@ -72,10 +72,20 @@ enum JSONCoding {
     }
 
     /// Decodes a request body, turning a decoding error into a 400 that names the field.
-    static func decode<Value: Decodable>(_ type: Value.Type, from body: Data) throws(HTTPError) -> Value {
+    /// - Parameters:
+    ///   - type: The body's type.
+    ///   - body: The request body.
+    ///   - nonFiniteNumbers: Whether bare `NaN`, `Infinity` and `-Infinity` are numbers, as Python's `json` and
+    ///     `rapidjson` (tritonclient) write them; the body is then read as JSON5, which also admits them.
+    /// - Throws: ``HTTPError`` 400 naming the field, or saying why the body is not JSON.
+    static func decode<Value: Decodable>(
+        _ type: Value.Type, from body: Data, nonFiniteNumbers: Bool = false
+    ) throws(HTTPError) -> Value {
         guard !body.isEmpty else { throw .malformedBody(field: nil, reason: "the request body is empty; send a JSON object") }
         do {
-            return try JSONDecoder().decode(type, from: body)
+            let decoder = JSONDecoder()
+            decoder.allowsJSON5 = nonFiniteNumbers
+            return try decoder.decode(type, from: body)
         } catch let error as DecodingError {
             throw HTTPError.decoding(error)
         } catch {

@@ -8,45 +8,103 @@ struct KServeDatatype: Sendable {
     let name: String
     /// The ONNX element type.
     let elementType: TensorElementType
-    /// Builds a tensor from the request's (flattened) numbers.
-    /// - Throws: ``KServeValueError`` for the first number the datatype cannot hold as given (a fraction or an
-    ///   out-of-range number for an integer type, a boolean for a number type).
-    let tensor: @Sendable (_ shape: [Int], _ data: [KServeNumber]) throws(KServeValueError) -> Tensor
-    /// The tensor's elements as numbers; `nil` when the tensor holds another type.
-    let values: @Sendable (Tensor) -> [KServeNumber]?
+    /// Builds a tensor from the request's (flattened) elements.
+    /// - Throws: ``KServeValueError`` for the first element the datatype cannot hold as given (a fraction or an
+    ///   out-of-range number for an integer type, a number beyond a floating-point type's range, a boolean for a
+    ///   number type, a string other than `"NaN"`, `"Infinity"` or `"-Infinity"` for a floating-point type, or
+    ///   anything but a string for `BYTES`).
+    let tensor: @Sendable (_ shape: [Int], _ data: [KServeElement]) throws(KServeValueError) -> Tensor
+    /// The tensor's elements as JSON elements; `nil` when the tensor holds another type.
+    let values: @Sendable (Tensor) -> [KServeElement]?
 
-    /// The datatypes the engine's ``Tensor`` holds today.
-    static let supported: [KServeDatatype] = [
-        KServeDatatype(
-            name: "FP32", elementType: .float,
+    /// Every datatype the engine's ``Tensor`` holds, by the protocol's names.
+    static let supported: [KServeDatatype] = {
+        var datatypes = [
+            KServeDatatype(
+                name: "BOOL", elementType: .bool,
+                tensor: { shape, data throws(KServeValueError) in
+                    Tensor(shape: shape, try converted(data) { if case .bool(let value) = $0 { value } else { nil } })
+                },
+                values: { $0.bools?.map(KServeElement.bool) }),
+            integer("UINT8", UInt8.self, .uint8), integer("UINT16", UInt16.self, .uint16),
+            integer("UINT32", UInt32.self, .uint32), integer("UINT64", UInt64.self, .uint64),
+            integer("INT8", Int8.self, .int8), integer("INT16", Int16.self, .int16),
+            integer("INT32", Int32.self, .int32), integer("INT64", Int64.self, .int64),
+        ]
+        #if !((os(macOS) || targetEnvironment(macCatalyst)) && arch(x86_64))
+        datatypes.append(KServeDatatype(
+            name: "FP16", elementType: .float16,
             tensor: { shape, data throws(KServeValueError) in
-                // beyond ±3.4e38 a Float is infinite: refused, as an INT64 that does not fit is
-                Tensor(shape: shape, floats: try converted(data) { $0.double.map(Float.init).flatMap { $0.isFinite ? $0 : nil } })
+                Tensor(shape: shape, float16s: try converted(data) { $0.double.flatMap(narrowed(to: Float16.self)) })
             },
-            values: { $0.floats?.map(KServeNumber.float) }),
-        KServeDatatype(
-            name: "FP64", elementType: .double,
-            tensor: { shape, data throws(KServeValueError) in
-                Tensor(shape: shape, doubles: try converted(data) { $0.double })
-            },
-            values: { $0.doubles?.map(KServeNumber.double) }),
-        KServeDatatype(
-            name: "INT64", elementType: .int64,
-            tensor: { shape, data throws(KServeValueError) in
-                Tensor(shape: shape, int64s: try converted(data) { $0.int64 })
-            },
-            values: { $0.int64s?.map(KServeNumber.int) }),
-    ]
+            values: { $0.float16s?.map { .float(Float($0)) } }))
+        #endif
+        datatypes += [
+            KServeDatatype(
+                name: "BF16", elementType: .bfloat16,
+                tensor: { shape, data throws(KServeValueError) in
+                    let floats = try converted(data) { $0.double.flatMap(narrowed(to: Float.self)) }
+                    let tensor = Tensor(shape: shape, bfloat16From: floats)
+                    // rounding may carry a value just below Float's largest into infinity: beyond the range too
+                    let rounded = tensor.bfloat16AsFloats ?? []
+                    if let index = floats.indices.first(where: { floats[$0].isFinite && !rounded[$0].isFinite }) {
+                        throw KServeValueError(index: index, element: data[index])
+                    }
+                    return tensor
+                },
+                values: { $0.bfloat16AsFloats?.map(KServeElement.float) }),
+            KServeDatatype(
+                name: "FP32", elementType: .float,
+                tensor: { shape, data throws(KServeValueError) in
+                    Tensor(shape: shape, floats: try converted(data) { $0.double.flatMap(narrowed(to: Float.self)) })
+                },
+                values: { $0.floats?.map(KServeElement.float) }),
+            KServeDatatype(
+                name: "FP64", elementType: .double,
+                tensor: { shape, data throws(KServeValueError) in
+                    Tensor(shape: shape, doubles: try converted(data) { $0.double })
+                },
+                values: { $0.doubles?.map(KServeElement.double) }),
+            KServeDatatype(
+                name: "BYTES", elementType: .string,
+                tensor: { shape, data throws(KServeValueError) in
+                    Tensor(shape: shape, strings: try converted(data) { if case .string(let value) = $0 { value } else { nil } })
+                },
+                values: { $0.strings?.map(KServeElement.string) }),
+        ]
+        return datatypes
+    }()
 
-    /// Each number converted, or the first one `convert` refuses.
+    /// An integer datatype: whole numbers in `T`'s range.
+    private static func integer<T: FixedWidthInteger & TensorScalar>(
+        _ name: String, _ type: T.Type, _ elementType: TensorElementType
+    ) -> KServeDatatype {
+        KServeDatatype(
+            name: name, elementType: elementType,
+            tensor: { shape, data throws(KServeValueError) in
+                Tensor(shape: shape, try converted(data) { $0.integer(as: T.self) })
+            },
+            values: { $0.values(as: T.self)?.map(KServeElement.init(integer:)) })
+    }
+
+    /// `value` in a narrower floating-point type; `nil` when a finite value is beyond its range (refused, as an
+    /// `INT64` that does not fit is, rather than turned into infinity). NaN and the infinities pass.
+    private static func narrowed<T: BinaryFloatingPoint>(to type: T.Type) -> (Double) -> T? {
+        { value in
+            let narrow = T(value)
+            return narrow.isFinite || !value.isFinite ? narrow : nil
+        }
+    }
+
+    /// Each element converted, or the first one `convert` refuses.
     private static func converted<Element>(
-        _ data: [KServeNumber], _ convert: (KServeNumber) -> Element?
+        _ data: [KServeElement], _ convert: (KServeElement) -> Element?
     ) throws(KServeValueError) -> [Element] {
         var elements: [Element] = []
         elements.reserveCapacity(data.count)
-        for (index, number) in data.enumerated() {
-            guard let element = convert(number) else { throw KServeValueError(index: index, number: number) }
-            elements.append(element)
+        for (index, element) in data.enumerated() {
+            guard let converted = convert(element) else { throw KServeValueError(index: index, element: element) }
+            elements.append(converted)
         }
         return elements
     }
@@ -59,105 +117,6 @@ struct KServeDatatype: Sendable {
 
     /// The protocol's name for any ONNX element type (for metadata, including types the engine cannot exchange).
     static func protocolName(of elementType: TensorElementType) -> String {
-        switch elementType {
-        case .float: "FP32"
-        case .double: "FP64"
-        case .float16: "FP16"
-        case .bfloat16: "BF16"
-        case .int8: "INT8"
-        case .int16: "INT16"
-        case .int32: "INT32"
-        case .int64: "INT64"
-        case .uint8: "UINT8"
-        case .uint16: "UINT16"
-        case .uint32: "UINT32"
-        case .uint64: "UINT64"
-        case .bool: "BOOL"
-        case .string: "BYTES"
-        default: elementType.description.uppercased()
-        }
-    }
-}
-
-/// A number in a KServe `data` array, kept as an integer when it was written as one (a JSON boolean is kept as
-/// one too: no datatype served here takes booleans, so it is refused rather than read as 0 or 1).
-enum KServeNumber: Sendable, Hashable, Codable, CustomStringConvertible {
-    case int(Int64)
-    case float(Float)
-    case double(Double)
-    case bool(Bool)
-
-    /// The number as a `Double`; `nil` for a boolean.
-    var double: Double? {
-        switch self {
-        case .int(let value): Double(value)
-        case .float(let value): Double(value)
-        case .double(let value): value
-        case .bool: nil
-        }
-    }
-
-    /// The number as an `Int64` when it is a whole number in range (`2.0` is, `2.7` and `1e300` are not); `nil`
-    /// otherwise and for a boolean.
-    var int64: Int64? {
-        switch self {
-        case .int(let value): value
-        case .float(let value): Int64(exactly: value)
-        case .double(let value): Int64(exactly: value)
-        case .bool: nil
-        }
-    }
-
-    /// As the request wrote it, e.g. `2.7` or `true`.
-    var description: String {
-        switch self {
-        case .int(let value): "\(value)"
-        case .float(let value): "\(value)"
-        case .double(let value): "\(value)"
-        case .bool(let value): "\(value)"
-        }
-    }
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if let value = try? container.decode(Int64.self) {
-            self = .int(value)
-        } else if let value = try? container.decode(Bool.self) {
-            self = .bool(value)
-        } else {
-            self = .double(try container.decode(Double.self))
-        }
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        switch self {
-        case .int(let value): try container.encode(value)
-        case .float(let value): try container.encode(value)
-        case .double(let value): try container.encode(value)
-        case .bool(let value): try container.encode(value)
-        }
-    }
-}
-
-/// A number in a request's `data` that its datatype cannot hold as given.
-struct KServeValueError: Error {
-    /// Its position in the flattened `data`.
-    let index: Int
-    /// The number as given.
-    let number: KServeNumber
-}
-
-/// A KServe `data` field: a flat or nested array of numbers (row-major).
-struct KServeData: Decodable, Sendable {
-    var values: [KServeNumber]
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if let number = try? container.decode(KServeNumber.self) {
-            values = [number]
-        } else {
-            values = try container.decode([KServeData].self).flatMap(\.values)
-        }
+        of(elementType)?.name ?? (elementType == .float16 ? "FP16" : elementType.description.uppercased())
     }
 }

@@ -19,7 +19,7 @@ struct InferOutput: Encodable, Sendable {
     var name: String
     var datatype: String
     var shape: [Int]
-    var data: [KServeNumber]
+    var data: [KServeElement]
 }
 
 /// The response of `POST /v2/models/{name}/infer`.

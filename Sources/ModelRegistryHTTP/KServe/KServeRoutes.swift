@@ -103,7 +103,7 @@ extension RegistryRouter {
     /// `POST /v2/models/{name}/infer` with JSON tensors.
     func kserveInfer(_ target: KServeTarget, body: Data) async throws -> HTTPResponse {
         let name = target.name
-        let request = try JSONCoding.decode(InferRequest.self, from: body)
+        let request = try JSONCoding.decode(InferRequest.self, from: body, nonFiniteNumbers: true)
         var tensors: [String: Tensor] = [:]
         for (index, input) in request.inputs.enumerated() {
             guard let datatype = KServeDatatype.named(input.datatype) else {
@@ -132,7 +132,7 @@ extension RegistryRouter {
             } catch {
                 throw HTTPError.malformedBody(
                     field: "inputs[\(index)].data[\(error.index)]",
-                    reason: "\(error.number) is not a valid \(datatype.name) value")
+                    reason: "\(error.element) is not a valid \(datatype.name) value")
             }
         }
         let requested = request.outputs?.map(\.name)
@@ -165,7 +165,7 @@ extension RegistryRouter {
             let maps = rows.compactMap(\.int64FloatMap)
             guard maps.count == rows.count else { return nil }
             let keys = maps.first.map { $0.keys.sorted() } ?? []
-            let data = maps.flatMap { map in keys.map { KServeNumber.float(map[$0] ?? 0) } }
+            let data = maps.flatMap { map in keys.map { KServeElement.float(map[$0] ?? 0) } }
             return InferOutput(name: name, datatype: "FP32", shape: [maps.count, keys.count], data: data)
         case .map:
             return nil
