@@ -76,16 +76,21 @@ enum JSONCoding {
     ///   - type: The body's type.
     ///   - body: The request body.
     ///   - nonFiniteNumbers: Whether bare `NaN`, `Infinity` and `-Infinity` are numbers, as Python's `json` and
-    ///     `rapidjson` (tritonclient) write them; the body is then read as JSON5, which also admits them.
+    ///     `rapidjson` (tritonclient) write them; a body that is not JSON is then read again as JSON5, which has them.
     /// - Throws: ``HTTPError`` 400 naming the field, or saying why the body is not JSON.
     static func decode<Value: Decodable>(
         _ type: Value.Type, from body: Data, nonFiniteNumbers: Bool = false
     ) throws(HTTPError) -> Value {
         guard !body.isEmpty else { throw .malformedBody(field: nil, reason: "the request body is empty; send a JSON object") }
         do {
-            let decoder = JSONDecoder()
-            decoder.allowsJSON5 = nonFiniteNumbers
-            return try decoder.decode(type, from: body)
+            do {
+                return try JSONDecoder().decode(type, from: body)
+            } catch DecodingError.dataCorrupted where nonFiniteNumbers {
+                // not JSON: perhaps bare NaN or Infinity, which JSON5 has (read only then: JSON is faster)
+                let decoder = JSONDecoder()
+                decoder.allowsJSON5 = true
+                return try decoder.decode(type, from: body)
+            }
         } catch let error as DecodingError {
             throw HTTPError.decoding(error)
         } catch {

@@ -64,13 +64,13 @@ enum KServeElement: Sendable, Hashable, Codable, CustomStringConvertible {
         if let value = try? container.decode(Int64.self) {
             self = .int(value)
         } else if let value = try? container.decode(UInt64.self) {
-            self = .uint(value)
+            self = .uint(value)  // before Double, which would round it
+        } else if let value = try? container.decode(Double.self) {
+            self = .double(value)  // before the rarer kinds: each failed attempt throws, which costs
         } else if let value = try? container.decode(Bool.self) {
             self = .bool(value)
-        } else if let value = try? container.decode(String.self) {
-            self = .string(value)
         } else {
-            self = .double(try container.decode(Double.self))
+            self = .string(try container.decode(String.self))
         }
     }
 
