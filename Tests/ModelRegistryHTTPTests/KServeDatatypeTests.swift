@@ -231,6 +231,82 @@ struct KServeDatatypeTests {
         }
         await fixture.registry.shutdown()
     }
+    /// A binary-data request: the JSON header, then `binary`, with the header's length in its field.
+    static func binaryRequest(_ model: String, json: String, binary: Data) -> HTTPRequest {
+        let header = Data(json.utf8)
+        return HTTPRequest(
+            method: .post, path: "/v2/models/\(model)/infer",
+            headers: ["Inference-Header-Content-Length": "\(header.count)"], body: header + binary)
+    }
+
+    @Test func binaryData_inAndOut_carriesTheSameTensorsAsJSON() async throws {
+        let fixture = Fixture()
+        // int32 in as bytes, Y back as bytes and D as JSON
+        let values: [Int32] = [-2_147_483_648, -1, 0, 1, 65536, 2_147_483_647]
+        let bytes = values.withUnsafeBytes { Data($0) }
+        let json = #"{"inputs":[{"name":"X","shape":[2,3],"datatype":"INT32","parameters":{"binary_data_size":24}}],"#
+            + #""outputs":[{"name":"Y","parameters":{"binary_data":true}},{"name":"D"}]}"#
+        let response = await fixture.router.handle(Self.binaryRequest("t-int32", json: json, binary: bytes))
+        try #require(response.status == 200, "\(String(decoding: response.bodyBytes ?? Data(), as: UTF8.self))")
+        let body = try #require(response.bodyBytes)
+        let headerLength = try #require(response.headers["inference-header-content-length"].flatMap { Int($0) })
+        let header = try #require(try JSONSerialization.jsonObject(with: body.prefix(headerLength)) as? [String: Any])
+        let outputs = try #require(header["outputs"] as? [[String: Any]])
+        #expect(outputs.map { $0["name"] as? String } == ["Y", "D"])
+        #expect((outputs[0]["parameters"] as? [String: Any])?["binary_data_size"] as? Int == 24)
+        #expect(outputs[0]["data"] == nil)
+        #expect((outputs[1]["data"] as? [Double]) == values.map(Double.init))
+        #expect(body.dropFirst(headerLength) == bytes)
+
+        // strings in as length-prefixed bytes, through the LabelEncoder, every output as bytes
+        var strings = Data()
+        for label in ["virginica", "setosa", "Ünïcode", "versicolor"] {
+            withUnsafeBytes(of: UInt32(label.utf8.count).littleEndian) { strings.append(contentsOf: $0) }
+            strings.append(contentsOf: Array(label.utf8))
+        }
+        let encoded = await fixture.router.handle(Self.binaryRequest(
+            "label-encoder",
+            json: #"{"inputs":[{"name":"X","shape":[4],"datatype":"BYTES","parameters":{"binary_data_size":\#(strings.count)}}],"#
+                + #""parameters":{"binary_data_output":true}}"#,
+            binary: strings))
+        try #require(encoded.status == 200)
+        let encodedBody = try #require(encoded.bodyBytes)
+        let encodedLength = try #require(encoded.headers["inference-header-content-length"].flatMap { Int($0) })
+        let labels = encodedBody.dropFirst(encodedLength).withUnsafeBytes { Array($0.bindMemory(to: Int64.self)) }
+        #expect(labels == [2, 0, -1, 1])
+        await fixture.registry.shutdown()
+    }
+
+    @Test func binaryDataThatDoesNotFit_isA400NamingWhy() async throws {
+        let fixture = Fixture()
+        let input = { (size: Int) in
+            #"{"inputs":[{"name":"X","shape":[2,3],"datatype":"INT32","parameters":{"binary_data_size":\#(size)}}]}"#
+        }
+        let twentyFour = Data(count: 24)
+        let cases: [(HTTPRequest, String)] = [
+            (Self.binaryRequest("t-int32", json: input(20), binary: Data(count: 20)), "the shape calls for 24 bytes but binary_data_size is 20"),
+            (Self.binaryRequest("t-int32", json: input(28), binary: twentyFour), "28 bytes asked for, 24 left after the JSON header"),
+            (Self.binaryRequest("t-int32", json: input(24), binary: twentyFour + Data(count: 4)), "4 bytes after the JSON header belong to no input"),
+            (Self.binaryRequest("t-string", json: #"{"inputs":[{"name":"X","shape":[1],"datatype":"BYTES","parameters":{"binary_data_size":6}}]}"#,
+                                binary: Data([9, 0, 0, 0, 65, 66])), "BYTES element 0 runs past the binary data"),
+            (Self.binaryRequest("t-string", json: #"{"inputs":[{"name":"X","shape":[2],"datatype":"BYTES","parameters":{"binary_data_size":6}}]}"#,
+                                binary: Data([2, 0, 0, 0, 65, 66])), "the shape holds 2 BYTES elements but 1 were given"),
+            (Self.binaryRequest("t-string", json: #"{"inputs":[{"name":"X","shape":[1],"datatype":"BYTES","parameters":{"binary_data_size":5}}]}"#,
+                                binary: Data([1, 0, 0, 0, 0xFF])), "BYTES element 0 is not UTF-8"),
+            (Self.binaryRequest("t-int32", json: #"{"inputs":[{"name":"X","shape":[2,3],"datatype":"INT32"}]}"#, binary: Data()),
+             "give the elements as data or as binary_data_size bytes"),
+            (HTTPRequest(method: .post, path: "/v2/models/t-int32/infer", headers: ["Inference-Header-Content-Length": "999"],
+                         body: Data(input(24).utf8)), "Inference-Header-Content-Length \"999\" is not a length within"),
+        ]
+        for (request, mention) in cases {
+            let response = await fixture.router.handle(request)
+            let json = (try? JSONSerialization.jsonObject(with: response.bodyBytes ?? Data())) as? [String: Any]
+            let message = json?["error"] as? String ?? ""
+            #expect(response.status == 400, "\(mention): \(message)")
+            #expect(message.contains(mention), "\(mention): \(message)")
+        }
+        await fixture.registry.shutdown()
+    }
 }
 
 /// Decodes anything, for reading the parts of a reference case that do not depend on its element type.

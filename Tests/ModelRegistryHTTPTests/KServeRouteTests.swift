@@ -10,6 +10,7 @@ struct KServeRouteTests {
         let fixture = try RouterFixture()
         let server = await fixture.call(.get, "/v2")
         #expect(server.json["name"] as? String == "modelregistry")
+        #expect(server.json["extensions"] as? [String] == ["binary_tensor_data"])
         #expect(await fixture.call(.get, "/v2/health/live").status == 200)
         #expect(await fixture.call(.get, "/v2/health/ready").status == 200)
         await fixture.cleanUp()

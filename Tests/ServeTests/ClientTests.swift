@@ -64,12 +64,11 @@ struct ClientTests {
         #expect(stopped.status == 0)
     }
 
-    @Test func tritonClient_everyJSONDatatype_matchesOnnxRuntime() async throws {
+    @Test func tritonClient_everyDatatype_asJSONAndAsBinaryData_matchesOnnxRuntime() async throws {
         let models = NativeFixtures.packageRoot.appendingPathComponent("Tests/OnnxRuntimeEngineTests/Fixtures/models")
-        // every datatype tritonclient writes as JSON (it sends BF16 only as binary data)
         let types = [
-            "bool", "uint8", "int8", "uint16", "int16", "uint32", "int32", "uint64", "int64", "float16", "float", "double",
-            "string",
+            "bool", "uint8", "int8", "uint16", "int16", "uint32", "int32", "uint64", "int64", "float16", "bfloat16",
+            "float", "double", "string",
         ]
         var files = Dictionary(uniqueKeysWithValues: types.map { ("t-\($0)", models.appendingPathComponent("types/\($0).onnx").path) })
         files["label-encoder"] = models.appendingPathComponent("label_encoder.onnx").path
@@ -80,15 +79,21 @@ struct ClientTests {
                 + ["encoder=label-encoder=\(files["label-encoder"]!)"])
         let datatypes = [
             "bool": "BOOL", "uint8": "UINT8", "int8": "INT8", "uint16": "UINT16", "int16": "INT16", "uint32": "UINT32",
-            "int32": "INT32", "uint64": "UINT64", "int64": "INT64", "float16": "FP16", "float": "FP32", "double": "FP64",
-            "string": "BYTES", "encoder": "BYTES",
+            "int32": "INT32", "uint64": "UINT64", "int64": "INT64", "float16": "FP16", "bfloat16": "BF16", "float": "FP32",
+            "double": "FP64", "string": "BYTES", "encoder": "BYTES",
         ]
         for (kind, datatype) in datatypes {
-            let entry = seen[kind] as? [String: Any]
-            #expect(entry?["datatype"] as? String == datatype, "\(kind)")
-            #expect(entry?["matches_onnxruntime"] as? Bool == true, "\(kind)")
+            // tritonclient sends BF16 only as binary data
+            for form in kind == "bfloat16" ? ["binary"] : ["json", "binary"] {
+                let entry = seen["\(kind)/\(form)"] as? [String: Any]
+                #expect(entry?["datatype"] as? String == datatype, "\(kind)/\(form)")
+                #expect(entry?["matches_onnxruntime"] as? Bool == true, "\(kind)/\(form)")
+            }
         }
-        #expect((seen["encoder"] as? [String: Any])?["output"] as? [Int] == [2, 0, -1, 1])
+        #expect(seen.count == 2 * datatypes.count - 1)
+        for form in ["json", "binary"] {
+            #expect((seen["encoder/\(form)"] as? [String: Any])?["output"] as? [Int] == [2, 0, -1, 1])
+        }
         let stopped = await server.stop()
         #expect(stopped.status == 0)
     }

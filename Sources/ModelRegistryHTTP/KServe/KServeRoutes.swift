@@ -9,7 +9,7 @@ extension RegistryRouter {
     static let kserveRoutes: [Route] = [
         Route(.get, "/v2") { router, _, _ in
             Routed(.json(ServerMetadataResponse(
-                name: router.options.serverName, version: router.options.serverVersion, extensions: [])))
+                name: router.options.serverName, version: router.options.serverVersion, extensions: ["binary_tensor_data"])))
         },
         Route(.get, "/v2/health/live") { _, _, _ in Routed(.json(["live": true])) },
         Route(.get, "/v2/health/ready") { router, _, _ in
@@ -34,7 +34,7 @@ extension RegistryRouter {
             Route(.post, "/v2/models/{name}\(version)/infer") { router, request, parameters in
                 let target = try await router.kserveTarget(parameters, route: "/v2/models/{name}/infer")
                 return try await Routed.answering(for: target.name) {
-                    try await router.kserveInfer(target, body: request.body)
+                    try await router.kserveInfer(target, request: request)
                 }
             },
         ]
@@ -100,12 +100,57 @@ extension RegistryRouter {
         return .json(status: ready ? 200 : 503, Ready(name: target.publicName, ready: ready))
     }
 
-    /// `POST /v2/models/{name}/infer` with JSON tensors.
-    func kserveInfer(_ target: KServeTarget, body: Data) async throws -> HTTPResponse {
+    /// `POST /v2/models/{name}/infer`: tensors as JSON, or as binary data after a JSON header (the binary-data
+    /// extension, ``KServeBinaryData``), in the request and, for the outputs that ask for it, in the response.
+    func kserveInfer(_ target: KServeTarget, request httpRequest: HTTPRequest) async throws -> HTTPResponse {
         let name = target.name
-        let request = try JSONCoding.decode(InferRequest.self, from: body, nonFiniteNumbers: true)
+        let (json, binary) = try KServeBinaryData.split(
+            httpRequest.body, headerLength: httpRequest.headers[KServeBinaryData.headerLengthField])
+        let request = try JSONCoding.decode(InferRequest.self, from: json, nonFiniteNumbers: true)
+        let tensors = try Self.inputTensors(request.inputs, binary: binary)
+        let requested = request.outputs?.map(\.name)
+        let results = try await registry.withModel(name, as: OnnxRuntimeEngine.self) { engine in
+            try await engine.run(tensors, outputs: requested)
+        }
+        let names = requested ?? results.keys.sorted()
+        let binaryOutputs = Set(
+            request.outputs?.filter { $0.parameters?.binaryData == true }.map(\.name)
+                ?? (request.parameters?.binaryDataOutput == true ? names : []))
+        var outputs: [InferOutput] = []
+        var outputBytes = Data()
+        for outputName in names {
+            guard let value = results[outputName] else { continue }
+            guard let tensor = Self.outputTensor(value), let datatype = KServeDatatype.of(tensor.elementType) else {
+                throw HTTPError(
+                    status: 500, code: "unsupported_output",
+                    message: "output \"\(outputName)\" of model \"\(name)\" has a type the KServe protocol cannot carry")
+            }
+            var output = InferOutput(name: outputName, datatype: datatype.name, shape: tensor.shape)
+            if binaryOutputs.contains(outputName) {
+                let bytes = KServeBinaryData.bytes(of: tensor)
+                output.parameters = .init(binaryDataSize: bytes.count)
+                outputBytes.append(bytes)
+            } else {
+                output.data = datatype.values(tensor)
+            }
+            outputs.append(output)
+        }
+        let response = HTTPResponse.json(InferResponse(
+            modelName: target.publicName, modelVersion: target.version, id: request.id, outputs: outputs))
+        guard !binaryOutputs.isEmpty, let header = response.bodyBytes else { return response }
+        return HTTPResponse(
+            status: 200,
+            headers: ["content-type": "application/octet-stream", "inference-header-content-length": "\(header.count)"],
+            body: .bytes(header + outputBytes))
+    }
+
+    /// The request's inputs as tensors, each checked against its datatype and shape; binary inputs take their
+    /// bytes from `binary` in order.
+    /// - Throws: ``HTTPError`` 400 naming the field.
+    static func inputTensors(_ inputs: [InferRequest.Input], binary: Data) throws(HTTPError) -> [String: Tensor] {
         var tensors: [String: Tensor] = [:]
-        for (index, input) in request.inputs.enumerated() {
+        var offset = binary.startIndex
+        for (index, input) in inputs.enumerated() {
             guard let datatype = KServeDatatype.named(input.datatype) else {
                 let names = KServeDatatype.supported.map(\.name).joined(separator: ", ")
                 throw HTTPError.malformedBody(
@@ -119,54 +164,61 @@ extension RegistryRouter {
                     field: "inputs[\(index)].shape",
                     reason: "shape \(input.shape) calls for more elements than any tensor can hold")
             }
-            guard count == input.data.values.count else {
-                throw HTTPError.malformedBody(
-                    field: "inputs[\(index)].data",
-                    reason: "shape \(input.shape) holds \(count) elements but \(input.data.values.count) were given")
-            }
             guard tensors[input.name] == nil else {
                 throw HTTPError.malformedBody(field: "inputs[\(index)].name", reason: "\"\(input.name)\" is given twice")
             }
-            do {
-                tensors[input.name] = try datatype.tensor(input.shape, input.data.values)
-            } catch {
+            switch (input.data, input.parameters?.binaryDataSize) {
+            case (let data?, nil):
+                guard count == data.values.count else {
+                    throw HTTPError.malformedBody(
+                        field: "inputs[\(index)].data",
+                        reason: "shape \(input.shape) holds \(count) elements but \(data.values.count) were given")
+                }
+                do {
+                    tensors[input.name] = try datatype.tensor(input.shape, data.values)
+                } catch {
+                    throw HTTPError.malformedBody(
+                        field: "inputs[\(index)].data[\(error.index)]",
+                        reason: "\(error.element) is not a valid \(datatype.name) value")
+                }
+            case (nil, let size?):
+                let field = "inputs[\(index)].parameters.binary_data_size"
+                guard size >= 0, binary.endIndex - offset >= size else {
+                    throw HTTPError.malformedBody(
+                        field: field, reason: "\(size) bytes asked for, \(binary.endIndex - offset) left after the JSON header")
+                }
+                let bytes = binary[offset..<offset + size]
+                offset += size
+                switch KServeBinaryData.tensor(datatype, shape: input.shape, bytes: Data(bytes)) {
+                case .success(let tensor): tensors[input.name] = tensor
+                case .failure(let mismatch): throw HTTPError.malformedBody(field: field, reason: mismatch.description)
+                }
+            case (nil, nil):
                 throw HTTPError.malformedBody(
-                    field: "inputs[\(index)].data[\(error.index)]",
-                    reason: "\(error.element) is not a valid \(datatype.name) value")
+                    field: "inputs[\(index)].data", reason: "give the elements as data or as binary_data_size bytes")
+            case (_?, _?):
+                throw HTTPError.malformedBody(
+                    field: "inputs[\(index)].data", reason: "give the elements as data or as binary_data_size bytes, not both")
             }
         }
-        let requested = request.outputs?.map(\.name)
-        let results = try await registry.withModel(name, as: OnnxRuntimeEngine.self) { engine in
-            try await engine.run(tensors, outputs: requested)
+        guard offset == binary.endIndex else {
+            throw HTTPError.malformedBody(
+                field: nil, reason: "\(binary.endIndex - offset) bytes after the JSON header belong to no input's binary_data_size")
         }
-        let names = requested ?? results.keys.sorted()
-        var outputs: [InferOutput] = []
-        for outputName in names {
-            guard let value = results[outputName] else { continue }
-            guard let output = Self.inferOutput(outputName, value) else {
-                throw HTTPError(
-                    status: 500, code: "unsupported_output",
-                    message: "output \"\(outputName)\" of model \"\(name)\" has a type the KServe JSON form cannot carry")
-            }
-            outputs.append(output)
-        }
-        return .json(InferResponse(
-            modelName: target.publicName, modelVersion: target.version, id: request.id, outputs: outputs))
+        return tensors
     }
 
-    /// An output as a KServe tensor; a sequence of `int64 → float` maps (a ZipMap's probabilities) becomes an FP32
-    /// `[rows, classes]` tensor, classes in key order.
-    static func inferOutput(_ name: String, _ value: OnnxValue) -> InferOutput? {
+    /// An output as a tensor; a sequence of `int64 → float` maps (a ZipMap's probabilities) becomes a `float`
+    /// `[rows, classes]` tensor, classes in key order. `nil` for anything else.
+    static func outputTensor(_ value: OnnxValue) -> Tensor? {
         switch value {
         case .tensor(let tensor):
-            guard let datatype = KServeDatatype.of(tensor.elementType), let data = datatype.values(tensor) else { return nil }
-            return InferOutput(name: name, datatype: datatype.name, shape: tensor.shape, data: data)
+            return tensor
         case .sequence(let rows):
             let maps = rows.compactMap(\.int64FloatMap)
             guard maps.count == rows.count else { return nil }
             let keys = maps.first.map { $0.keys.sorted() } ?? []
-            let data = maps.flatMap { map in keys.map { KServeElement.float(map[$0] ?? 0) } }
-            return InferOutput(name: name, datatype: "FP32", shape: [maps.count, keys.count], data: data)
+            return Tensor(shape: [maps.count, keys.count], floats: maps.flatMap { map in keys.map { map[$0] ?? 0 } })
         case .map:
             return nil
         }

@@ -81,7 +81,7 @@ extension Tensor {
 
 extension TensorElementType {
     /// The size of one element in ORT's memory, or `nil` for `string` and the sub-byte and complex types.
-    var byteWidth: Int? {
+    public var byteWidth: Int? {
         switch self {
         case .bool, .uint8, .int8, .float8e4m3fn, .float8e4m3fnuz, .float8e5m2, .float8e5m2fnuz: 1
         case .uint16, .int16, .float16, .bfloat16: 2
