@@ -6,7 +6,9 @@ import OnnxRuntimeEngine
 
 /// What the HTTP layer costs: `POST /v2/models/iris/infer` through the `serve` example over one keep-alive loopback
 /// connection, against the same inference called in-process (the engine through a lease, and the router without a
-/// transport), alternating runs. Requests/s, and p50/p99 latency per request.
+/// transport), alternating runs. Requests/s, and p50/p99 latency per request. The same request also goes over the
+/// KServe binary-data extension (tritonclient's default: a JSON header, then the input's raw bytes; every output
+/// returned as raw bytes).
 struct HTTPBenchmark {
     let files: BenchFiles
     let runs: Int
@@ -14,6 +16,15 @@ struct HTTPBenchmark {
 
     static let body = Array(
         #"{"inputs":[{"name":"float_input","shape":[3,2],"datatype":"FP32","data":[5.1,3.5,6.7,3.0,4.9,3.1]}]}"#.utf8)
+
+    /// The same request with the input as raw little-endian floats after the JSON header, and every output asked for
+    /// as binary data; sent with `Inference-Header-Content-Length: binaryHeaderLength`.
+    static let binaryHeader = Array(
+        #"{"inputs":[{"name":"float_input","shape":[3,2],"datatype":"FP32","parameters":{"binary_data_size":24}}],"parameters":{"binary_data_output":true}}"#.utf8)
+    static let binaryBody = binaryHeader + [Float](arrayLiteral: 5.1, 3.5, 6.7, 3.0, 4.9, 3.1).withUnsafeBytes { Array($0) }
+    static let binaryHeaders = [
+        "content-type": "application/octet-stream", "inference-header-content-length": "\(binaryHeader.count)",
+    ]
 
     /// Requests/s, p50 and p99 (µs) of one run.
     private struct Run {
@@ -54,6 +65,7 @@ struct HTTPBenchmark {
         var engine: [Run] = []
         var routed: [Run] = []
         var http: [Run] = []
+        var binary: [Run] = []
         let clock = ContinuousClock()
         for _ in 0..<runs {
             engine.append(try await measure(clock) {
@@ -67,6 +79,11 @@ struct HTTPBenchmark {
                     throw BenchmarkError.unexpectedOutput(command: "serve", reason: "not 200")
                 }
             })
+            binary.append(try await measure(clock) {
+                guard try client.post("/v2/models/iris/infer", body: Self.binaryBody, headers: Self.binaryHeaders) == 200 else {
+                    throw BenchmarkError.unexpectedOutput(command: "serve, binary data", reason: "not 200")
+                }
+            })
         }
         await registry.shutdown()
         let group = "http"
@@ -75,12 +92,17 @@ struct HTTPBenchmark {
             Measurement(group, "iris infer: HTTP keep-alive (serve)", runs: http.map(\.perSecond), unit: "req/s",
                         higherIsBetter: true, comparison: (reference, engine.map(\.perSecond)),
                         note: "one connection, sequential requests, JSON tensors; reference: withModel + engine.run"),
+            Measurement(group, "iris infer: HTTP keep-alive, binary data (serve)", runs: binary.map(\.perSecond),
+                        unit: "req/s", higherIsBetter: true, comparison: (reference, engine.map(\.perSecond)),
+                        note: "input and outputs as raw bytes after a JSON header (Inference-Header-Content-Length)"),
             Measurement(group, "iris infer: router in-process (no transport)", runs: routed.map(\.perSecond), unit: "req/s",
                         higherIsBetter: true, comparison: (reference, engine.map(\.perSecond))),
             Measurement(group, "iris infer p50: HTTP keep-alive", runs: http.map(\.p50), unit: "µs",
                         higherIsBetter: false, comparison: (reference, engine.map(\.p50))),
             Measurement(group, "iris infer p99: HTTP keep-alive", runs: http.map(\.p99), unit: "µs",
                         higherIsBetter: false, comparison: (reference, engine.map(\.p99))),
+            Measurement(group, "iris infer p50: HTTP keep-alive, binary data", runs: binary.map(\.p50), unit: "µs",
+                        higherIsBetter: false, comparison: (reference, engine.map(\.p50))),
             Measurement(group, "iris infer p50: router in-process", runs: routed.map(\.p50), unit: "µs",
                         higherIsBetter: false, comparison: (reference, engine.map(\.p50))),
             Measurement(group, "iris infer p99: router in-process", runs: routed.map(\.p99), unit: "µs",

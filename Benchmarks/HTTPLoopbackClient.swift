@@ -39,11 +39,18 @@ final class HTTPLoopbackClient {
     deinit { close(descriptor) }
 
     /// Sends one POST and reads its response.
+    /// - Parameters:
+    ///   - path: The request target.
+    ///   - body: The body.
+    ///   - headers: Header lines besides host, content-type (JSON unless given) and content-length.
     /// - Returns: The status code.
     /// - Throws: ``BenchmarkError/unexpectedOutput(command:reason:)`` when the connection breaks.
-    func post(_ path: String, body: [UInt8]) throws -> Int {
-        let requestHead = "POST \(path) HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\n"
-            + "content-length: \(body.count)\r\n\r\n"
+    func post(_ path: String, body: [UInt8], headers: [String: String] = [:]) throws -> Int {
+        var fields = ["content-type": "application/json"].merging(headers) { $1 }
+        fields["host"] = "127.0.0.1"
+        fields["content-length"] = "\(body.count)"
+        let requestHead = "POST \(path) HTTP/1.1\r\n"
+            + fields.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)\r\n" }.joined() + "\r\n"
         var request = Array(requestHead.utf8)
         request += body
         var sent = 0
