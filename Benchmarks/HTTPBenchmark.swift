@@ -14,17 +14,19 @@ struct HTTPBenchmark {
     let runs: Int
     let requests: Int
 
+    /// The input every side sends: three rows of two features.
+    static let features: [Float] = [5.1, 3.5, 6.7, 3.0, 4.9, 3.1]
+
     static let body = Array(
         #"{"inputs":[{"name":"float_input","shape":[3,2],"datatype":"FP32","data":[5.1,3.5,6.7,3.0,4.9,3.1]}]}"#.utf8)
 
     /// The same request with the input as raw little-endian floats after the JSON header, and every output asked for
-    /// as binary data; sent with `Inference-Header-Content-Length: binaryHeaderLength`.
+    /// as binary data; sent with ``binaryHeaders``.
     static let binaryHeader = Array(
         #"{"inputs":[{"name":"float_input","shape":[3,2],"datatype":"FP32","parameters":{"binary_data_size":24}}],"parameters":{"binary_data_output":true}}"#.utf8)
-    static let binaryBody = binaryHeader + [Float](arrayLiteral: 5.1, 3.5, 6.7, 3.0, 4.9, 3.1).withUnsafeBytes { Array($0) }
-    static let binaryHeaders = [
-        "content-type": "application/octet-stream", "inference-header-content-length": "\(binaryHeader.count)",
-    ]
+    static let binaryBody = binaryHeader + features.withUnsafeBytes { Array($0) }
+    static let binaryHeaders =
+        "content-type: application/octet-stream\r\ninference-header-content-length: \(binaryHeader.count)\r\n"
 
     /// Requests/s, p50 and p99 (µs) of one run.
     private struct Run {
@@ -58,9 +60,9 @@ struct HTTPBenchmark {
         _ = try await registry.load("iris")
         let router = RegistryRouter(registry: registry)
         let client = try HTTPLoopbackClient(port: server.port)
-        let input = Tensor(shape: [3, 2], floats: [5.1, 3.5, 6.7, 3.0, 4.9, 3.1])
+        let input = Tensor(shape: [3, 2], floats: Self.features)
         let request = HTTPRequest(method: .post, path: "/v2/models/iris/infer", body: Data(Self.body))
-        _ = try client.post("/v2/models/iris/infer", body: Self.body)  // warm up: the first request loads nothing
+        try infer(client, body: Self.body, command: "serve")  // warm up: the first request loads nothing
 
         var engine: [Run] = []
         var routed: [Run] = []
@@ -74,15 +76,9 @@ struct HTTPBenchmark {
             routed.append(try await measure(clock) {
                 guard await router.handle(request).status == 200 else { throw BenchmarkError.unexpectedOutput(command: "router", reason: "not 200") }
             })
-            http.append(try await measure(clock) {
-                guard try client.post("/v2/models/iris/infer", body: Self.body) == 200 else {
-                    throw BenchmarkError.unexpectedOutput(command: "serve", reason: "not 200")
-                }
-            })
+            http.append(try await measure(clock) { try infer(client, body: Self.body, command: "serve") })
             binary.append(try await measure(clock) {
-                guard try client.post("/v2/models/iris/infer", body: Self.binaryBody, headers: Self.binaryHeaders) == 200 else {
-                    throw BenchmarkError.unexpectedOutput(command: "serve, binary data", reason: "not 200")
-                }
+                try infer(client, body: Self.binaryBody, headers: Self.binaryHeaders, command: "serve, binary data")
             })
         }
         await registry.shutdown()
@@ -108,6 +104,17 @@ struct HTTPBenchmark {
             Measurement(group, "iris infer p99: router in-process", runs: routed.map(\.p99), unit: "µs",
                         higherIsBetter: false, comparison: (reference, engine.map(\.p99))),
         ]
+    }
+
+    /// One infer request over the connection.
+    /// - Throws: ``BenchmarkError/unexpectedOutput(command:reason:)`` unless the answer is 200.
+    private func infer(
+        _ client: HTTPLoopbackClient, body: [UInt8], headers: String = HTTPLoopbackClient.jsonHeaders,
+        command: String
+    ) throws {
+        guard try client.post("/v2/models/iris/infer", body: body, headers: headers) == 200 else {
+            throw BenchmarkError.unexpectedOutput(command: command, reason: "not 200")
+        }
     }
 
     private func measure(_ clock: ContinuousClock, _ body: () async throws -> Void) async throws -> Run {

@@ -38,19 +38,19 @@ final class HTTPLoopbackClient {
 
     deinit { close(descriptor) }
 
+    /// The header lines of a JSON body.
+    static let jsonHeaders = "content-type: application/json\r\n"
+
     /// Sends one POST and reads its response.
     /// - Parameters:
     ///   - path: The request target.
     ///   - body: The body.
-    ///   - headers: Header lines besides host, content-type (JSON unless given) and content-length.
+    ///   - headers: Header lines besides host and content-length, each ending in CRLF (by default
+    ///     ``jsonHeaders``); given as text so that the timed request costs the client no more than the text itself.
     /// - Returns: The status code.
     /// - Throws: ``BenchmarkError/unexpectedOutput(command:reason:)`` when the connection breaks.
-    func post(_ path: String, body: [UInt8], headers: [String: String] = [:]) throws -> Int {
-        var fields = ["content-type": "application/json"].merging(headers) { $1 }
-        fields["host"] = "127.0.0.1"
-        fields["content-length"] = "\(body.count)"
-        let requestHead = "POST \(path) HTTP/1.1\r\n"
-            + fields.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)\r\n" }.joined() + "\r\n"
+    func post(_ path: String, body: [UInt8], headers: String = jsonHeaders) throws -> Int {
+        let requestHead = "POST \(path) HTTP/1.1\r\nhost: 127.0.0.1\r\n\(headers)content-length: \(body.count)\r\n\r\n"
         var request = Array(requestHead.utf8)
         request += body
         var sent = 0
