@@ -151,21 +151,27 @@ extension OnnxRuntimeEngine {
         let model = try loadedModel()
         let plan = try model.plan(inputs, outputNames: outputNames, zipMapsInSwift: Reading.buildsZipMapsInSwift)
         let targets = try model.outputTargets(plan, buffers: buffers)
-        let placement = model.runCost.withLock { $0.placement(elements: plan.elementCount) }
+        let (placement, timed) = model.runCost.withLock { estimate in
+            let placement = estimate.placement(elements: plan.elementCount)
+            return (placement, estimate.times(placement))
+        }
         if placement == .inlineAfterYield { await Task.yield() }
         guard !Task.isCancelled else { throw .cancelled(model: model.name) }
         switch placement {
         case .inline, .inlineAfterYield:
             // Expected to take at most the inline budget: cancellation is checked before, not during, the run, so
             // it needs no run options to terminate it.
-            return try Self.measured(plan, targets: targets, model: model, options: nil, reading: Reading.self).get()
+            return try Self.measured(
+                plan, targets: targets, model: model, options: nil, timed: timed, reading: Reading.self
+            ).get()
         case .nativeQueue:
             let runOptions = try Self.native(model.name, "CreateRunOptions") { () throws(OnnxRuntimeStatus) in
                 try model.runOptions.take()
             }
             let result = await withTaskCancellationHandler {
                 await nativeQueue.perform {
-                    Self.measured(plan, targets: targets, model: model, options: runOptions, reading: Reading.self)
+                    Self.measured(
+                        plan, targets: targets, model: model, options: runOptions, timed: true, reading: Reading.self)
                 }
             } onCancel: {
                 runOptions.terminate()
@@ -190,10 +196,16 @@ extension OnnxRuntimeEngine {
         static func read(_ model: LoadedModel, _ plan: RunPlan, _ values: Outputs) -> Result<Output, OnnxRuntimeError>
     }
 
-    /// Executes and reads the run, recording how long it took for ``RunCostEstimate``. Blocking.
+    /// Executes and reads the run; when `timed`, records how long it took for ``RunCostEstimate``. Blocking.
     private static func measured<Reading: RunOutputReading>(
-        _ plan: RunPlan, targets: [TensorBuffer?], model: LoadedModel, options: ORTRunOptions?, reading: Reading.Type
+        _ plan: RunPlan, targets: [TensorBuffer?], model: LoadedModel, options: ORTRunOptions?, timed: Bool,
+        reading: Reading.Type
     ) -> Result<Reading.Output, OnnxRuntimeError> {
+        guard timed else {
+            return execute(plan, targets: targets, model: model, options: options) { outputs in
+                Reading.read(model, plan, outputs)
+            }
+        }
         let start = ContinuousClock.now
         let result = execute(plan, targets: targets, model: model, options: options) { outputs in
             Reading.read(model, plan, outputs)

@@ -30,9 +30,9 @@ extension OnnxRuntimeEngine.LoadedModel {
         var ordered: [Tensor] = []
         ordered.reserveCapacity(info.inputs.count)
         var elements = 0
-        for input in info.inputs {
+        for (index, input) in info.inputs.enumerated() {
             guard let tensor = inputs[input.name] else { break }
-            try check(tensor, against: input)
+            try check(tensor, against: input, anyShape: inputIsUnshaped[index])
             ordered.append(tensor)
             elements += tensor.count
         }
@@ -72,12 +72,11 @@ extension OnnxRuntimeEngine.LoadedModel {
         return index
     }
 
-    private func check(_ tensor: Tensor, against input: TensorInfo) throws(OnnxRuntimeError) {
+    /// Checks one input; `anyShape` when it declares no shape, so takes any rank (ORT checks what its graph needs).
+    private func check(_ tensor: Tensor, against input: TensorInfo, anyShape: Bool) throws(OnnxRuntimeError) {
         guard case .tensor(let elementType, let declaredShape) = input.type,
             Tensor.canHold(elementType)
         else { throw .unsupportedInputType(model: name, input: input.name, type: input.type.typeName) }
-        // an input that declares no shape takes any rank (ORT checks what its graph needs)
-        let anyShape = unshapedInputs.contains(input.name)
         let fits = tensor.elementType == elementType
             && (anyShape ? tensor.shape.allSatisfy { $0 >= 0 } : tensor.shape.count == declaredShape.count
                 && zip(declaredShape, tensor.shape).allSatisfy { declared, given in

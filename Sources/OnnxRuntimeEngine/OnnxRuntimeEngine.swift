@@ -80,9 +80,9 @@ public final class OnnxRuntimeEngine: InferenceEngine {
         let allOutputIndices: [Int]
         /// `[i]` for each output `i`, made once: the plan of a run that computes one output.
         let singleOutputIndices: [[Int]]
-        /// The inputs that declare no shape (``OnnxModelScan/unshapedTensors(path:)``): any rank is accepted, and ORT
-        /// checks it.
-        let unshapedInputs: Set<String>
+        /// For each input, in the model's order, whether it declares no shape (``OnnxModelScan/unshapedTensors(path:)``):
+        /// any rank is accepted, and ORT checks it. By position, so that checking a run's inputs hashes nothing.
+        let inputIsUnshaped: [Bool]
         /// The outputs that declare no shape: a buffer of any rank may receive them.
         let unshapedOutputs: Set<String>
 
@@ -92,7 +92,7 @@ public final class OnnxRuntimeEngine: InferenceEngine {
             copyingOutputNames: CStringArray, zipMapShortcuts: [ZipMapShortcut?], runOptions: RunOptionsPool,
             unshaped: (inputs: Set<String>, outputs: Set<String>) = ([], [])
         ) {
-            unshapedInputs = unshaped.inputs
+            inputIsUnshaped = info.inputs.map { unshaped.inputs.contains($0.name) }
             unshapedOutputs = unshaped.outputs
             self.name = name
             self.path = path

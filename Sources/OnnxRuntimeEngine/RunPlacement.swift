@@ -25,19 +25,25 @@ enum RunPlacement: Sendable, Equatable {
 /// expected duration (the recent cost per input element times this run's element count, so a larger batch is
 /// expected to take longer) is within the budget. A zero budget keeps every run on the native queue.
 ///
-/// The recent cost is the *fastest* of the last ``window`` runs. On a busy machine a run's wall time often includes
+/// The recent cost is the *fastest* of the last ``window`` timed runs (inline runs are timed one in
+/// ``inlineTimingInterval``). On a busy machine a run's wall time often includes
 /// a time slice of another process (milliseconds, for a run of microseconds); an average would let those spikes
 /// send the next runs through the hop for nothing, which doubles their latency. The fastest recent run is what the
 /// model costs when it gets the processor; a model that really became slower moves to the native queue once a
-/// whole window of its runs was slow.
+/// whole window of its timed runs was slow.
 struct RunCostEstimate: Sendable, Equatable {
     /// Runs measured before any run may go inline.
     static let warmUpRuns = 3
-    /// How many recent runs the estimate looks at.
+    /// How many recent timed runs the estimate looks at.
     static let window = 8
     /// How long the model's inline runs are expected to hold threads, in total, before one of them yields first.
     /// A yield costs about as much as one small run; at 1 ms it is a fraction of a percent of the runs' time.
     static let yieldInterval: Duration = .milliseconds(1)
+
+    /// Once the estimate is warm, one inline run in this many is timed (the first of each group): reading the
+    /// clock twice and taking the estimate's lock again costs a few percent of a small model's run, and the fastest
+    /// of recent runs is as well known from every eighth run as from every run.
+    static let inlineTimingInterval = 8
 
     /// The longest expected duration that still runs inline.
     let inlineBudget: Duration
@@ -80,6 +86,12 @@ struct RunCostEstimate: Sendable, Equatable {
         guard inlineSinceYieldNanoseconds >= Self.nanoseconds(Self.yieldInterval) else { return .inline }
         inlineSinceYieldNanoseconds = 0
         return .inlineAfterYield
+    }
+
+    /// Whether the run just placed by ``placement(elements:)`` is to be timed and given to ``record(_:elements:)``:
+    /// every run during warm-up and on the native queue, one inline run in ``inlineTimingInterval``.
+    func times(_ placement: RunPlacement) -> Bool {
+        placement == .nativeQueue || inlineRuns % Self.inlineTimingInterval == 1
     }
 
     /// Adds a successful run's duration (the native work only, without any hop).

@@ -62,6 +62,20 @@ import Testing
         #expect(estimate.inlineRuns == 250)
     }
 
+    @Test func inlineRuns_areTimedOneInEachInterval_queuedRunsEveryTime() {
+        var estimate = RunCostEstimate(inlineBudget: .microseconds(50))
+        func placeAndTime(elements: Int) -> Bool {
+            let placement = estimate.placement(elements: elements)
+            return estimate.times(placement)
+        }
+        #expect(placeAndTime(elements: 1))  // warm-up: on the queue, timed
+        for _ in 0..<RunCostEstimate.warmUpRuns { estimate.record(.microseconds(10), elements: 1) }
+        let timed = (0..<24).map { _ in placeAndTime(elements: 1) }
+        let interval = RunCostEstimate.inlineTimingInterval
+        #expect(timed.indices.filter { timed[$0] } == [0, interval, 2 * interval])
+        #expect(placeAndTime(elements: 100))  // 1 ms expected: on the queue, timed
+    }
+
     @Test func zeroBudget_neverRunsInline() {
         var estimate = RunCostEstimate(inlineBudget: .zero)
         for _ in 0..<10 { estimate.record(.nanoseconds(1), elements: 1) }
