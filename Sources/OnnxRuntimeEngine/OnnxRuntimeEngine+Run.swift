@@ -47,17 +47,23 @@ extension OnnxRuntimeEngine {
         ) -> Result<[String: OnnxValue], OnnxRuntimeError> {
             Result { () throws(OnnxRuntimeError) in
                 var reader = ORTValueReader(api: model.session.api)
-                var named: [String: OnnxValue] = [:]
-                named.reserveCapacity(values.count)
+                // All outputs: a copy of the model's result template, filled by position; some: a new dictionary.
+                var named = plan.allOutputs ? model.resultTemplate : [:]
+                if !plan.allOutputs { named.reserveCapacity(values.count) }
                 for (position, index) in plan.outputIndices.enumerated() {
                     let output = model.info.outputs[index]
                     guard let value = values[position] else { continue }  // never: execute checks every output
+                    let copy: OnnxValue
                     if plan.zipMapsInSwift, let shortcut = model.zipMapShortcuts[index] {
-                        named[output.name] = try zip(
-                            value, shortcut, with: &reader, output: output.name, model: model.name)
+                        copy = try zip(value, shortcut, with: &reader, output: output.name, model: model.name)
                     } else {
-                        named[output.name] = try OnnxRuntimeEngine.read(
+                        copy = try OnnxRuntimeEngine.read(
                             value, declared: output.type, with: &reader, output: output.name, model: model.name)
+                    }
+                    if plan.allOutputs {
+                        named.values[model.resultSlots[index]] = copy
+                    } else {
+                        named[output.name] = copy
                     }
                 }
                 return named

@@ -85,6 +85,11 @@ public final class OnnxRuntimeEngine: InferenceEngine {
         let inputIsUnshaped: [Bool]
         /// The outputs that declare no shape: a buffer of any rank may receive them.
         let unshapedOutputs: Set<String>
+        /// Every output's name, each mapped to a placeholder, made once: a copying run of all outputs fills a copy
+        /// of it through ``resultSlots``, which hashes no name (a copy keeps the entries where they are).
+        let resultTemplate: [String: OnnxValue]
+        /// For each output, the index of its entry in ``resultTemplate`` (and so in every copy of it).
+        let resultSlots: [Dictionary<String, OnnxValue>.Index]
 
         init(
             name: String, path: String, session: ORTSession, info: OnnxModelInfo, fileSize: Int?,
@@ -107,6 +112,10 @@ public final class OnnxRuntimeEngine: InferenceEngine {
             self.runOptions = runOptions
             self.allOutputIndices = Array(info.outputs.indices)
             self.singleOutputIndices = info.outputs.indices.map { [$0] }
+            let template = Dictionary(
+                info.outputs.map { ($0.name, OnnxValue.sequence([])) }, uniquingKeysWith: { first, _ in first })
+            resultTemplate = template
+            resultSlots = info.outputs.map { template.index(forKey: $0.name)! }
         }
     }
 
