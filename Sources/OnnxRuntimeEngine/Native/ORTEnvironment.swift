@@ -17,20 +17,20 @@ final class ORTEnvironment: @unchecked Sendable {
     /// pool, `CreateThreadingOptions`, `SetGlobalIntraOpNumThreads`, `SetGlobalInterOpNumThreads`,
     /// `SetGlobalSpinControl` and `CreateEnvWithCustomLoggerAndGlobalThreadPools`.
     private init(api: ORTAPI, sharedThreadPool: OnnxSharedThreadPool?) throws(OnnxRuntimeStatus) {
-        let table = api.table.pointee
+        let table = api.table  // not `.pointee`: binding that copies the whole table
         var env: OpaquePointer?
         if let pool = sharedThreadPool {
             var options: OpaquePointer?
-            try api.check(table.CreateThreadingOptions(&options))
+            try api.check(table.pointee.CreateThreadingOptions(&options))
             guard let options else { throw .nullResult("CreateThreadingOptions") }
-            defer { table.ReleaseThreadingOptions(options) }
-            try api.check(table.SetGlobalIntraOpNumThreads(options, Int32(clamping: pool.intraOpThreads)))
-            try api.check(table.SetGlobalInterOpNumThreads(options, Int32(clamping: pool.interOpThreads)))
-            try api.check(table.SetGlobalSpinControl(options, pool.allowSpinning ? 1 : 0))
-            try api.check(table.CreateEnvWithCustomLoggerAndGlobalThreadPools(
+            defer { table.pointee.ReleaseThreadingOptions(options) }
+            try api.check(table.pointee.SetGlobalIntraOpNumThreads(options, Int32(clamping: pool.intraOpThreads)))
+            try api.check(table.pointee.SetGlobalInterOpNumThreads(options, Int32(clamping: pool.interOpThreads)))
+            try api.check(table.pointee.SetGlobalSpinControl(options, pool.allowSpinning ? 1 : 0))
+            try api.check(table.pointee.CreateEnvWithCustomLoggerAndGlobalThreadPools(
                 ORTLog.function, nil, ORTLog.environmentSeverity, "ModelRegistry", options, &env))
         } else {
-            try api.check(table.CreateEnvWithCustomLogger(
+            try api.check(table.pointee.CreateEnvWithCustomLogger(
                 ORTLog.function, nil, ORTLog.environmentSeverity, "ModelRegistry", &env))
         }
         guard let env else { throw .nullResult("CreateEnvWithCustomLogger") }

@@ -18,30 +18,30 @@ final class ORTTypeInfo {
     /// `CastTypeInfoToMapTypeInfo`, `GetMapKeyType`, `GetMapValueType`).
     /// - Throws: ``OnnxRuntimeStatus`` when ORT fails.
     func describe() throws(OnnxRuntimeStatus) -> OnnxValueType {
-        let table = api.table.pointee
+        let table = api.table  // not `.pointee`: binding that copies the whole table
         var kind = ONNX_TYPE_UNKNOWN
-        try api.check(table.GetOnnxTypeFromTypeInfo(pointer, &kind))
+        try api.check(table.pointee.GetOnnxTypeFromTypeInfo(pointer, &kind))
         switch kind {
         case ONNX_TYPE_TENSOR:
             var tensor: OpaquePointer?  // Borrowed: valid while `self` lives, not freed.
-            try api.check(table.CastTypeInfoToTensorInfo(pointer, &tensor))
+            try api.check(table.pointee.CastTypeInfoToTensorInfo(pointer, &tensor))
             guard let tensor else { throw .nullResult("CastTypeInfoToTensorInfo") }
             let (elementType, shape) = try readTensorTypeAndShape(tensor, api: api)
             return .tensor(elementType: elementType, shape: shape)
         case ONNX_TYPE_SEQUENCE:
             var sequence: OpaquePointer?  // Borrowed.
-            try api.check(table.CastTypeInfoToSequenceTypeInfo(pointer, &sequence))
+            try api.check(table.pointee.CastTypeInfoToSequenceTypeInfo(pointer, &sequence))
             var element: OpaquePointer?  // Owned.
-            try api.check(table.GetSequenceElementType(sequence, &element))
+            try api.check(table.pointee.GetSequenceElementType(sequence, &element))
             guard let element else { throw .nullResult("GetSequenceElementType") }
             return .sequence(try ORTTypeInfo(owning: element, api: api).describe())
         case ONNX_TYPE_MAP:
             var map: OpaquePointer?  // Borrowed.
-            try api.check(table.CastTypeInfoToMapTypeInfo(pointer, &map))
+            try api.check(table.pointee.CastTypeInfoToMapTypeInfo(pointer, &map))
             var key = ONNX_TENSOR_ELEMENT_DATA_TYPE_UNDEFINED
-            try api.check(table.GetMapKeyType(map, &key))
+            try api.check(table.pointee.GetMapKeyType(map, &key))
             var value: OpaquePointer?  // Owned.
-            try api.check(table.GetMapValueType(map, &value))
+            try api.check(table.pointee.GetMapValueType(map, &value))
             guard let value else { throw .nullResult("GetMapValueType") }
             return .map(key: TensorElementType(native: key), value: try ORTTypeInfo(owning: value, api: api).describe())
         case ONNX_TYPE_OPAQUE: return .other("opaque")

@@ -149,19 +149,19 @@ struct ORTValueReader {
     /// The element type of a tensor value; its dimensions are left in ``lastShape`` (the same array as before when
     /// they did not change, so equal shapes share storage).
     private mutating func typeAndShape(_ value: OpaquePointer) throws(ORTReadFailure) -> TensorElementType {
-        let table = api.table.pointee
+        let table = api.table  // not `.pointee`: binding that copies the whole table
         var info: OpaquePointer?
-        try wrap { () throws(OnnxRuntimeStatus) in try api.check(table.GetTensorTypeAndShape(value, &info)) }
+        try wrap { () throws(OnnxRuntimeStatus) in try api.check(table.pointee.GetTensorTypeAndShape(value, &info)) }
         guard let info else { throw .status(.nullResult("GetTensorTypeAndShape")) }
-        defer { table.ReleaseTensorTypeAndShapeInfo(info) }
+        defer { table.pointee.ReleaseTensorTypeAndShapeInfo(info) }
         var elementType = ONNX_TENSOR_ELEMENT_DATA_TYPE_UNDEFINED
         var rank = 0
         try wrap { () throws(OnnxRuntimeStatus) in
-            try api.check(table.GetTensorElementType(info, &elementType))
-            try api.check(table.GetDimensionsCount(info, &rank))
+            try api.check(table.pointee.GetTensorElementType(info, &elementType))
+            try api.check(table.pointee.GetDimensionsCount(info, &rank))
         }
         let status = withUnsafeTemporaryAllocation(of: Int64.self, capacity: max(1, rank)) { dims in
-            let status = table.GetDimensions(info, dims.baseAddress, rank)
+            let status = table.pointee.GetDimensions(info, dims.baseAddress, rank)
             if status == nil {
                 let same = lastShape.count == rank && (0..<rank).allSatisfy { Int64(lastShape[$0]) == dims[$0] }
                 if !same { lastShape = (0..<rank).map { Int(dims[$0]) } }
