@@ -207,16 +207,11 @@ extension OnnxRuntimeEngine {
         _ plan: RunPlan, targets: [TensorBuffer?], model: LoadedModel, options: ORTRunOptions?, timed: Bool,
         reading: Reading.Type
     ) -> Result<Reading.Output, OnnxRuntimeError> {
-        guard timed else {
-            return execute(plan, targets: targets, model: model, options: options) { outputs in
-                Reading.read(model, plan, outputs)
-            }
-        }
-        let start = ContinuousClock.now
+        let start = timed ? ContinuousClock.now : nil
         let result = execute(plan, targets: targets, model: model, options: options) { outputs in
             Reading.read(model, plan, outputs)
         }
-        if case .success = result {
+        if let start, case .success = result {
             let duration = ContinuousClock.now - start
             model.runCost.withLock { $0.record(duration, elements: plan.elementCount) }
         }

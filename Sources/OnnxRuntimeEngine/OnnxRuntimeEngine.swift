@@ -80,8 +80,9 @@ public final class OnnxRuntimeEngine: InferenceEngine {
         let allOutputIndices: [Int]
         /// `[i]` for each output `i`, made once: the plan of a run that computes one output.
         let singleOutputIndices: [[Int]]
-        /// For each input, in the model's order, whether it declares no shape (``OnnxModelScan/unshapedTensors(path:)``):
-        /// any rank is accepted, and ORT checks it. By position, so that checking a run's inputs hashes nothing.
+        /// For each input, in the model's order, whether it declares no shape
+        /// (``OnnxModelScan/unshapedTensors(path:)``): any rank is accepted, and ORT checks it. By position, so that
+        /// checking a run's inputs hashes nothing.
         let inputIsUnshaped: [Bool]
         /// The outputs that declare no shape: a buffer of any rank may receive them.
         let unshapedOutputs: Set<String>
