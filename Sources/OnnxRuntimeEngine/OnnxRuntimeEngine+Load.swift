@@ -131,15 +131,14 @@ extension OnnxRuntimeEngine {
         try confirm(clearance, model: name, path: settings.path)
         let (session, info, shortcuts) = try openSession(settings, environment: environment, options: options)
         let size = (try? FileManager.default.attributesOfItem(atPath: settings.path)[.size] as? NSNumber)?.intValue
-        let outputNames = CStringArray(info.outputs.map(\.name))
-        let copyingOutputNames = shortcuts.isEmpty
-            ? outputNames
-            : CStringArray(info.outputs.indices.map { shortcuts[$0]?.input ?? info.outputs[$0].name })
+        // What the session computes for each declared output: its own name, or a removed ZipMap's input.
+        let outputNames = CStringArray(info.outputs.indices.map { index in
+            shortcuts.isEmpty ? info.outputs[index].name : shortcuts[index]?.input ?? info.outputs[index].name
+        })
         return LoadedModel(
             name: name, path: settings.path, session: session, info: info, fileSize: size,
             runCost: Locked(RunCostEstimate(inlineBudget: settings.inlineRunBudget)),
-            inputNames: CStringArray(info.inputs.map(\.name)), outputNames: outputNames,
-            copyingOutputNames: copyingOutputNames, zipMapShortcuts: shortcuts,
+            inputNames: CStringArray(info.inputs.map(\.name)), outputNames: outputNames, zipMapShortcuts: shortcuts,
             runOptions: RunOptionsPool(api: session.api),
             // ORT reports a tensor without a declared shape as a scalar: only the file tells the two apart
             unshaped: (info.inputs + info.outputs).contains { $0.shape == [] }
@@ -147,8 +146,9 @@ extension OnnxRuntimeEngine {
     }
 
     /// Creates the session, from the model rewritten by ``OnnxZipMapRewrite`` when it ends in ZipMaps (and the
-    /// settings allow it), else from the file. Returns the declared model (the rewrite's added outputs hidden) and,
-    /// for a rewritten model, one entry per declared output: its shortcut, or `nil` for an output ORT computes.
+    /// settings allow it), else from the file. Returns the declared model (each removed ZipMap's output at its
+    /// place, the tensor added in its stead hidden) and, for a rewritten model, one entry per declared output: its
+    /// shortcut, or `nil` for an output ORT computes.
     private static func openSession(
         _ settings: LoadSettings, environment: ORTEnvironment, options: ORTSessionOptions
     ) throws(OnnxRuntimeError) -> (ORTSession, OnnxModelInfo, [ZipMapShortcut?]) {
@@ -159,15 +159,7 @@ extension OnnxRuntimeEngine {
             let all = try native(name, "SessionGetModelMetadata") { () throws(OnnxRuntimeStatus) in
                 try session.modelInfo()
             }
-            let declared = all.outputs.count - rewritten.zipMaps.count
-            // ORT lists graph outputs in the file's order, so the added ones come last.
-            if declared >= 0, all.outputs[declared...].map(\.name) == rewritten.zipMaps.map(\.input) {
-                let outputs = Array(all.outputs[..<declared])
-                var shortcuts = [ZipMapShortcut?](repeating: nil, count: declared)
-                for node in rewritten.zipMaps {
-                    guard let index = outputs.firstIndex(where: { $0.name == node.output }) else { continue }
-                    shortcuts[index] = ZipMapShortcut(labels: node.labels, input: node.input)
-                }
+            if let (outputs, shortcuts) = declaredOutputs(of: rewritten, session: all.outputs) {
                 let info = OnnxModelInfo(
                     inputs: all.inputs, outputs: outputs, producerName: all.producerName, graphName: all.graphName,
                     domain: all.domain, modelDescription: all.modelDescription, version: all.version)
@@ -184,6 +176,33 @@ extension OnnxRuntimeEngine {
             try session.modelInfo()
         }
         return (session, info, [])
+    }
+
+    /// The outputs the original model declares, in its order, and the shortcut for each removed ZipMap's output;
+    /// `nil` when the rewritten session's outputs are not the declared ones without the ZipMaps' followed by the
+    /// added tensors (ORT lists graph outputs in the file's order), so that the file is opened as it is instead.
+    private static func declaredOutputs(
+        of rewritten: OnnxZipMapRewrite.Rewritten, session outputs: [TensorInfo]
+    ) -> ([TensorInfo], [ZipMapShortcut?])? {
+        let byOutput = Dictionary(rewritten.zipMaps.map { ($0.output, $0) }, uniquingKeysWith: { first, _ in first })
+        let kept = rewritten.declaredOutputs.filter { byOutput[$0] == nil }
+        guard outputs.map(\.name) == kept + rewritten.zipMaps.map(\.input) else { return nil }
+        var declared: [TensorInfo] = []
+        var shortcuts: [ZipMapShortcut?] = []
+        var next = outputs.makeIterator()
+        for output in rewritten.declaredOutputs {
+            if let node = byOutput[output] {
+                // ZipMap's output type: seq(map(int64 or string, float)), as ORT reports it for the original file.
+                let key: TensorElementType = if case .int64s = node.labels { .int64 } else { .string }
+                let type = OnnxValueType.sequence(.map(key: key, value: .tensor(elementType: .float, shape: [])))
+                declared.append(TensorInfo(name: output, type: type))
+                shortcuts.append(ZipMapShortcut(labels: node.labels, input: node.input))
+            } else if let info = next.next() {
+                declared.append(info)
+                shortcuts.append(nil)
+            }
+        }
+        return (declared, shortcuts)
     }
 
     /// Checks that every execution provider the configuration names is in this library (`GetAvailableProviders`).

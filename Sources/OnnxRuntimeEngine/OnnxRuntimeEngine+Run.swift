@@ -40,8 +40,6 @@ extension OnnxRuntimeEngine {
     /// The reading of ``run(_:outputs:)``: every output copied into a Swift value, by name; final ZipMaps built in
     /// Swift.
     enum CopiedOutputs: RunOutputReading {
-        static let buildsZipMapsInSwift = true
-
         static func read(
             _ model: LoadedModel, _ plan: RunPlan, _ values: Outputs
         ) -> Result<[String: OnnxValue], OnnxRuntimeError> {
@@ -97,14 +95,18 @@ extension OnnxRuntimeEngine {
     /// The reading of ``withRun(_:outputs:_:)``: ownership of every output taken, so that they outlive the run for
     /// the caller's closure.
     enum OwnedOutputs: RunOutputReading {
-        static let buildsZipMapsInSwift = false
-
         static func read(_ model: LoadedModel, _ plan: RunPlan, _ values: Outputs) -> Result<OnnxRunOutputs, OnnxRuntimeError> {
-            var owned: [ORTValue] = []
+            var owned: [OnnxRunOutputs.Value] = []
             owned.reserveCapacity(values.count)
-            for index in values.indices {
-                if let pointer = values[index] { owned.append(ORTValue(owning: pointer, api: model.session.api)) }
-                values[index] = nil
+            for (position, index) in plan.outputIndices.enumerated() {
+                guard let pointer = values[position] else { continue }  // never: execute checks every output
+                let value = ORTValue(owning: pointer, api: model.session.api)
+                values[position] = nil
+                if plan.zipMapsInSwift, let shortcut = model.zipMapShortcuts[index] {
+                    owned.append(.zipMap(input: value, shortcut))
+                } else {
+                    owned.append(.native(value))
+                }
             }
             return .success(OnnxRunOutputs(
                 model: model.name, names: plan.outputIndices.map { model.info.outputs[$0].name }, values: owned))
@@ -141,8 +143,6 @@ extension OnnxRuntimeEngine {
 
     /// The reading of ``run(_:into:)``: nothing to read, ORT wrote into the caller's buffers.
     enum OutputsInBuffers: RunOutputReading {
-        static let buildsZipMapsInSwift = false
-
         static func read(_ model: LoadedModel, _ plan: RunPlan, _ values: Outputs) -> Result<Void, OnnxRuntimeError> {
             .success(())
         }
@@ -155,7 +155,7 @@ extension OnnxRuntimeEngine {
         _ inputs: [String: Tensor], outputNames: [String]?, buffers: [String: TensorBuffer], reading: Reading.Type
     ) async throws(OnnxRuntimeError) -> Reading.Output {
         let model = try loadedModel()
-        let plan = try model.plan(inputs, outputNames: outputNames, zipMapsInSwift: Reading.buildsZipMapsInSwift)
+        let plan = try model.plan(inputs, outputNames: outputNames)
         let targets = try model.outputTargets(plan, buffers: buffers)
         let (placement, timed) = model.runCost.withLock { estimate in
             let placement = estimate.placement(elements: plan.elementCount)
@@ -196,8 +196,6 @@ extension OnnxRuntimeEngine {
     protocol RunOutputReading: Sendable {
         /// What the run returns.
         associatedtype Output: Sendable
-        /// Whether the run fetches the input of final ZipMaps and builds them in Swift (``ZipMapShortcut``).
-        static var buildsZipMapsInSwift: Bool { get }
         /// Reads the outputs of a finished run (see ``Outputs`` for who releases them).
         static func read(_ model: LoadedModel, _ plan: RunPlan, _ values: Outputs) -> Result<Output, OnnxRuntimeError>
     }
@@ -258,8 +256,7 @@ extension OnnxRuntimeEngine {
                     }
                     withExtendedLifetime(given) {}
                 }
-                let names = plan.zipMapsInSwift ? model.copyingOutputNames : model.outputNames
-                let status = names.withSelection(plan.allOutputs ? nil : plan.outputIndices) { outputNames in
+                let status = model.outputNames.withSelection(plan.allOutputs ? nil : plan.outputIndices) { outputNames in
                     Result { () throws(OnnxRuntimeStatus) in
                         try session.run(
                             inputNames: model.inputNames.pointers, inputs: UnsafeBufferPointer(inputs),

@@ -8,8 +8,8 @@ struct RunPlan: Sendable {
     let allOutputs: Bool
     /// The total number of input elements, for ``RunCostEstimate``.
     let elementCount: Int
-    /// Whether the run fetches the input of some ZipMap outputs instead and builds them in Swift
-    /// (``ZipMapShortcut``): only copying runs do.
+    /// Whether some planned output is a ZipMap removed from the session (``ZipMapShortcut``), whose input the run
+    /// fetches in its stead.
     let zipMapsInSwift: Bool
 }
 
@@ -20,12 +20,11 @@ extension OnnxRuntimeEngine.LoadedModel {
     /// - Parameters:
     ///   - inputs: The named input tensors.
     ///   - outputNames: The outputs to compute; `nil` means all, in the model's order.
-    ///   - zipMapsInSwift: Whether the run may build ZipMap outputs in Swift (a copying run).
     /// - Returns: The plan to execute.
     /// - Throws: ``OnnxRuntimeError``: `unknownInput`, `missingInputs`, `unsupportedInputType`, `inputMismatch`,
     ///   `shapeTooLarge`, `dataCountMismatch`, `unknownOutput`.
     func plan(
-        _ inputs: [String: Tensor], outputNames: [String]?, zipMapsInSwift: Bool = false
+        _ inputs: [String: Tensor], outputNames: [String]?
     ) throws(OnnxRuntimeError) -> RunPlan {
         var ordered: [Tensor] = []
         ordered.reserveCapacity(info.inputs.count)
@@ -43,7 +42,7 @@ extension OnnxRuntimeEngine.LoadedModel {
             }
             throw .missingInputs(model: name, names: declared.filter { inputs[$0] == nil })
         }
-        let shortcuts = zipMapsInSwift && !zipMapShortcuts.isEmpty
+        let shortcuts = !zipMapShortcuts.isEmpty
         guard let outputNames else {
             return RunPlan(
                 inputs: ordered, outputIndices: allOutputIndices, allOutputs: true, elementCount: elements,

@@ -66,13 +66,11 @@ public final class OnnxRuntimeEngine: InferenceEngine {
         let runCost: Locked<RunCostEstimate>
         /// The inputs' names as C strings, in the model's order, made once for every run.
         let inputNames: CStringArray
-        /// The outputs' names as C strings, in the model's order.
+        /// What a run fetches for each declared output, as C strings in the model's order: the output's name, or
+        /// for a ZipMap removed by ``OnnxZipMapRewrite`` the name of the tensor it read.
         let outputNames: CStringArray
-        /// What a copying run fetches for each output: its name, or for a ZipMap built in Swift the name of the
-        /// ZipMap's input (the same array as ``outputNames`` when there is no such ZipMap).
-        let copyingOutputNames: CStringArray
-        /// For each output, the ZipMap built in Swift by copying runs (``OnnxZipMapRewrite``), if any; empty when
-        /// the model has none.
+        /// For each output, the ZipMap removed from the session and built in Swift (``ZipMapShortcut``), if any;
+        /// empty when the model has none.
         let zipMapShortcuts: [ZipMapShortcut?]
         /// Run options reused across the runs that go to the native queue (inline runs need none).
         let runOptions: RunOptionsPool
@@ -95,7 +93,7 @@ public final class OnnxRuntimeEngine: InferenceEngine {
         init(
             name: String, path: String, session: ORTSession, info: OnnxModelInfo, fileSize: Int?,
             runCost: Locked<RunCostEstimate>, inputNames: CStringArray, outputNames: CStringArray,
-            copyingOutputNames: CStringArray, zipMapShortcuts: [ZipMapShortcut?], runOptions: RunOptionsPool,
+            zipMapShortcuts: [ZipMapShortcut?], runOptions: RunOptionsPool,
             unshaped: (inputs: Set<String>, outputs: Set<String>) = ([], [])
         ) {
             inputIsUnshaped = info.inputs.map { unshaped.inputs.contains($0.name) }
@@ -108,7 +106,6 @@ public final class OnnxRuntimeEngine: InferenceEngine {
             self.runCost = runCost
             self.inputNames = inputNames
             self.outputNames = outputNames
-            self.copyingOutputNames = copyingOutputNames
             self.zipMapShortcuts = zipMapShortcuts
             self.runOptions = runOptions
             self.allOutputIndices = Array(info.outputs.indices)
