@@ -68,12 +68,12 @@ import Testing
         }
     }
 
-    @Test func rewrittenModel_declaresOnlyItsOwnOutputs_andWithRunStillGetsOrtsSequence() async throws {
+    @Test func rewrittenModel_declaresOnlyItsOwnOutputs_andWithRunGetsTheZipMapsOutputNotItsInput() async throws {
         let engine = try await EngineFixtures.loaded(EngineFixtures.iris, name: "iris")
         #expect(engine.outputs.map(\.name) == ["label", "probabilities"])
         let rows = Tensor(shape: [3, 2], floats: [5.1, 3.5, 6.4, 3.2, 6.3, 3.3])
         let names = try await engine.withRun(["float_input": rows]) { outputs in
-            #expect(outputs["probabilities"]?.tensorType == nil)  // ORT's sequence of maps, not the tensor
+            #expect(outputs["probabilities"]?.tensorType == nil)  // a sequence of maps, not the tensor
             return outputs.names
         }
         #expect(names == ["label", "probabilities"])
