@@ -273,18 +273,14 @@ extension OnnxRuntimeEngine {
     }
 
     /// Calls `body` once an ORT value for each tensor, from `index` on, is in `slots`, all alive for the call.
-    private static func withInputValues<R>(
+    private static func withInputValues<Output>(
         _ tensors: [Tensor], from index: Int, api: ORTAPI, model: String,
-        into slots: UnsafeMutableBufferPointer<OpaquePointer?>, _ body: () -> Result<R, OnnxRuntimeError>
-    ) -> Result<R, OnnxRuntimeError> {
+        into slots: UnsafeMutableBufferPointer<OpaquePointer?>, _ body: () -> Result<Output, OnnxRuntimeError>
+    ) -> Result<Output, OnnxRuntimeError> {
         guard index < tensors.count else { return body() }
-        do throws(OnnxRuntimeStatus) {
-            return try ORTValue.withValue(for: tensors[index], api: api) { pointer in
-                slots[index] = pointer
-                return withInputValues(tensors, from: index + 1, api: api, model: model, into: slots, body)
-            }
-        } catch {
-            return .failure(.native(model: model, operation: "CreateTensorWithDataAsOrtValue", status: error))
+        return ORTValue.withValue(for: tensors[index], api: api, model: model) { pointer in
+            slots[index] = pointer
+            return withInputValues(tensors, from: index + 1, api: api, model: model, into: slots, body)
         }
     }
 

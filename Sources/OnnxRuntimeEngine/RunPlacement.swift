@@ -39,6 +39,8 @@ struct RunCostEstimate: Sendable, Equatable {
     /// How long the model's inline runs are expected to hold threads, in total, before one of them yields first.
     /// A yield costs about as much as one small run; at 1 ms it is a fraction of a percent of the runs' time.
     static let yieldInterval: Duration = .milliseconds(1)
+    /// ``yieldInterval`` in nanoseconds, converted once rather than on every run.
+    private static let yieldIntervalNanoseconds = nanoseconds(yieldInterval)
 
     /// Once the estimate is warm, one inline run in this many is timed (the first of each group): reading the
     /// clock twice and taking the estimate's lock again costs a few percent of a small model's run, and the fastest
@@ -77,13 +79,13 @@ struct RunCostEstimate: Sendable, Equatable {
 
     /// The placement for a run with `elements` input elements, counted as an inline run when it is one.
     mutating func placement(elements: Int) -> RunPlacement {
-        guard inlineBudget > .zero, measuredRuns >= Self.warmUpRuns, let perElement = nanosecondsPerElement
+        guard inlineBudgetNanoseconds > 0, measuredRuns >= Self.warmUpRuns, let perElement = nanosecondsPerElement
         else { return .nativeQueue }
         let expected = perElement * Double(max(1, elements))
         guard expected <= inlineBudgetNanoseconds else { return .nativeQueue }
         inlineRuns += 1
         inlineSinceYieldNanoseconds += expected
-        guard inlineSinceYieldNanoseconds >= Self.nanoseconds(Self.yieldInterval) else { return .inline }
+        guard inlineSinceYieldNanoseconds >= Self.yieldIntervalNanoseconds else { return .inline }
         inlineSinceYieldNanoseconds = 0
         return .inlineAfterYield
     }

@@ -32,12 +32,20 @@ struct ORTAPI: @unchecked Sendable {
     /// Turns a status returned by a C API call into a Swift error and releases the status.
     /// - Parameter status: The returned `OrtStatus*`; NULL means success.
     /// - Throws: ``OnnxRuntimeStatus`` with ORT's error code and message (`GetErrorCode`, `GetErrorMessage`).
+    @inline(__always)
     func check(_ status: OpaquePointer?) throws(OnnxRuntimeStatus) {
+        // Inlined for the NULL that a dozen calls of every run return; the error itself is read out of line.
         guard let status else { return }
+        throw failure(status)
+    }
+
+    /// The error for a non-NULL status, which it releases.
+    @inline(never)
+    private func failure(_ status: OpaquePointer) -> OnnxRuntimeStatus {
         let code = table.pointee.GetErrorCode(status)
         let message = table.pointee.GetErrorMessage(status).map { String(cString: $0) } ?? ""
         table.pointee.ReleaseStatus(status)
-        throw OnnxRuntimeStatus(code: OnnxRuntimeStatus.Code(rawValue: Int(code.rawValue)), message: message)
+        return OnnxRuntimeStatus(code: OnnxRuntimeStatus.Code(rawValue: Int(code.rawValue)), message: message)
     }
 
     /// ORT's default CPU allocator (`GetAllocatorWithDefaultOptions`). ORT owns it: never free it.

@@ -21,30 +21,53 @@ final class ORTValue: @unchecked Sendable {
     /// tensor's own storage (`CreateTensorWithDataAsOrtValue`), which stays valid for the call and is released
     /// afterwards. String tensors, and empty ones, are copied into an ORT-allocated value (`CreateTensorAsOrtValue`,
     /// `FillStringTensor`). The tensor must already be validated against the model.
-    /// - Throws: ``OnnxRuntimeStatus`` when ORT fails.
-    static func withValue<R>(
-        for tensor: Tensor, api: ORTAPI, _ body: (OpaquePointer) -> R
-    ) throws(OnnxRuntimeStatus) -> R {
+    ///
+    /// Every path returns `body`'s own result type, failures included (ORT's, as
+    /// ``OnnxRuntimeError/native(model:operation:status:)`` naming `model`): a run's outputs pass back through
+    /// here, and wrapping them in another enum on the way cost a copy at each level.
+    static func withValue<Output>(
+        for tensor: Tensor, api: ORTAPI, model: String,
+        _ body: (OpaquePointer) -> Result<Output, OnnxRuntimeError>
+    ) -> Result<Output, OnnxRuntimeError> {
         let elementType = ONNXTensorElementDataType(rawValue: UInt32(tensor.elementType.rawValue))
-        let borrowed = tensor.count == 0 ? nil : tensor.withUnsafeElementBytes { bytes in
-            Result { () throws(OnnxRuntimeStatus) -> R in
-                let memory = try ORTMemoryInfo.cpu()
-                var created: OpaquePointer?
-                try tensor.shape.withUnsafeBufferPointer { dims throws(OnnxRuntimeStatus) in
-                    try dims.withMemoryRebound(to: Int64.self) { dims throws(OnnxRuntimeStatus) in
-                        try api.check(api.table.pointee.CreateTensorWithDataAsOrtValue(
-                            memory.pointer, UnsafeMutableRawPointer(mutating: bytes.baseAddress), bytes.count,
-                            dims.baseAddress, dims.count, elementType, &created))
-                    }
-                }
-                guard let created else { throw .nullResult("CreateTensorWithDataAsOrtValue") }
-                defer { api.table.pointee.ReleaseValue(created) }
-                return body(created)
+        func failure(_ status: OnnxRuntimeStatus, _ operation: String) -> Result<Output, OnnxRuntimeError> {
+            .failure(.native(model: model, operation: operation, status: status))
+        }
+        func copied() -> Result<Output, OnnxRuntimeError> {
+            do throws(OnnxRuntimeStatus) {
+                let value = try allocated(tensor, elementType: elementType, api: api)
+                return value.withPointer(body)
+            } catch {
+                return failure(error, "CreateTensorAsOrtValue")
             }
         }
-        if let borrowed { return try borrowed.get() }
-        let value = try allocated(tensor, elementType: elementType, api: api)
-        return value.withPointer(body)
+        guard tensor.count > 0 else { return copied() }
+        return tensor.withElementBytes({ bytes in
+            let memory: ORTMemoryInfo
+            do throws(OnnxRuntimeStatus) {
+                memory = try ORTMemoryInfo.cpu()
+            } catch {
+                return failure(error, "CreateCpuMemoryInfo")
+            }
+            var created: OpaquePointer?
+            let status = tensor.shape.withUnsafeBufferPointer { dims in
+                dims.withMemoryRebound(to: Int64.self) { dims in
+                    api.table.pointee.CreateTensorWithDataAsOrtValue(
+                        memory.pointer, UnsafeMutableRawPointer(mutating: bytes.baseAddress), bytes.count,
+                        dims.baseAddress, dims.count, elementType, &created)
+                }
+            }
+            do throws(OnnxRuntimeStatus) {
+                try api.check(status)
+            } catch {
+                return failure(error, "CreateTensorWithDataAsOrtValue")
+            }
+            guard let created else {
+                return failure(.nullResult("CreateTensorWithDataAsOrtValue"), "CreateTensorWithDataAsOrtValue")
+            }
+            defer { api.table.pointee.ReleaseValue(created) }
+            return body(created)
+        }, strings: { _ in copied() })
     }
 
     /// A new ORT-allocated tensor holding a copy of `tensor` (`CreateTensorAsOrtValue`, then `FillStringTensor` for

@@ -7,6 +7,13 @@ extension Tensor {
     /// - Parameter body: Reads the bytes; they must not escape it.
     /// - Returns: What `body` returns, or `nil` for a string tensor.
     public func withUnsafeElementBytes<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R? {
+        withElementBytes({ bytes in .some(body(bytes)) }, strings: { _ in nil })
+    }
+
+    /// Calls `body` with the raw bytes of a numeric or `bool` tensor, as ``withUnsafeElementBytes(_:)`` does, and
+    /// `strings` with the elements of a string tensor; both return the same type, so nothing is wrapped in an
+    /// optional on the way back.
+    func withElementBytes<R>(_ body: (UnsafeRawBufferPointer) -> R, strings: ([String]) -> R) -> R {
         switch elements {
         case .bool(let values): values.withUnsafeBytes(body)
         case .uint8(let values): values.withUnsafeBytes(body)
@@ -19,7 +26,7 @@ extension Tensor {
         case .int64(let values): values.withUnsafeBytes(body)
         case .float(let values): values.withUnsafeBytes(body)
         case .double(let values): values.withUnsafeBytes(body)
-        case .string: nil
+        case .string(let values): strings(values)
         }
     }
 
