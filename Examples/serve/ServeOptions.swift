@@ -12,10 +12,12 @@ struct ServeOptions: Sendable {
     var maxConnections = 64
     var idleTimeout = Duration.seconds(30)
     var drainTimeout = Duration.seconds(30)
+    var exitWithParent = false
 
     static let usage = """
         usage: serve --config FILE [--catalog FILE] [--host ADDRESS] [--port N] [--max-body-bytes N]
                      [--max-header-bytes N] [--max-connections N] [--idle-timeout SECONDS] [--drain-timeout SECONDS]
+                     [--exit-with-parent]
           --config FILE          the registry configuration (models, registry settings)
           --catalog FILE         a model catalog for the /api/v1/registry routes (created if missing)
           --host ADDRESS         the IPv4 address to listen on (default 127.0.0.1)
@@ -26,6 +28,8 @@ struct ServeOptions: Sendable {
           --idle-timeout S       a keep-alive connection idle this long is closed; a request head must
                                  arrive within it too, and a body within it plus 1 s per 64 KiB (default 30)
           --drain-timeout S      on SIGINT/SIGTERM, wait this long for requests in flight (default 30)
+          --exit-with-parent     drain and exit, as on SIGTERM, once the process that started serve has
+                                 ended (for supervisors and tests; checked twice a second)
         """
 
     /// Reads the options from the command line.
@@ -41,6 +45,7 @@ struct ServeOptions: Sendable {
         maxConnections = try arguments.int("--max-connections", in: 1...10_000) ?? maxConnections
         idleTimeout = try arguments.int("--idle-timeout", in: 1...86_400).map { .seconds($0) } ?? idleTimeout
         drainTimeout = try arguments.int("--drain-timeout", in: 0...86_400).map { .seconds($0) } ?? drainTimeout
+        exitWithParent = arguments.flag("--exit-with-parent")
         try arguments.finish()
     }
 }

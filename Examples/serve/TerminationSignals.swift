@@ -7,19 +7,21 @@ import Glibc
 import Darwin
 #endif
 
-/// Waits for SIGINT or SIGTERM. `DispatchSource`s receive them on a private queue (the signals are ignored first so
-/// the default action cannot end the process); a second signal ends the process at once.
+/// Waits for the reason to stop: SIGINT, SIGTERM, or (with ``watchParent(every:)``) the end of the process that
+/// started `serve`. `DispatchSource`s receive the signals on a private queue (the signals are ignored first so the
+/// default action cannot end the process); a signal after the first reason ends the process at once.
 final class TerminationSignals: Sendable {
     private struct State {
-        var received: Int32?
-        var waiter: CheckedContinuation<Int32, Never>?
+        var received: String?
+        var waiter: CheckedContinuation<String, Never>?
     }
 
     private let state = Locked(State())
     private let queue = DispatchQueue(label: "serve.signals")
-    /// Kept for the object's life. `nonisolated(unsafe)`: Dispatch sources are not `Sendable`; these are set up in
-    /// `init` only.
+    /// Kept for the object's life. `nonisolated(unsafe)`: Dispatch sources are not `Sendable`; they are set up in
+    /// `init` and `watchParent`, before anything waits.
     nonisolated(unsafe) private let sources: [any DispatchSourceSignal]
+    nonisolated(unsafe) private var parentTimer: (any DispatchSourceTimer)?
 
     init() {
         var sources: [any DispatchSourceSignal] = []
@@ -30,30 +32,51 @@ final class TerminationSignals: Sendable {
         }
         self.sources = sources
         for (source, signalNumber) in zip(sources, [SIGINT, SIGTERM]) {
-            source.setEventHandler { [state] in
-                let (first, waiter) = state.withLock { state in
-                    defer { state.waiter = nil }
-                    let first = state.received == nil
-                    if first { state.received = signalNumber }
-                    return (first, state.waiter)
-                }
-                guard first else { _exit(128 + signalNumber) }
-                waiter?.resume(returning: signalNumber)
+            source.setEventHandler { [self] in
+                guard deliver(signalNumber == SIGTERM ? "SIGTERM received" : "SIGINT received") else { _exit(128 + signalNumber) }
             }
             source.resume()
         }
     }
 
-    /// Waits for the first SIGINT or SIGTERM.
-    /// - Returns: The signal's name.
+    /// Stops `serve` once the process that started it has ended (it was re-parented: `getppid()` changed), checked
+    /// every `interval`. For supervisors and tests: a parent that crashes cannot leave `serve` running, holding the
+    /// parent's output pipes open. Call once, before ``wait()``.
+    func watchParent(every interval: DispatchTimeInterval = .milliseconds(500)) {
+        let parent = getppid()
+        let timer = DispatchSource.makeTimerSource(queue: queue)
+        timer.schedule(deadline: .now() + interval, repeating: interval)
+        timer.setEventHandler { [self] in
+            guard getppid() != parent else { return }
+            parentTimer?.cancel()
+            _ = deliver("parent process \(parent) exited")
+        }
+        parentTimer = timer
+        timer.resume()
+    }
+
+    /// Records the first reason and wakes the waiter. Runs on `queue`.
+    /// - Returns: Whether this was the first reason.
+    private func deliver(_ reason: String) -> Bool {
+        let (first, waiter) = state.withLock { state in
+            defer { state.waiter = nil }
+            let first = state.received == nil
+            if first { state.received = reason }
+            return (first, state.waiter)
+        }
+        waiter?.resume(returning: reason)
+        return first
+    }
+
+    /// Waits for the first reason to stop.
+    /// - Returns: The reason, e.g. `SIGTERM received`.
     func wait() async -> String {
-        let number = await withCheckedContinuation { (continuation: CheckedContinuation<Int32, Never>) in
+        await withCheckedContinuation { (continuation: CheckedContinuation<String, Never>) in
             let received = state.withLock { state in
                 if state.received == nil { state.waiter = continuation }
                 return state.received
             }
             if let received { continuation.resume(returning: received) }
         }
-        return number == SIGTERM ? "SIGTERM" : "SIGINT"
     }
 }

@@ -7,7 +7,8 @@
 // exists to show the router end to end and to let the tests drive it with real clients. It handles keep-alive,
 // Content-Length bodies, chunked responses for streams, header and body size limits, an idle timeout and a bound
 // on connections, one thread per connection. On SIGINT/SIGTERM it stops accepting, lets requests in flight finish
-// (up to --drain-timeout), unloads the models and exits 0.
+// (up to --drain-timeout), unloads the models and exits 0; with --exit-with-parent it does the same once the process
+// that started it has ended.
 //
 // Exit status: 0 after a drain, 1 when the configuration or the port cannot be used, 2 for a malformed command line.
 
@@ -22,9 +23,10 @@ func say(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").ut
 
 let program = CommandLineProgram(name: "serve", usage: ServeOptions.usage)
 do {
-    var arguments = try program.arguments()
+    var arguments = try program.arguments(knownFlags: ["--exit-with-parent"])
     let options = try ServeOptions(&arguments)
     let signals = TerminationSignals()
+    if options.exitWithParent { signals.watchParent() }
     let configuration = try RegistryConfiguration.load(contentsOf: options.configFile)
     let registry = try ModelRegistry(factory: .builtIn, configuration: configuration)
     let catalog = try options.catalogFile.map { file throws(RegistryError) in try ModelCatalog(fileURL: file) }
@@ -36,8 +38,8 @@ do {
     let preload = Task {
         do { try await registry.loadPreloaded() } catch { program.printError("preload: \(error)") }
     }
-    let signal = await signals.wait()
-    say("serve: \(signal) received, draining")
+    let reason = await signals.wait()
+    say("serve: \(reason), draining")
     preload.cancel()
     let left = await server.drain(timeout: options.drainTimeout)
     if left > 0 { program.printError("\(left) connection(s) still open after the drain timeout") }

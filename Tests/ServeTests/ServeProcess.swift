@@ -45,8 +45,11 @@ final class ServeProcess: Sendable {
             """
         let configFile = folder.appendingPathComponent("models.json")
         try Data(config.utf8).write(to: configFile)
+        // `--exit-with-parent`: should the test process crash, `serve` must not outlive it, holding the test run's
+        // output open so that `swift test` waits for it.
         return try await ServeProcess(folder: folder, arguments: [
             "--config", configFile.path, "--catalog", folder.appendingPathComponent("catalog.json").path, "--port", "0",
+            "--exit-with-parent",
         ] + arguments)
     }
 
@@ -130,7 +133,7 @@ final class ServeProcess: Sendable {
     }
 
     /// The `serve` executable SwiftPM built next to the test bundle.
-    private static func executable() throws -> URL {
+    static func executable() throws -> URL {
         var directories: [URL] = []
         if let executable = Bundle.main.executableURL { directories.append(executable.deletingLastPathComponent()) }
         directories.append(Bundle.main.bundleURL.deletingLastPathComponent())
