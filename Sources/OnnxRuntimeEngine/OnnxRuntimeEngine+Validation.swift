@@ -29,8 +29,12 @@ extension OnnxRuntimeEngine.LoadedModel {
         var ordered: [Tensor] = []
         ordered.reserveCapacity(info.inputs.count)
         var elements = 0
+        // A model with a few inputs finds each by comparing names, which costs less than hashing them (a short
+        // name compares as two machine words).
+        let byScan = inputs.count <= Self.inputsFoundByScan
         for (index, input) in info.inputs.enumerated() {
-            guard let tensor = inputs[input.name] else { break }
+            let found = byScan ? inputs.first(where: { $0.key == input.name })?.value : inputs[input.name]
+            guard let tensor = found else { break }
             try check(tensor, against: input, anyShape: inputIsUnshaped[index])
             ordered.append(tensor)
             elements += tensor.count
@@ -61,6 +65,9 @@ extension OnnxRuntimeEngine.LoadedModel {
             inputs: ordered, outputIndices: indices, allOutputs: indices == allOutputIndices,
             elementCount: elements, zipMapsInSwift: shortcuts && indices.contains { zipMapShortcuts[$0] != nil })
     }
+
+    /// Up to how many given inputs ``plan(_:outputNames:)`` looks each up by comparing names rather than hashing.
+    static let inputsFoundByScan = 4
 
     /// The index of the output called `name`.
     /// - Throws: ``OnnxRuntimeError/unknownOutput(model:name:available:)``.
