@@ -35,7 +35,7 @@ extension OnnxRuntimeEngine.LoadedModel {
         for (index, input) in info.inputs.enumerated() {
             let found = byScan ? inputs.first(where: { $0.key == input.name })?.value : inputs[input.name]
             guard let tensor = found else { break }
-            try check(tensor, against: input, anyShape: inputIsUnshaped[index])
+            try check(tensor, against: input, declared: inputDeclarations[index], anyShape: inputIsUnshaped[index])
             ordered.append(tensor)
             elements += tensor.count
         }
@@ -79,10 +79,13 @@ extension OnnxRuntimeEngine.LoadedModel {
     }
 
     /// Checks one input; `anyShape` when it declares no shape, so takes any rank (ORT checks what its graph needs).
-    private func check(_ tensor: Tensor, against input: TensorInfo, anyShape: Bool) throws(OnnxRuntimeError) {
-        guard case .tensor(let elementType, let declaredShape) = input.type,
-            Tensor.canHold(elementType)
-        else { throw .unsupportedInputType(model: name, input: input.name, type: input.type.typeName) }
+    private func check(
+        _ tensor: Tensor, against input: TensorInfo, declared: InputDeclaration, anyShape: Bool
+    ) throws(OnnxRuntimeError) {
+        guard let elementType = declared.elementType else {
+            throw .unsupportedInputType(model: name, input: input.name, type: input.type.typeName)
+        }
+        let declaredShape = declared.shape
         let fits = tensor.elementType == elementType
             && (anyShape ? tensor.shape.allSatisfy { $0 >= 0 } : tensor.shape.count == declaredShape.count
                 && zip(declaredShape, tensor.shape).allSatisfy { declared, given in
@@ -99,6 +102,26 @@ extension OnnxRuntimeEngine.LoadedModel {
         guard tensor.count == expectedCount else {
             throw .dataCountMismatch(
                 model: name, input: input.name, shape: tensor.shape, expected: expectedCount, given: tensor.count)
+        }
+    }
+}
+
+/// What a run checks an input tensor against, taken out of its ``OnnxValueType`` once at load (reading the type,
+/// an indirect enum, on every run cost a box projection and a retain).
+struct InputDeclaration: Sendable {
+    /// The element type, or `nil` when the input is not a tensor a ``Tensor`` can hold.
+    let elementType: TensorElementType?
+    /// The declared dimensions (`-1` for any size); empty when ``elementType`` is `nil`.
+    let shape: [Int64]
+
+    /// The declaration of an input of `type`.
+    init(_ type: OnnxValueType) {
+        if case .tensor(let elementType, let shape) = type, Tensor.canHold(elementType) {
+            self.elementType = elementType
+            self.shape = shape
+        } else {
+            elementType = nil
+            shape = []
         }
     }
 }

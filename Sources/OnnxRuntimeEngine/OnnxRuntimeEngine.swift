@@ -82,6 +82,8 @@ public final class OnnxRuntimeEngine: InferenceEngine {
         /// (``OnnxModelScan/unshapedTensors(path:)``): any rank is accepted, and ORT checks it. By position, so that
         /// checking a run's inputs hashes nothing.
         let inputIsUnshaped: [Bool]
+        /// For each input, in the model's order, what a run checks its tensor against.
+        let inputDeclarations: [InputDeclaration]
         /// The outputs that declare no shape: a buffer of any rank may receive them.
         let unshapedOutputs: Set<String>
         /// Every output's name, each mapped to a placeholder, made once: a copying run of all outputs fills a copy
@@ -97,6 +99,7 @@ public final class OnnxRuntimeEngine: InferenceEngine {
             unshaped: (inputs: Set<String>, outputs: Set<String>) = ([], [])
         ) {
             inputIsUnshaped = info.inputs.map { unshaped.inputs.contains($0.name) }
+            inputDeclarations = info.inputs.map { InputDeclaration($0.type) }
             unshapedOutputs = unshaped.outputs
             self.name = name
             self.path = path
