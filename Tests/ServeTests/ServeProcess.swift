@@ -64,18 +64,17 @@ final class ServeProcess: Sendable {
         let output = Locked("")
         let (lines, lineContinuation) = AsyncStream.makeStream(of: String.self)
         let (outputEnded, outputEndedContinuation) = AsyncStream.makeStream(of: Never.self)
-        stdout.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            guard !data.isEmpty else {
-                handle.readabilityHandler = nil
-                lineContinuation.finish()
-                outputEndedContinuation.finish()
-                return
-            }
+        // Read on a thread of its own (`PipeReading`), not with `readabilityHandler`: tearing a dispatch read source
+        // down on a pipe races the descriptor's close and crashed libdispatch's event loop under the thread
+        // sanitizer (`_dispatch_event_loop_drain`).
+        PipeReading.read(stdout.fileHandleForReading, chunk: { data in
             let text = String(decoding: data, as: UTF8.self)
             output.withLock { $0 += text }
             lineContinuation.yield(text)
-        }
+        }, end: {
+            lineContinuation.finish()
+            outputEndedContinuation.finish()
+        })
         let (exited, exitContinuation) = AsyncStream.makeStream(of: Int32.self)
         process.terminationHandler = { finished in
             exitContinuation.yield(finished.terminationStatus)
