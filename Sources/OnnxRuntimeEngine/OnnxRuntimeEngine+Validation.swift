@@ -35,7 +35,7 @@ extension OnnxRuntimeEngine.LoadedModel {
         for (index, input) in info.inputs.enumerated() {
             let found = byScan ? inputs.first(where: { $0.key == input.name })?.value : inputs[input.name]
             guard let tensor = found else { break }
-            try check(tensor, against: input, declared: inputDeclarations[index], anyShape: inputIsUnshaped[index])
+            try check(tensor, against: input, declared: inputDeclarations[index])
             ordered.append(tensor)
             elements += tensor.count
         }
@@ -78,17 +78,18 @@ extension OnnxRuntimeEngine.LoadedModel {
         return index
     }
 
-    /// Checks one input; `anyShape` when it declares no shape, so takes any rank (ORT checks what its graph needs).
+    /// Checks one input against its declaration; an input that declares no shape takes any rank (ORT checks what
+    /// its graph needs).
     private func check(
-        _ tensor: Tensor, against input: TensorInfo, declared: InputDeclaration, anyShape: Bool
+        _ tensor: Tensor, against input: TensorInfo, declared declaration: InputDeclaration
     ) throws(OnnxRuntimeError) {
-        guard let elementType = declared.elementType else {
+        guard let elementType = declaration.elementType else {
             throw .unsupportedInputType(model: name, input: input.name, type: input.type.typeName)
         }
-        let declaredShape = declared.shape
         let fits = tensor.elementType == elementType
-            && (anyShape ? tensor.shape.allSatisfy { $0 >= 0 } : tensor.shape.count == declaredShape.count
-                && zip(declaredShape, tensor.shape).allSatisfy { declared, given in
+            && (declaration.anyShape ? tensor.shape.allSatisfy { $0 >= 0 }
+                : tensor.shape.count == declaration.shape.count
+                && zip(declaration.shape, tensor.shape).allSatisfy { declared, given in
                     given >= 0 && (declared < 0 || declared == Int64(given))
                 })
         guard fits else {
@@ -113,9 +114,16 @@ struct InputDeclaration: Sendable {
     let elementType: TensorElementType?
     /// The declared dimensions (`-1` for any size); empty when ``elementType`` is `nil`.
     let shape: [Int64]
+    /// Whether the input declares no shape at all (``OnnxModelScan/unshapedTensors(path:)``), so any rank is
+    /// accepted and ORT checks it.
+    let anyShape: Bool
 
     /// The declaration of an input of `type`.
-    init(_ type: OnnxValueType) {
+    /// - Parameters:
+    ///   - type: The input's declared type.
+    ///   - unshaped: Whether the model declares no shape for it.
+    init(_ type: OnnxValueType, unshaped: Bool) {
+        anyShape = unshaped
         if case .tensor(let elementType, let shape) = type, Tensor.canHold(elementType) {
             self.elementType = elementType
             self.shape = shape

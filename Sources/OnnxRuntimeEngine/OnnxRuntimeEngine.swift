@@ -78,11 +78,8 @@ public final class OnnxRuntimeEngine: InferenceEngine {
         let allOutputIndices: [Int]
         /// `[i]` for each output `i`, made once: the plan of a run that computes one output.
         let singleOutputIndices: [[Int]]
-        /// For each input, in the model's order, whether it declares no shape
-        /// (``OnnxModelScan/unshapedTensors(path:)``): any rank is accepted, and ORT checks it. By position, so that
-        /// checking a run's inputs hashes nothing.
-        let inputIsUnshaped: [Bool]
-        /// For each input, in the model's order, what a run checks its tensor against.
+        /// For each input, in the model's order, what a run checks its tensor against. By position, so that checking
+        /// a run's inputs hashes nothing.
         let inputDeclarations: [InputDeclaration]
         /// The outputs that declare no shape: a buffer of any rank may receive them.
         let unshapedOutputs: Set<String>
@@ -98,8 +95,9 @@ public final class OnnxRuntimeEngine: InferenceEngine {
             zipMapShortcuts: [ZipMapShortcut?], runOptions: RunOptionsPool,
             unshaped: (inputs: Set<String>, outputs: Set<String>) = ([], [])
         ) {
-            inputIsUnshaped = info.inputs.map { unshaped.inputs.contains($0.name) }
-            inputDeclarations = info.inputs.map { InputDeclaration($0.type) }
+            inputDeclarations = info.inputs.map { input in
+                InputDeclaration(input.type, unshaped: unshaped.inputs.contains(input.name))
+            }
             unshapedOutputs = unshaped.outputs
             self.name = name
             self.path = path
