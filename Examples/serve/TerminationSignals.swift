@@ -21,6 +21,7 @@ final class TerminationSignals: Sendable {
     /// Kept for the object's life. `nonisolated(unsafe)`: Dispatch sources are not `Sendable`; they are set up in
     /// `init` and `watchParent`, before anything waits.
     nonisolated(unsafe) private let sources: [any DispatchSourceSignal]
+    /// The timer of ``watchParent(every:)``, if watching; set before anything waits, cancelled on `queue`.
     nonisolated(unsafe) private var parentTimer: (any DispatchSourceTimer)?
 
     init() {
@@ -32,8 +33,9 @@ final class TerminationSignals: Sendable {
         }
         self.sources = sources
         for (source, signalNumber) in zip(sources, [SIGINT, SIGTERM]) {
+            let reason = signalNumber == SIGTERM ? "SIGTERM received" : "SIGINT received"
             source.setEventHandler { [self] in
-                guard deliver(signalNumber == SIGTERM ? "SIGTERM received" : "SIGINT received") else { _exit(128 + signalNumber) }
+                guard deliver(reason) else { _exit(128 + signalNumber) }
             }
             source.resume()
         }
